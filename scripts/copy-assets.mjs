@@ -1,0 +1,4 @@
+// tsc compiles only TypeScript; the store's SQL migrations travel beside the compiled code.
+import { cpSync } from "node:fs";
+
+cpSync("src/store/sqlite/migrations", "dist/store/sqlite/migrations", { recursive: true });

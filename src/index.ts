@@ -1,0 +1,49 @@
+// The public surface of tunekit, re-exported by name: anything not listed here is internal.
+export { type Clock, ManualClock, systemClock } from "./clock.js";
+export { TunekitError, ValidationError } from "./errors.js";
+export {
+  type AskedTrial,
+  type BestTrial,
+  createOptimizer,
+  OPTIMIZER_DEFAULTS,
+  type OptimizeOptions,
+  Optimizer,
+  type OptimizerOptions,
+  SearchExhaustedError,
+  StudyMismatchError,
+  type TellResult,
+  type Trial,
+  TrialFinishedError,
+  type TrialState,
+  UnknownTrialError,
+} from "./optimizer/index.js";
+export { createRng, type Rng } from "./random.js";
+export {
+  CategoricalParameter,
+  ContinuousParameter,
+  type Hyperparameters,
+  type HyperparameterValue,
+  IntegerParameter,
+  InvalidRangeError,
+  type ParameterRange,
+  type ParameterRangesRequest,
+  parseParameterRanges,
+  RangeRule,
+  type ScalingType,
+  SearchSpace,
+  toParameterRanges,
+} from "./space/index.js";
+export { MemoryStore, SqliteStore, type Store, StoreError } from "./store/index.js";
+export {
+  createStrategy,
+  GridStrategy,
+  type ObjectiveType,
+  RandomStrategy,
+  SobolStrategy,
+  STRATEGY_NAMES,
+  type Strategy,
+  type StrategyName,
+  type SuggestContext,
+  type Suggestion,
+  type TrialView,
+} from "./strategies/index.js";

@@ -1,0 +1,6 @@
+export { StoreError, type StoreErrorCode } from "./errors.js";
+export { MemoryStore } from "./memory/memory-store.js";
+export * from "./records.js";
+export { CONNECTION_DEFAULTS, type ConnectionOptions } from "./sqlite/connection.js";
+export { SqliteStore } from "./sqlite/sqlite-store.js";
+export type { Store } from "./store.js";

@@ -1,0 +1,153 @@
+import type { Hyperparameters } from "../space/index.js";
+
+/** SageMaker's status sets, used as they are so Describe responses need no translation. */
+export const TUNING_JOB_STATUSES = ["InProgress", "Completed", "Failed", "Stopping", "Stopped"] as const;
+export type TuningJobStatus = (typeof TUNING_JOB_STATUSES)[number];
+export const TRAINING_JOB_STATUSES = ["InProgress", "Completed", "Failed", "Stopping", "Stopped"] as const;
+export type TrainingJobStatus = (typeof TRAINING_JOB_STATUSES)[number];
+export type ObjectiveStatus = "Pending" | "Succeeded" | "Failed";
+
+/** A tuning job ("tuning-job": from a CreateHyperParameterTuningJob request) or an ask/tell study ("study"). */
+export type TuningJobKind = "tuning-job" | "study";
+export type ResourceKind = "tuning-job" | "training-job";
+
+export interface TuningJobRecord {
+  readonly name: string;
+  readonly kind: TuningJobKind;
+  readonly status: TuningJobStatus;
+  /** The request (or the study's options) as JSON: what the job was asked to do. */
+  readonly config: unknown;
+  readonly seed: number;
+  /** How many trials have been created: the next trial gets this index. */
+  readonly trialCount: number;
+  readonly failureReason: string | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly endedAt: number | null;
+}
+
+export interface NewTuningJob {
+  name: string;
+  kind: TuningJobKind;
+  config: unknown;
+  seed: number;
+  now: number;
+}
+
+export interface TuningJobPatch {
+  status?: TuningJobStatus;
+  failureReason?: string | null;
+  endedAt?: number | null;
+  now: number;
+}
+
+export interface TrainingJobRecord {
+  readonly name: string;
+  readonly tuningJobName: string | null;
+  readonly trialIndex: number | null;
+  readonly definitionName: string | null;
+  readonly status: TrainingJobStatus;
+  /** The tuned hyperparameters (static ones live in the request). */
+  readonly hyperparameters: Hyperparameters;
+  /** The CreateTrainingJob request this job runs, when it runs a process. */
+  readonly request: unknown;
+  readonly objectiveValue: number | null;
+  readonly objectiveStatus: ObjectiveStatus;
+  readonly failureReason: string | null;
+  /** Why the job was stopped ("early-stopping", "user", "hyperband-rung", ...), if it was. */
+  readonly stopReason: string | null;
+  readonly retryAttempt: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+}
+
+export interface NewTrainingJob {
+  name: string;
+  /** With a tuning job, `trialIndex` must equal its trialCount: the store advances it atomically. */
+  tuningJobName?: string;
+  trialIndex?: number;
+  definitionName?: string;
+  hyperparameters: Hyperparameters;
+  request?: unknown;
+  status?: TrainingJobStatus;
+  now: number;
+}
+
+export interface TrainingJobPatch {
+  status?: TrainingJobStatus;
+  objectiveValue?: number | null;
+  objectiveStatus?: ObjectiveStatus;
+  failureReason?: string | null;
+  stopReason?: string | null;
+  retryAttempt?: number;
+  startedAt?: number | null;
+  endedAt?: number | null;
+  now: number;
+}
+
+export interface MetricPoint {
+  readonly metricName: string;
+  readonly value: number;
+  /** Milliseconds since the epoch when the value was read from the log. */
+  readonly timestamp: number;
+}
+
+export interface StoredMetricPoint extends MetricPoint {
+  /** Order of emission within the job, from 0, over all metrics. */
+  readonly seq: number;
+}
+
+/** How far a job's log file has been read, so a restarted reader resumes where it stopped. */
+export interface LogCursor {
+  readonly trainingJobName: string;
+  readonly stream: string;
+  readonly path: string;
+  readonly offset: number;
+  readonly updatedAt: number;
+}
+
+/** Ownership of a running tuning job or training job, renewed by heartbeat. */
+export interface Lease {
+  readonly kind: ResourceKind;
+  readonly name: string;
+  readonly owner: string;
+  readonly host: string | null;
+  /** The process and process group running the job, and the process's start time, to adopt or end it later. */
+  readonly pid: number | null;
+  readonly pgid: number | null;
+  readonly processStartTime: number | null;
+  readonly acquiredAt: number;
+  readonly heartbeatAt: number;
+  readonly expiresAt: number;
+}
+
+export interface LeaseRequest {
+  kind: ResourceKind;
+  name: string;
+  owner: string;
+  ttlMs: number;
+  now: number;
+  host?: string;
+  pid?: number;
+  pgid?: number;
+  processStartTime?: number;
+}
+
+export interface StopRequest {
+  readonly id: number;
+  readonly kind: ResourceKind;
+  readonly name: string;
+  readonly reason: string | null;
+  readonly requestedAt: number;
+  readonly acknowledgedAt: number | null;
+}
+
+export interface ListOptions {
+  limit?: number;
+  offset?: number;
+}
+
+export type StatusCounters = Record<TrainingJobStatus, number>;
+export type ObjectiveCounters = Record<ObjectiveStatus, number>;

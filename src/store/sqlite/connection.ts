@@ -1,0 +1,180 @@
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { systemClock } from "../../clock.js";
+import { createRng } from "../../random.js";
+import { StoreError } from "../errors.js";
+import { loadMigrations, type Migration } from "./migrations.js";
+
+/** Marks a database file as tunekit's (PRAGMA application_id): "TUNE". */
+export const APPLICATION_ID = 0x54554e45;
+const SQLITE_HEADER = "SQLite format 3\u0000";
+
+export interface ConnectionOptions {
+  /** How long SQLite itself waits on a lock before reporting busy. @defaultValue 5000 */
+  busyTimeoutMs?: number;
+  /** How long tunekit keeps retrying a busy write before giving up with E_STORE_BUSY. @defaultValue 60000 */
+  maxBusyWaitMs?: number;
+  /** Migrations to apply; the files beside this module unless a test supplies others. */
+  migrations?: Migration[];
+}
+
+export const CONNECTION_DEFAULTS = { busyTimeoutMs: 5000, maxBusyWaitMs: 60_000 } as const;
+
+const BUSY_CODES = new Set(["SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_RECOVERY", "SQLITE_LOCKED"]);
+const CORRUPT_CODES = new Set(["SQLITE_NOTADB", "SQLITE_CORRUPT"]);
+const backoffRng = createRng(process.pid, "store-backoff");
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+function sqliteCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+function corrupt(path: string, cause?: unknown): StoreError {
+  return new StoreError(
+    "E_STORE_CORRUPT",
+    `the store file ${path} is not a readable SQLite database (corrupt, truncated or another kind of file)`,
+    { field: "storage", cause },
+  );
+}
+
+/** Rejects a non-empty file that is not SQLite before SQLite gets a chance to write to it. */
+function checkHeader(path: string): void {
+  if (!existsSync(path) || statSync(path).size === 0) return;
+  const fd = openSync(path, "r");
+  try {
+    const header = Buffer.alloc(16);
+    const read = readSync(fd, header, 0, 16, 0);
+    if (read < 16 || header.toString("latin1") !== SQLITE_HEADER) throw corrupt(path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * One better-sqlite3 connection in WAL mode, with tunekit's rules for sharing
+ * a file between processes: every write is a short BEGIN IMMEDIATE
+ * transaction; a busy database is retried with backoff, and only after
+ * `maxBusyWaitMs` does the caller see a typed E_STORE_BUSY, never SQLite's
+ * "database is locked".
+ */
+export class Connection {
+  readonly db: Database.Database;
+  private readonly maxBusyWaitMs: number;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    readonly path: string,
+    options: ConnectionOptions = {},
+  ) {
+    this.maxBusyWaitMs = options.maxBusyWaitMs ?? CONNECTION_DEFAULTS.maxBusyWaitMs;
+    if (path !== ":memory:") {
+      mkdirSync(dirname(path), { recursive: true });
+      checkHeader(path);
+    }
+    try {
+      this.db = new Database(path, { timeout: options.busyTimeoutMs ?? CONNECTION_DEFAULTS.busyTimeoutMs });
+    } catch (error) {
+      throw new StoreError("E_STORE_CORRUPT", `cannot open the store file ${path}: ${(error as Error).message}`, {
+        field: "storage",
+        cause: error,
+      });
+    }
+    try {
+      this.retrying(() => this.db.pragma("journal_mode = WAL"));
+      this.db.pragma("synchronous = NORMAL");
+      this.db.pragma("foreign_keys = ON");
+      this.migrate(options.migrations ?? loadMigrations());
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs fn inside BEGIN IMMEDIATE ... COMMIT, retrying while another process holds the lock. */
+  write<T>(fn: () => T): T {
+    return this.retrying(() => this.db.transaction(fn).immediate());
+  }
+
+  read<T>(fn: () => T): T {
+    return this.retrying(fn);
+  }
+
+  retrying<T>(fn: () => T): T {
+    const deadline = systemClock.now() + this.maxBusyWaitMs;
+    let delay = 2;
+    for (;;) {
+      try {
+        return fn();
+      } catch (error) {
+        const code = sqliteCode(error);
+        if (code !== undefined && CORRUPT_CODES.has(code)) throw corrupt(this.path, error);
+        if (code === undefined || !BUSY_CODES.has(code)) throw error;
+        if (systemClock.now() >= deadline) {
+          throw new StoreError(
+            "E_STORE_BUSY",
+            `the store ${this.path} stayed locked by another process for ${this.maxBusyWaitMs} ms; ` +
+              "is a process stuck holding a write transaction?",
+            { cause: error },
+          );
+        }
+        sleepSync(delay * (0.5 + backoffRng.next()));
+        delay = Math.min(delay * 2, 100);
+      }
+    }
+  }
+
+  private migrate(migrations: Migration[]): void {
+    this.write(() => {
+      const applicationId = this.db.pragma("application_id", { simple: true }) as number;
+      const tables = this.db
+        .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .get() as { n: number };
+      if (applicationId !== APPLICATION_ID && tables.n > 0) {
+        throw new StoreError(
+          "E_STORE_FOREIGN",
+          `the file ${this.path} is an SQLite database of another program, not a tunekit store`,
+          { field: "storage" },
+        );
+      }
+      this.db.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+      );
+      const row = this.db.prepare("SELECT max(version) AS v FROM schema_migrations").get() as { v: number | null };
+      const current = row.v ?? 0;
+      const latest = migrations.length;
+      if (current > latest) {
+        throw new StoreError(
+          "E_STORE_SCHEMA_TOO_NEW",
+          `the store ${this.path} has schema version ${current}, but this tunekit knows versions up to ${latest}: upgrade tunekit to open it`,
+          { field: "storage" },
+        );
+      }
+      for (const migration of migrations.slice(current)) {
+        this.db.exec(migration.sql);
+        this.db
+          .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+          .run(migration.version, migration.name, systemClock.now());
+      }
+      if (applicationId !== APPLICATION_ID) this.db.pragma(`application_id = ${APPLICATION_ID}`);
+    });
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,110 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { storeContract } from "../store.contract.js";
+import { loadMigrations } from "./migrations.js";
+import { SqliteStore } from "./sqlite-store.js";
+
+const dir = mkdtempSync(join(tmpdir(), "tunekit-sqlite-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let counter = 0;
+const freshPath = () => join(dir, `store-${counter++}.db`);
+
+storeContract("SqliteStore (file)", () => new SqliteStore(freshPath()));
+
+describe("SqliteStore files", () => {
+  it("persists across reopening and runs in WAL mode", () => {
+    const path = freshPath();
+    const first = new SqliteStore(path);
+    first.createTuningJob({ name: "kept", kind: "study", config: {}, seed: 1, now: 1 });
+    first.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.prepare("SELECT version, name FROM schema_migrations").all()).toEqual([{ version: 1, name: "initial" }]);
+    db.close();
+    const second = new SqliteStore(path);
+    expect(second.getTuningJob("kept")?.seed).toBe(1);
+    second.close();
+  });
+
+  it("refuses a file that is not a database, and leaves it untouched", () => {
+    const path = freshPath();
+    writeFileSync(path, "this is a text file, not a database\n".repeat(20));
+    const before = readFileSync(path);
+    expect(() => new SqliteStore(path)).toThrow(
+      expect.objectContaining({ code: "E_STORE_CORRUPT", message: expect.stringContaining(path) }),
+    );
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it("refuses a database whose pages are damaged", () => {
+    const path = freshPath();
+    const store = new SqliteStore(path);
+    for (let i = 0; i < 50; i++)
+      store.createTuningJob({ name: `j${i}`, kind: "study", config: { pad: "x".repeat(500) }, seed: i, now: i });
+    store.close();
+    const bytes = readFileSync(path);
+    bytes.fill(0xa5, 4096, bytes.length);
+    writeFileSync(path, bytes);
+    expect(() => {
+      const damaged = new SqliteStore(path);
+      try {
+        damaged.listTuningJobs();
+      } finally {
+        damaged.close();
+      }
+    }).toThrow(expect.objectContaining({ code: "E_STORE_CORRUPT" }));
+  });
+
+  it("refuses an SQLite database that belongs to another program", () => {
+    const path = freshPath();
+    const db = new Database(path);
+    db.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY)");
+    db.close();
+    expect(() => new SqliteStore(path)).toThrow(expect.objectContaining({ code: "E_STORE_FOREIGN" }));
+    const again = new Database(path, { readonly: true });
+    const tables = again.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+    again.close();
+    expect(tables).toEqual([{ name: "customers" }]);
+  });
+
+  it("refuses a store written by a newer tunekit and changes nothing in it", () => {
+    const path = freshPath();
+    new SqliteStore(path).close();
+    const db = new Database(path);
+    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)").run();
+    db.close();
+    expect(() => new SqliteStore(path)).toThrow(
+      expect.objectContaining({
+        code: "E_STORE_SCHEMA_TOO_NEW",
+        message: expect.stringMatching(/version 99.*up to 1/),
+      }),
+    );
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare("SELECT max(version) AS v FROM schema_migrations").get()).toEqual({ v: 99 });
+    check.close();
+  });
+
+  it("upgrades a store made by schema 1 (the fixture kept from that release)", () => {
+    const path = freshPath();
+    writeFileSync(path, readFileSync(new URL("../../../test/fixtures/store-schema-1.db", import.meta.url)));
+    const store = new SqliteStore(path);
+    expect(store.getTuningJob("fixture-study")).toMatchObject({ kind: "study", trialCount: 2 });
+    expect(store.listTrainingJobs({ tuningJobName: "fixture-study" }).map((j) => j.status)).toEqual([
+      "Completed",
+      "InProgress",
+    ]);
+    store.close();
+  });
+
+  it("applies migrations in order and rejects gaps in their numbering", () => {
+    const migrationsDir = join(dir, "bad-migrations");
+    rmSync(migrationsDir, { recursive: true, force: true });
+    mkdirSync(migrationsDir);
+    writeFileSync(join(migrationsDir, "0001_a.sql"), "SELECT 1;");
+    writeFileSync(join(migrationsDir, "0003_c.sql"), "SELECT 1;");
+    expect(() => loadMigrations(migrationsDir)).toThrow(/numbered 1, 2, 3/);
+  });
+});

@@ -1,0 +1,74 @@
+import type {
+  Lease,
+  LeaseRequest,
+  ListOptions,
+  LogCursor,
+  MetricPoint,
+  NewTrainingJob,
+  NewTuningJob,
+  ObjectiveCounters,
+  ResourceKind,
+  StatusCounters,
+  StopRequest,
+  StoredMetricPoint,
+  TrainingJobPatch,
+  TrainingJobRecord,
+  TrainingJobStatus,
+  TuningJobPatch,
+  TuningJobRecord,
+  TuningJobStatus,
+} from "./records.js";
+
+/**
+ * Everything tunekit remembers. Every method is one atomic step: a write is
+ * committed before it returns, so the caller may act on it. Names are
+ * case-insensitive. Methods are synchronous because the embedded store is, and
+ * the in-process ask/tell API must not force `await` on its users.
+ *
+ * State transitions are compare-and-set: `from` lists the statuses the record
+ * must be in, and the update returns undefined when it was not.
+ */
+export interface Store {
+  readonly kind: string;
+
+  createTuningJob(job: NewTuningJob): TuningJobRecord;
+  getTuningJob(name: string): TuningJobRecord | undefined;
+  listTuningJobs(options?: ListOptions & { status?: TuningJobStatus }): TuningJobRecord[];
+  updateTuningJob(name: string, patch: TuningJobPatch, from?: readonly TuningJobStatus[]): TuningJobRecord | undefined;
+
+  createTrainingJob(job: NewTrainingJob): TrainingJobRecord;
+  getTrainingJob(name: string): TrainingJobRecord | undefined;
+  /** In trial order within a tuning job, else in creation order. */
+  listTrainingJobs(options?: ListOptions & { tuningJobName?: string; status?: TrainingJobStatus }): TrainingJobRecord[];
+  updateTrainingJob(
+    name: string,
+    patch: TrainingJobPatch,
+    from?: readonly TrainingJobStatus[],
+  ): TrainingJobRecord | undefined;
+  countTrainingJobs(tuningJobName: string): { status: StatusCounters; objective: ObjectiveCounters };
+
+  appendMetricPoints(trainingJobName: string, points: readonly MetricPoint[]): void;
+  listMetricPoints(trainingJobName: string, metricName?: string): StoredMetricPoint[];
+
+  setLogCursor(cursor: LogCursor): void;
+  getLogCursor(trainingJobName: string, stream: string): LogCursor | undefined;
+
+  /** Takes the lease when it is free, expired or already ours; undefined when another owner holds it. */
+  acquireLease(request: LeaseRequest): Lease | undefined;
+  /** Extends our lease; false when it is no longer ours (expired and taken). */
+  renewLease(kind: ResourceKind, name: string, owner: string, ttlMs: number, now: number): boolean;
+  releaseLease(kind: ResourceKind, name: string, owner: string): boolean;
+  getLease(kind: ResourceKind, name: string): Lease | undefined;
+  /** Leases whose holder stopped renewing them before `now`. */
+  listExpiredLeases(now: number): Lease[];
+
+  /** Asks the owner of a job to stop it; asking twice returns the request already pending. */
+  requestStop(kind: ResourceKind, name: string, now: number, reason?: string): StopRequest;
+  pendingStopRequests(kind?: ResourceKind, name?: string): StopRequest[];
+  acknowledgeStopRequest(id: number, now: number): boolean;
+
+  /** Adds `by` to a named counter and returns its value before the addition (0 for a new counter). */
+  advanceCounter(scope: string, key: string, by?: number): number;
+
+  close(): void;
+}

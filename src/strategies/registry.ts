@@ -1,0 +1,36 @@
+import { describeValue, TunekitError, ValidationError } from "../errors.js";
+import { GridStrategy } from "./grid/index.js";
+import { RandomStrategy } from "./random/index.js";
+import { SobolStrategy } from "./sobol/index.js";
+import type { Strategy } from "./strategy.js";
+
+export const STRATEGY_NAMES = ["Random", "Grid", "Sobol", "Bayesian"] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+const factories: Partial<Record<StrategyName, () => Strategy>> = {
+  Random: () => new RandomStrategy(),
+  Grid: () => new GridStrategy(),
+  Sobol: () => new SobolStrategy(),
+};
+
+/** A strategy by its SageMaker name; an unknown name is a typed error listing the known ones. */
+export function createStrategy(name: unknown, field = "strategy"): Strategy {
+  if (!STRATEGY_NAMES.includes(name as StrategyName)) {
+    throw new ValidationError(
+      field,
+      `must be one of ${STRATEGY_NAMES.join(", ")}, got ${describeValue(name)}`,
+      "E_UNKNOWN_STRATEGY",
+    );
+  }
+  const factory = factories[name as StrategyName];
+  if (!factory) {
+    throw new TunekitError(
+      "E_STRATEGY_UNAVAILABLE",
+      `${field}: the ${String(name)} strategy is not available in this version`,
+      {
+        field,
+      },
+    );
+  }
+  return factory();
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { createRng } from "../random.js";
+import type { SearchSpace } from "../space/index.js";
+import type { Strategy, SuggestContext, TrialView } from "./strategy.js";
+
+/**
+ * What every strategy owes the tuner: suggestions inside the space, a pure
+ * function of the context (same context, same suggestion, in any process),
+ * no mutation of the history it is shown, and "exhausted" that stays so.
+ */
+export function strategyContract(label: string, make: () => Strategy, space: SearchSpace): void {
+  describe(`Strategy contract: ${label}`, () => {
+    const context = (trialIndex: number, history: TrialView[] = [], seed = 11): SuggestContext => ({
+      space,
+      objective: "Minimize",
+      history,
+      pending: [],
+      trialIndex,
+      seed,
+      rng: createRng(seed, "trial", trialIndex),
+    });
+
+    const run = (strategy: Strategy, n: number, seed = 11) => {
+      const history: TrialView[] = [];
+      for (let i = 0; i < n; i++) {
+        const s = strategy.suggest(context(i, [...history], seed));
+        if (s === "exhausted") break;
+        history.push({ index: i, hyperparameters: s.hyperparameters, state: "Completed", value: i % 7 });
+      }
+      return history;
+    };
+
+    it("accepts its own space", () => {
+      expect(() => make().checkSpace(space)).not.toThrow();
+    });
+
+    it("suggests configurations inside the space", () => {
+      for (const trial of run(make(), 25)) expect(() => space.encode(trial.hyperparameters)).not.toThrow();
+    });
+
+    it("is a pure function of its context: same seed and history, same suggestions, from a fresh instance", () => {
+      const a = run(make(), 12).map((t) => t.hyperparameters);
+      const b = run(make(), 12).map((t) => t.hyperparameters);
+      expect(b).toEqual(a);
+      const other = run(make(), 12, 12).map((t) => t.hyperparameters);
+      if (space.size() > 12) expect(other).not.toEqual(a);
+    });
+
+    it("does not mutate the history it is shown", () => {
+      const history = run(make(), 5);
+      const frozen = JSON.stringify(history);
+      make().suggest(context(5, history));
+      expect(JSON.stringify(history)).toBe(frozen);
+    });
+
+    it("stays exhausted once exhausted", () => {
+      const strategy = make();
+      const n = run(strategy, 200).length;
+      if (n < 200) {
+        expect(strategy.suggest(context(n))).toBe("exhausted");
+        expect(strategy.suggest(context(n + 5))).toBe("exhausted");
+      }
+    });
+  });
+}

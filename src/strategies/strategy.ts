@@ -1,0 +1,42 @@
+import type { Rng } from "../random.js";
+import type { Hyperparameters, SearchSpace } from "../space/index.js";
+
+export type ObjectiveType = "Maximize" | "Minimize";
+
+/** What a strategy may know about one trial: history comes from the store, never from private memory. */
+export interface TrialView {
+  readonly index: number;
+  readonly hyperparameters: Hyperparameters;
+  readonly state: "Pending" | "Completed" | "Failed" | "Stopped";
+  /** The final objective value, for completed (and stopped) trials that reported one. */
+  readonly value?: number;
+}
+
+/**
+ * Everything a suggestion depends on. Strategies are pure functions of this:
+ * the same context gives the same suggestion in any process, so a resumed or
+ * distributed tuner suggests exactly what an uninterrupted one would.
+ */
+export interface SuggestContext {
+  readonly space: SearchSpace;
+  readonly objective: ObjectiveType;
+  /** Finished trials (completed, failed, stopped), oldest first. */
+  readonly history: readonly TrialView[];
+  /** Trials suggested but not yet finished. */
+  readonly pending: readonly TrialView[];
+  /** The index the suggested trial will get: 0 for the first trial, counted by the store. */
+  readonly trialIndex: number;
+  /** The tuning job's seed, for state that must be shared by all its trials (a Sobol scramble). */
+  readonly seed: number;
+  /** A stream derived from (seed, trialIndex): draws for this suggestion only. */
+  readonly rng: Rng;
+}
+
+export type Suggestion = { readonly hyperparameters: Hyperparameters } | "exhausted";
+
+export interface Strategy {
+  readonly name: string;
+  /** Throws a typed error when the strategy cannot search this space (Grid needs categorical ranges). */
+  checkSpace(space: SearchSpace): void;
+  suggest(context: SuggestContext): Suggestion;
+}

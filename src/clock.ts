@@ -40,3 +40,13 @@ export class ManualClock implements Clock {
     for (const s of due) s.wake();
   }
 }
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Blocks the thread for `ms` of real time. Only for backing off inside
+ * synchronous store calls, where there is no event loop turn to yield to.
+ */
+export function sleepSync(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}

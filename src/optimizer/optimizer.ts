@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from "../clock.js";
+import { type Clock, sleepSync, systemClock } from "../clock.js";
 import { describeValue, TunekitError, ValidationError } from "../errors.js";
 import { createRng, freshSeed } from "../random.js";
 import type { SearchSpace } from "../space/index.js";
@@ -9,8 +9,9 @@ import { type OptimizeOptions, runOptimizeLoop } from "./optimize-loop.js";
 import { type OptimizerOptions, resolveOptions } from "./options.js";
 import { type AskedTrial, type BestTrial, type TellResult, type Trial, toTrial, trialName } from "./trial.js";
 
-/** How many times ask() retries when another process took the same trial index first. */
-const ASK_ATTEMPTS = 20;
+/** How long ask() keeps retrying while other processes sharing the storage take the indices it wanted. */
+const ASK_RETRY_MS = 60_000;
+const backoffRng = createRng(process.pid, "ask-backoff");
 
 interface StudyConfig {
   strategy: StrategyName;
@@ -65,15 +66,21 @@ export class Optimizer {
 
   private openStudy(seed: number | undefined): TuningJobRecord {
     const config: StudyConfig = { strategy: this.strategyName, objective: this.objective, ranges: this.space.specs() };
-    const existing = this.store.getTuningJob(this.name);
+    let existing = this.store.getTuningJob(this.name);
     if (!existing) {
-      return this.store.createTuningJob({
-        name: this.name,
-        kind: "study",
-        config,
-        seed: seed ?? freshSeed(),
-        now: this.clock.now(),
-      });
+      try {
+        return this.store.createTuningJob({
+          name: this.name,
+          kind: "study",
+          config,
+          seed: seed ?? freshSeed(),
+          now: this.clock.now(),
+        });
+      } catch (error) {
+        // Another process created the study between our read and our write: check it like any existing one.
+        if (!(error instanceof TunekitError && error.code === "E_STORE_ALREADY_EXISTS")) throw error;
+        existing = this.store.getTuningJob(this.name) as TuningJobRecord;
+      }
     }
     if (existing.kind !== "study") {
       throw new ValidationError("name", `"${this.name}" is a tuning job in this storage, not an ask/tell study`);
@@ -91,7 +98,8 @@ export class Optimizer {
 
   /** Suggests the next configuration; may be called again before the previous one is told. */
   ask(): AskedTrial {
-    for (let attempt = 0; attempt < ASK_ATTEMPTS; attempt++) {
+    const deadline = systemClock.now() + ASK_RETRY_MS;
+    for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
       const study = this.store.getTuningJob(this.name) as TuningJobRecord;
       const records = this.store.listTrainingJobs({ tuningJobName: this.name });
       const views = records.map(toView);
@@ -118,9 +126,16 @@ export class Optimizer {
       } catch (error) {
         // Another process sharing the storage took this index first: suggest again with its trial in view.
         if (!(error instanceof TunekitError && error.code === "E_STORE_CONFLICT")) throw error;
+        if (systemClock.now() > deadline) {
+          throw new TunekitError(
+            "E_STORE_CONFLICT",
+            `ask: other processes kept taking the next trial index for ${ASK_RETRY_MS} ms`,
+          );
+        }
+        // Jittered backoff, so processes that collided do not collide again in lockstep.
+        sleepSync(delay * backoffRng.next());
       }
     }
-    throw new TunekitError("E_STORE_CONFLICT", `ask: lost the race for a trial index ${ASK_ATTEMPTS} times in a row`);
   }
 
   /** Reports a trial's objective value, or that it failed. Each trial is told once. */

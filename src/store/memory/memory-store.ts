@@ -98,7 +98,6 @@ export class MemoryStore implements Store {
 
   createTrainingJob(job: NewTrainingJob): TrainingJobRecord {
     this.open();
-    if (this.trainingJobs.has(key(job.name))) throw alreadyExists("training job", job.name);
     let parent: TuningJobRecord | undefined;
     if (job.tuningJobName !== undefined) {
       parent = this.tuningJobs.get(key(job.tuningJobName));
@@ -107,6 +106,7 @@ export class MemoryStore implements Store {
         throw trialIndexConflict(parent.name, parent.trialCount, job.trialIndex ?? Number.NaN);
       }
     }
+    if (this.trainingJobs.has(key(job.name))) throw alreadyExists("training job", job.name);
     const record: TrainingJobRecord = {
       name: job.name,
       tuningJobName: parent?.name ?? null,

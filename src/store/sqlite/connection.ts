@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { systemClock } from "../../clock.js";
+import { sleepSync, systemClock } from "../../clock.js";
 import { createRng } from "../../random.js";
 import { StoreError } from "../errors.js";
 import { loadMigrations, type Migration } from "./migrations.js";
@@ -24,15 +24,10 @@ export const CONNECTION_DEFAULTS = { busyTimeoutMs: 5000, maxBusyWaitMs: 60_000 
 const BUSY_CODES = new Set(["SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_RECOVERY", "SQLITE_LOCKED"]);
 const CORRUPT_CODES = new Set(["SQLITE_NOTADB", "SQLITE_CORRUPT"]);
 const backoffRng = createRng(process.pid, "store-backoff");
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 function sqliteCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown }).code;
   return typeof code === "string" ? code : undefined;
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
 }
 
 function corrupt(path: string, cause?: unknown): StoreError {

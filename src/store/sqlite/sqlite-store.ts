@@ -138,7 +138,7 @@ export class SqliteStore implements Store {
 
   createTrainingJob(job: NewTrainingJob): TrainingJobRecord {
     return this.connection.write(() => {
-      if (this.trainingJobRow(job.name)) throw alreadyExists("training job", job.name);
+      // The index check comes first: a racer that lost an index must learn that (and retry), not trip on the name.
       let parentName: string | null = null;
       if (job.tuningJobName !== undefined) {
         const parent = this.tuningJobRow(job.tuningJobName);
@@ -147,8 +147,10 @@ export class SqliteStore implements Store {
           throw trialIndexConflict(parent.name, parent.trial_count, job.trialIndex ?? Number.NaN);
         }
         parentName = parent.name;
-        this.run("UPDATE tuning_jobs SET trial_count = trial_count + 1 WHERE name = ?", parent.name);
       }
+      if (this.trainingJobRow(job.name)) throw alreadyExists("training job", job.name);
+      if (parentName !== null)
+        this.run("UPDATE tuning_jobs SET trial_count = trial_count + 1 WHERE name = ?", parentName);
       this.run(
         `INSERT INTO training_jobs (name, tuning_job_name, trial_index, definition_name, status, hyperparameters,
            request, created_at, updated_at)

@@ -1,4 +1,6 @@
 // The public surface of tunekit, re-exported by name: anything not listed here is internal.
+
+export { storeLocation as defaultStorePath } from "./cli/store-location.js";
 export { type Clock, ManualClock, systemClock } from "./clock.js";
 export { TunekitError, ValidationError } from "./errors.js";
 export {
@@ -10,6 +12,7 @@ export {
   Optimizer,
   type OptimizerOptions,
   SearchExhaustedError,
+  StudyEndedError,
   StudyMismatchError,
   type TellResult,
   type Trial,

@@ -28,3 +28,9 @@ export class StudyMismatchError extends TunekitError {
     );
   }
 }
+
+export class StudyEndedError extends TunekitError {
+  constructor(name: string, status: string) {
+    super("E_STUDY_ENDED", `the study "${name}" is ${status}: it takes no new trials (pending ones may still be told)`);
+  }
+}

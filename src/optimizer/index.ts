@@ -1,4 +1,10 @@
-export { SearchExhaustedError, StudyMismatchError, TrialFinishedError, UnknownTrialError } from "./errors.js";
+export {
+  SearchExhaustedError,
+  StudyEndedError,
+  StudyMismatchError,
+  TrialFinishedError,
+  UnknownTrialError,
+} from "./errors.js";
 export type { OptimizeOptions } from "./optimize-loop.js";
 export { createOptimizer, Optimizer } from "./optimizer.js";
 export { OPTIMIZER_DEFAULTS, type OptimizerOptions } from "./options.js";

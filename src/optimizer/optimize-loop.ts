@@ -47,7 +47,7 @@ export async function runOptimizeLoop(
       created = trial.id + 1;
       return trial;
     } catch (error) {
-      if (error instanceof TunekitError && error.code === "E_SEARCH_EXHAUSTED") {
+      if (error instanceof TunekitError && (error.code === "E_SEARCH_EXHAUSTED" || error.code === "E_STUDY_ENDED")) {
         exhausted = true;
         return undefined;
       }

@@ -4,7 +4,13 @@ import { createRng, freshSeed } from "../random.js";
 import type { SearchSpace } from "../space/index.js";
 import { MemoryStore, SqliteStore, type Store, type TrainingJobRecord, type TuningJobRecord } from "../store/index.js";
 import type { ObjectiveType, Strategy, StrategyName, TrialView } from "../strategies/index.js";
-import { SearchExhaustedError, StudyMismatchError, TrialFinishedError, UnknownTrialError } from "./errors.js";
+import {
+  SearchExhaustedError,
+  StudyEndedError,
+  StudyMismatchError,
+  TrialFinishedError,
+  UnknownTrialError,
+} from "./errors.js";
 import { type OptimizeOptions, runOptimizeLoop } from "./optimize-loop.js";
 import { type OptimizerOptions, resolveOptions } from "./options.js";
 import { type AskedTrial, type BestTrial, type TellResult, type Trial, toTrial, trialName } from "./trial.js";
@@ -101,6 +107,7 @@ export class Optimizer {
     const deadline = systemClock.now() + ASK_RETRY_MS;
     for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
       const study = this.store.getTuningJob(this.name) as TuningJobRecord;
+      if (study.status !== "InProgress") throw new StudyEndedError(this.name, study.status);
       const records = this.store.listTrainingJobs({ tuningJobName: this.name });
       const views = records.map(toView);
       const trialIndex = study.trialCount;

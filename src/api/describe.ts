@@ -1,0 +1,116 @@
+import type { Hyperparameters } from "../space/index.js";
+import type { Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
+import type { ObjectiveType } from "../strategies/index.js";
+
+/**
+ * SageMaker-shaped views of what the store holds: the same objects answer
+ * `tunekit describe`, the HTTP API and the SDK, so they cannot drift apart.
+ */
+export interface TuningObjective {
+  Type: ObjectiveType;
+  MetricName: string;
+}
+
+/** A study keeps its options; a tuning job keeps its request. Either way, this is what "better" means. */
+export function objectiveOf(job: TuningJobRecord): TuningObjective {
+  const config = job.config as Record<string, unknown>;
+  if (job.kind === "study") return { Type: config.objective as ObjectiveType, MetricName: "objective" };
+  const tuning = (config.HyperParameterTuningJobConfig ?? {}) as { HyperParameterTuningJobObjective?: TuningObjective };
+  return tuning.HyperParameterTuningJobObjective ?? { Type: "Maximize", MetricName: "objective" };
+}
+
+export function strategyOf(job: TuningJobRecord): string {
+  const config = job.config as Record<string, unknown>;
+  if (job.kind === "study") return String(config.strategy);
+  const tuning = (config.HyperParameterTuningJobConfig ?? {}) as { Strategy?: string };
+  return tuning.Strategy ?? "Bayesian";
+}
+
+const iso = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISOString());
+
+export function bestTrainingJob(store: Store, job: TuningJobRecord): TrainingJobRecord | undefined {
+  const sign = objectiveOf(job).Type === "Maximize" ? 1 : -1;
+  let best: TrainingJobRecord | undefined;
+  for (const child of store.listTrainingJobs({ tuningJobName: job.name })) {
+    if (child.objectiveStatus !== "Succeeded" || child.objectiveValue === null) continue;
+    if (!best || sign * child.objectiveValue > sign * (best.objectiveValue as number)) best = child;
+  }
+  return best;
+}
+
+export interface TrainingJobSummary {
+  TrainingJobName: string;
+  TrainingJobStatus: string;
+  CreationTime: string | undefined;
+  TrainingStartTime: string | undefined;
+  TrainingEndTime: string | undefined;
+  TunedHyperParameters: Hyperparameters;
+  ObjectiveStatus: string;
+  FinalHyperParameterTuningJobObjectiveMetric?: { Type: ObjectiveType; MetricName: string; Value: number };
+  FailureReason?: string;
+}
+
+export function summarizeTrainingJob(job: TrainingJobRecord, objective?: TuningObjective): TrainingJobSummary {
+  return {
+    TrainingJobName: job.name,
+    TrainingJobStatus: job.status,
+    CreationTime: iso(job.createdAt),
+    TrainingStartTime: iso(job.startedAt ?? job.createdAt),
+    TrainingEndTime: iso(job.endedAt),
+    TunedHyperParameters: job.hyperparameters,
+    ObjectiveStatus: job.objectiveStatus,
+    ...(objective && job.objectiveValue !== null
+      ? { FinalHyperParameterTuningJobObjectiveMetric: { ...objective, Value: job.objectiveValue } }
+      : {}),
+    ...(job.failureReason === null ? {} : { FailureReason: job.failureReason }),
+  };
+}
+
+export function describeTuningJob(store: Store, job: TuningJobRecord) {
+  const counters = store.countTrainingJobs(job.name);
+  const objective = objectiveOf(job);
+  const best = bestTrainingJob(store, job);
+  return {
+    HyperParameterTuningJobName: job.name,
+    Kind: job.kind,
+    HyperParameterTuningJobStatus: job.status,
+    Strategy: strategyOf(job),
+    Objective: objective,
+    RandomSeed: job.seed,
+    CreationTime: iso(job.createdAt),
+    LastModifiedTime: iso(job.updatedAt),
+    HyperParameterTuningEndTime: iso(job.endedAt),
+    TrainingJobStatusCounters: {
+      Completed: counters.status.Completed,
+      InProgress: counters.status.InProgress + counters.status.Stopping,
+      RetryableError: 0,
+      NonRetryableError: counters.status.Failed,
+      Stopped: counters.status.Stopped,
+    },
+    ObjectiveStatusCounters: counters.objective,
+    ...(best ? { BestTrainingJob: summarizeTrainingJob(best, objective) } : {}),
+    ...(job.failureReason === null ? {} : { FailureReason: job.failureReason }),
+    Config: job.config,
+  };
+}
+
+export function describeTrainingJob(store: Store, job: TrainingJobRecord) {
+  const parent = job.tuningJobName === null ? undefined : store.getTuningJob(job.tuningJobName);
+  return {
+    ...summarizeTrainingJob(job, parent && objectiveOf(parent)),
+    TuningJobName: job.tuningJobName ?? undefined,
+    TrialIndex: job.trialIndex ?? undefined,
+    RetryAttempt: job.retryAttempt,
+    StopReason: job.stopReason ?? undefined,
+    LastModifiedTime: iso(job.updatedAt),
+    FinalMetricDataList: lastValuePerMetric(store, job.name),
+  };
+}
+
+function lastValuePerMetric(store: Store, name: string) {
+  const last = new Map<string, { MetricName: string; Value: number; Timestamp: string | undefined }>();
+  for (const point of store.listMetricPoints(name)) {
+    last.set(point.metricName, { MetricName: point.metricName, Value: point.value, Timestamp: iso(point.timestamp) });
+  }
+  return [...last.values()];
+}

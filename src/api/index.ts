@@ -1,0 +1,10 @@
+export {
+  bestTrainingJob,
+  describeTrainingJob,
+  describeTuningJob,
+  objectiveOf,
+  strategyOf,
+  summarizeTrainingJob,
+} from "./describe.js";
+export { type Resolved, resolveName } from "./resolve-name.js";
+export { type StopOutcome, stopJob } from "./stop.js";

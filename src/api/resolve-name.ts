@@ -1,0 +1,27 @@
+import { TunekitError } from "../errors.js";
+import type { ResourceKind, Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
+
+export type Resolved =
+  | { kind: "tuning-job"; record: TuningJobRecord }
+  | { kind: "training-job"; record: TrainingJobRecord };
+
+/**
+ * The one rule for names given to describe, stop and logs: a tuning job is
+ * looked for first, then a training job; `force` picks one kind; a name that
+ * is both is an error that says how to choose.
+ */
+export function resolveName(store: Store, name: string, force?: ResourceKind): Resolved {
+  const tuning = force === "training-job" ? undefined : store.getTuningJob(name);
+  const training = force === "tuning-job" ? undefined : store.getTrainingJob(name);
+  if (tuning && training) {
+    throw new TunekitError(
+      "E_AMBIGUOUS_NAME",
+      `"${name}" names both a tuning job and a training job: add --tuning-job or --training-job`,
+      { field: "name" },
+    );
+  }
+  if (tuning) return { kind: "tuning-job", record: tuning };
+  if (training) return { kind: "training-job", record: training };
+  const what = force === undefined ? "tuning job or training job" : force.replace("-", " ");
+  throw new TunekitError("E_NOT_FOUND", `no ${what} named "${name}" in this store`, { field: "name" });
+}

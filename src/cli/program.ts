@@ -1,0 +1,33 @@
+import { readFileSync } from "node:fs";
+import { Command } from "commander";
+import { describeCommand } from "./commands/describe.js";
+import { listCommand } from "./commands/list.js";
+import { listTrainingJobsCommand } from "./commands/list-training-jobs.js";
+import { logsCommand } from "./commands/logs.js";
+import { stopCommand } from "./commands/stop.js";
+import { ExitCode } from "./exit-codes.js";
+
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+export function buildProgram(): Command {
+  const program = new Command("tunekit")
+    .description("Self-hosted automatic model tuning, compatible with SageMaker's training and tuning jobs.")
+    .version(version)
+    .showHelpAfterError()
+    .addHelpText(
+      "after",
+      `
+Names: describe, stop and logs look for a tuning job first, then a training job;
+--tuning-job / --training-job choose one. The store is --store PATH, else
+$TUNEKIT_HOME/tunekit.db, else ~/.tunekit/tunekit.db.
+
+Exit codes: ${ExitCode.ok} ok, ${ExitCode.failure} failure, ${ExitCode.usage} bad usage or input, ${ExitCode.notFound} not found,
+${ExitCode.ambiguous} ambiguous name, ${ExitCode.conflict} wrong state, ${ExitCode.storeUnusable} store unusable, ${ExitCode.interrupted} interrupted.`,
+    );
+  for (const command of [listCommand(), listTrainingJobsCommand(), describeCommand(), stopCommand(), logsCommand()]) {
+    program.addCommand(command);
+  }
+  return program;
+}

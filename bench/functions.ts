@@ -1,0 +1,117 @@
+/**
+ * Classic test functions for minimisation, with their domains and known
+ * minima (Surjanovic & Bingham's Virtual Library of Simulation Experiments).
+ * bench/optuna_peer.py implements the same functions for the peer run.
+ */
+export interface TestFunction {
+  readonly name: string;
+  readonly bounds: readonly (readonly [number, number])[];
+  readonly minimum: number;
+  readonly f: (x: readonly number[]) => number;
+}
+
+const at = (x: readonly number[], i: number) => x[i] as number;
+
+const HARTMANN3_A = [
+  [3.0, 10, 30],
+  [0.1, 10, 35],
+  [3.0, 10, 30],
+  [0.1, 10, 35],
+];
+const HARTMANN3_P = [
+  [3689, 1170, 2673],
+  [4699, 4387, 7470],
+  [1091, 8732, 5547],
+  [381, 5743, 8828],
+];
+const HARTMANN6_A = [
+  [10, 3, 17, 3.5, 1.7, 8],
+  [0.05, 10, 17, 0.1, 8, 14],
+  [3, 3.5, 1.7, 10, 17, 8],
+  [17, 8, 0.05, 10, 0.1, 14],
+];
+const HARTMANN6_P = [
+  [1312, 1696, 5569, 124, 8283, 5886],
+  [2329, 4135, 8307, 3736, 1004, 9991],
+  [2348, 1451, 3522, 2883, 3047, 6650],
+  [4047, 8828, 8732, 5743, 1091, 381],
+];
+const HARTMANN_ALPHA = [1.0, 1.2, 3.0, 3.2];
+
+function hartmann(A: number[][], P: number[][], x: readonly number[]): number {
+  let sum = 0;
+  for (let i = 0; i < 4; i++) {
+    let inner = 0;
+    for (let j = 0; j < x.length; j++) {
+      const d = at(x, j) - (P[i]?.[j] as number) * 1e-4;
+      inner += (A[i]?.[j] as number) * d * d;
+    }
+    sum += (HARTMANN_ALPHA[i] as number) * Math.exp(-inner);
+  }
+  return -sum;
+}
+
+const repeat = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => [lo, hi] as const);
+
+export const TEST_FUNCTIONS: readonly TestFunction[] = [
+  {
+    name: "Branin",
+    bounds: [
+      [-5, 10],
+      [0, 15],
+    ],
+    minimum: 0.397887357729738,
+    f: (x) => {
+      const [x1, x2] = [at(x, 0), at(x, 1)];
+      const b = 5.1 / (4 * Math.PI ** 2);
+      const c = 5 / Math.PI;
+      const t = 1 / (8 * Math.PI);
+      return (x2 - b * x1 ** 2 + c * x1 - 6) ** 2 + 10 * (1 - t) * Math.cos(x1) + 10;
+    },
+  },
+  {
+    name: "SixHumpCamel",
+    bounds: [
+      [-3, 3],
+      [-2, 2],
+    ],
+    minimum: -1.031628453489877,
+    f: (x) => {
+      const [x1, x2] = [at(x, 0), at(x, 1)];
+      return (4 - 2.1 * x1 ** 2 + x1 ** 4 / 3) * x1 ** 2 + x1 * x2 + (-4 + 4 * x2 ** 2) * x2 ** 2;
+    },
+  },
+  {
+    name: "Hartmann3",
+    bounds: repeat(3, 0, 1),
+    minimum: -3.86278214782076,
+    f: (x) => hartmann(HARTMANN3_A, HARTMANN3_P, x),
+  },
+  {
+    name: "Hartmann6",
+    bounds: repeat(6, 0, 1),
+    minimum: -3.32236801141551,
+    f: (x) => hartmann(HARTMANN6_A, HARTMANN6_P, x),
+  },
+  {
+    name: "Rosenbrock4",
+    bounds: repeat(4, -5, 10),
+    minimum: 0,
+    f: (x) => {
+      let sum = 0;
+      for (let i = 0; i < x.length - 1; i++) sum += 100 * (at(x, i + 1) - at(x, i) ** 2) ** 2 + (1 - at(x, i)) ** 2;
+      return sum;
+    },
+  },
+  {
+    name: "Ackley5",
+    bounds: repeat(5, -32.768, 32.768),
+    minimum: 0,
+    f: (x) => {
+      const n = x.length;
+      const sq = x.reduce((s, v) => s + v * v, 0) / n;
+      const cos = x.reduce((s, v) => s + Math.cos(2 * Math.PI * v), 0) / n;
+      return -20 * Math.exp(-0.2 * Math.sqrt(sq)) - Math.exp(cos) + 20 + Math.E;
+    },
+  },
+];

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { stopJob } from "../api/index.js";
 import { CategoricalParameter, ContinuousParameter, IntegerParameter } from "../space/index.js";
 import { MemoryStore } from "../store/index.js";
 import { createOptimizer } from "./optimizer.js";
@@ -118,6 +119,17 @@ describe("ask/tell", () => {
     const b = createOptimizer(base({ store }));
     expect([a.ask().id, b.ask().id, a.ask().id]).toEqual([0, 1, 2]);
     expect(a.trials()).toHaveLength(3);
+  });
+
+  it("takes no new trials once its study is stopped, but still takes the pending ones' results", async () => {
+    const store = new MemoryStore();
+    const opt = createOptimizer(base({ store }));
+    const pending = opt.ask();
+    expect(stopJob(store, "tuning-job", "default", 5).action).toBe("stopped");
+    expect(() => opt.ask()).toThrow(expect.objectContaining({ code: "E_STUDY_ENDED" }));
+    opt.tell(pending.id, 0.4);
+    expect(await opt.optimize(() => 1, { maxTrials: 10 })).toMatchObject({ id: pending.id, value: 0.4 });
+    expect(opt.trials()).toHaveLength(1);
   });
 
   it("reports a grid that has nothing left", () => {

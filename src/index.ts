@@ -1,6 +1,5 @@
 // The public surface of tunekit, re-exported by name: anything not listed here is internal.
 
-export { storeLocation as defaultStorePath } from "./cli/store-location.js";
 export { type Clock, ManualClock, systemClock } from "./clock.js";
 export { TunekitError, ValidationError } from "./errors.js";
 export {
@@ -37,6 +36,7 @@ export {
   toParameterRanges,
 } from "./space/index.js";
 export { MemoryStore, SqliteStore, type Store, StoreError } from "./store/index.js";
+export { storeLocation as defaultStorePath } from "./store/location.js";
 export {
   createStrategy,
   GridStrategy,

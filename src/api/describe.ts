@@ -1,5 +1,5 @@
 import type { Hyperparameters } from "../space/index.js";
-import type { Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
+import type { ResourceKind, Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
 import type { ObjectiveType } from "../strategies/index.js";
 
 /**
@@ -29,13 +29,12 @@ export function strategyOf(job: TuningJobRecord): string {
 const iso = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISOString());
 
 export function bestTrainingJob(store: Store, job: TuningJobRecord): TrainingJobRecord | undefined {
-  const sign = objectiveOf(job).Type === "Maximize" ? 1 : -1;
-  let best: TrainingJobRecord | undefined;
-  for (const child of store.listTrainingJobs({ tuningJobName: job.name })) {
-    if (child.objectiveStatus !== "Succeeded" || child.objectiveValue === null) continue;
-    if (!best || sign * child.objectiveValue > sign * (best.objectiveValue as number)) best = child;
-  }
-  return best;
+  return store.bestTrainingJob(job.name, objectiveOf(job).Type);
+}
+
+/** "tuning-job" → "tuning job", for messages. */
+export function kindLabel(kind: ResourceKind): string {
+  return kind.replace("-", " ");
 }
 
 export interface TrainingJobSummary {

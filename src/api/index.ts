@@ -2,6 +2,7 @@ export {
   bestTrainingJob,
   describeTrainingJob,
   describeTuningJob,
+  kindLabel,
   objectiveOf,
   strategyOf,
   summarizeTrainingJob,

@@ -1,5 +1,6 @@
 import { TunekitError } from "../errors.js";
 import type { ResourceKind, Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
+import { kindLabel } from "./describe.js";
 
 export type Resolved =
   | { kind: "tuning-job"; record: TuningJobRecord }
@@ -22,6 +23,6 @@ export function resolveName(store: Store, name: string, force?: ResourceKind): R
   }
   if (tuning) return { kind: "tuning-job", record: tuning };
   if (training) return { kind: "training-job", record: training };
-  const what = force === undefined ? "tuning job or training job" : force.replace("-", " ");
+  const what = force === undefined ? "tuning job or training job" : kindLabel(force);
   throw new TunekitError("E_NOT_FOUND", `no ${what} named "${name}" in this store`, { field: "name" });
 }

@@ -1,5 +1,6 @@
 import { TunekitError } from "../errors.js";
 import type { ResourceKind, Store } from "../store/index.js";
+import { kindLabel } from "./describe.js";
 
 export interface StopOutcome {
   kind: ResourceKind;
@@ -16,11 +17,11 @@ export interface StopOutcome {
  */
 export function stopJob(store: Store, kind: ResourceKind, name: string, now: number, reason = "user"): StopOutcome {
   const record = kind === "tuning-job" ? store.getTuningJob(name) : store.getTrainingJob(name);
-  if (!record) throw new TunekitError("E_NOT_FOUND", `no ${kind.replace("-", " ")} named "${name}"`, { field: "name" });
+  if (!record) throw new TunekitError("E_NOT_FOUND", `no ${kindLabel(kind)} named "${name}"`, { field: "name" });
   if (record.status !== "InProgress" && record.status !== "Stopping") {
     throw new TunekitError(
       "E_NOT_STOPPABLE",
-      `${kind.replace("-", " ")} "${record.name}" is ${record.status}: only InProgress jobs can be stopped`,
+      `${kindLabel(kind)} "${record.name}" is ${record.status}: only InProgress jobs can be stopped`,
       { field: "name" },
     );
   }

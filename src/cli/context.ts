@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { type Clock, systemClock } from "../clock.js";
 import { SqliteStore, type Store } from "../store/index.js";
+import { storeLocation } from "../store/location.js";
 import { type Output, processOutput } from "./output.js";
-import { storeLocation } from "./store-location.js";
 
 export interface CommonOptions {
   store?: string;
@@ -26,11 +26,10 @@ export function addCommonOptions(command: Command): Command {
 export async function withContext(
   options: CommonOptions,
   run: (context: CommandContext) => void | Promise<void>,
-  output: Output = processOutput,
 ): Promise<void> {
   const store = new SqliteStore(storeLocation(options.store));
   try {
-    await run({ store, json: options.json === true, output, clock: systemClock });
+    await run({ store, json: options.json === true, output: processOutput, clock: systemClock });
   } finally {
     store.close();
   }

@@ -1,12 +1,10 @@
 /** How commands print: a plain table for people, JSON for scripts (`--json`). */
 export interface Output {
   out(text: string): void;
-  err(text: string): void;
 }
 
 export const processOutput: Output = {
   out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
 };
 
 export function json(value: unknown): string {

@@ -1,6 +1,7 @@
-import { type Clock, sleepSync, systemClock } from "../clock.js";
+import { type Clock, systemClock } from "../clock.js";
 import { describeValue, TunekitError, ValidationError } from "../errors.js";
 import { createRng, freshSeed } from "../random.js";
+import { retrySync } from "../retry.js";
 import type { SearchSpace } from "../space/index.js";
 import { MemoryStore, SqliteStore, type Store, type TrainingJobRecord, type TuningJobRecord } from "../store/index.js";
 import type { ObjectiveType, Strategy, StrategyName, TrialView } from "../strategies/index.js";
@@ -17,7 +18,6 @@ import { type AskedTrial, type BestTrial, type TellResult, type Trial, toTrial, 
 
 /** How long ask() keeps retrying while other processes sharing the storage take the indices it wanted. */
 const ASK_RETRY_MS = 60_000;
-const backoffRng = createRng(process.pid, "ask-backoff");
 
 interface StudyConfig {
   strategy: StrategyName;
@@ -104,45 +104,43 @@ export class Optimizer {
 
   /** Suggests the next configuration; may be called again before the previous one is told. */
   ask(): AskedTrial {
-    const deadline = systemClock.now() + ASK_RETRY_MS;
-    for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
-      const study = this.store.getTuningJob(this.name) as TuningJobRecord;
-      if (study.status !== "InProgress") throw new StudyEndedError(this.name, study.status);
-      const records = this.store.listTrainingJobs({ tuningJobName: this.name });
-      const views = records.map(toView);
-      const trialIndex = study.trialCount;
-      const suggestion = this.strategy.suggest({
-        space: this.space,
-        objective: this.objective,
-        history: views.filter((v) => v.state !== "Pending"),
-        pending: views.filter((v) => v.state === "Pending"),
-        trialIndex,
-        seed: this.seed,
-        rng: createRng(this.seed, "trial", trialIndex),
-      });
-      if (suggestion === "exhausted") throw new SearchExhaustedError(this.strategyName, trialIndex);
-      try {
-        const record = this.store.createTrainingJob({
-          name: trialName(this.name, trialIndex),
-          tuningJobName: this.name,
-          trialIndex,
-          hyperparameters: suggestion.hyperparameters,
-          now: this.clock.now(),
-        });
-        return { id: trialIndex, hyperparameters: record.hyperparameters };
-      } catch (error) {
-        // Another process sharing the storage took this index first: suggest again with its trial in view.
-        if (!(error instanceof TunekitError && error.code === "E_STORE_CONFLICT")) throw error;
-        if (systemClock.now() > deadline) {
-          throw new TunekitError(
-            "E_STORE_CONFLICT",
-            `ask: other processes kept taking the next trial index for ${ASK_RETRY_MS} ms`,
-          );
-        }
-        // Jittered backoff, so processes that collided do not collide again in lockstep.
-        sleepSync(delay * backoffRng.next());
-      }
-    }
+    // Another process sharing the storage may take the index first: then suggest again with its trial in view.
+    return retrySync(() => this.tryAsk(), {
+      maxWaitMs: ASK_RETRY_MS,
+      maxDelayMs: 50,
+      retryable: (error) => error instanceof TunekitError && error.code === "E_STORE_CONFLICT",
+      giveUp: () =>
+        new TunekitError(
+          "E_STORE_CONFLICT",
+          `ask: other processes kept taking the next trial index for ${ASK_RETRY_MS} ms`,
+        ),
+    });
+  }
+
+  /** One suggestion for the next free index; E_STORE_CONFLICT when another process took that index meanwhile. */
+  private tryAsk(): AskedTrial {
+    const study = this.store.getTuningJob(this.name) as TuningJobRecord;
+    if (study.status !== "InProgress") throw new StudyEndedError(this.name, study.status);
+    const views = this.store.listTrainingJobs({ tuningJobName: this.name }).map(toView);
+    const trialIndex = study.trialCount;
+    const suggestion = this.strategy.suggest({
+      space: this.space,
+      objective: this.objective,
+      history: views.filter((v) => v.state !== "Pending"),
+      pending: views.filter((v) => v.state === "Pending"),
+      trialIndex,
+      seed: this.seed,
+      rng: createRng(this.seed, "trial", trialIndex),
+    });
+    if (suggestion === "exhausted") throw new SearchExhaustedError(this.strategyName, trialIndex);
+    const record = this.store.createTrainingJob({
+      name: trialName(this.name, trialIndex),
+      tuningJobName: this.name,
+      trialIndex,
+      hyperparameters: suggestion.hyperparameters,
+      now: this.clock.now(),
+    });
+    return { id: trialIndex, hyperparameters: record.hyperparameters };
   }
 
   /** Reports a trial's objective value, or that it failed. Each trial is told once. */
@@ -183,17 +181,10 @@ export class Optimizer {
 
   /** The best completed trial; the earliest one wins a tie. */
   best(): BestTrial | undefined {
-    let best: BestTrial | undefined;
-    for (const trial of this.trials()) {
-      if (trial.state !== "Completed" || trial.value === undefined) continue;
-      const better =
-        this.objective === "Maximize"
-          ? trial.value > (best?.value ?? -Infinity)
-          : trial.value < (best?.value ?? Infinity);
-      if (best === undefined || better)
-        best = { id: trial.id, hyperparameters: trial.hyperparameters, value: trial.value };
-    }
-    return best;
+    const record = this.store.bestTrainingJob(this.name, this.objective);
+    if (!record) return undefined;
+    const trial = toTrial(record);
+    return { id: trial.id, hyperparameters: trial.hyperparameters, value: trial.value as number };
   }
 
   /** Every trial of the study, in order, with its state and value. */

@@ -125,6 +125,31 @@ export function storeContract(label: string, open: () => Store): void {
         });
       });
 
+      it("finds the best succeeded job in either direction, the earliest trial winning a tie", () => {
+        study();
+        const values = [0.5, 0.9, 0.2, 0.9, 0.1];
+        values.forEach((value, i) => {
+          store.createTrainingJob({
+            name: `t-${i}`,
+            tuningJobName: "study-a",
+            trialIndex: i,
+            hyperparameters: {},
+            now: i,
+          });
+          const failed = i === 4;
+          store.updateTrainingJob(`t-${i}`, {
+            status: failed ? "Failed" : "Completed",
+            objectiveValue: value,
+            objectiveStatus: failed ? "Failed" : "Succeeded",
+            now: 10,
+          });
+        });
+        store.createTrainingJob({ name: "t-5", tuningJobName: "study-a", trialIndex: 5, hyperparameters: {}, now: 5 });
+        expect(store.bestTrainingJob("STUDY-A", "Maximize")?.name).toBe("t-1");
+        expect(store.bestTrainingJob("study-a", "Minimize")?.name).toBe("t-2");
+        expect(store.bestTrainingJob("nothing-here", "Minimize")).toBeUndefined();
+      });
+
       it("moves status by compare-and-set and keeps the fields not patched", () => {
         store.createTrainingJob({ name: "job", hyperparameters: { a: "x" }, request: { R: 1 }, now: 1 });
         expect(store.updateTrainingJob("job", { status: "Stopping", now: 2 }, ["InProgress"])?.status).toBe("Stopping");

@@ -46,6 +46,11 @@ export interface Store {
     from?: readonly TrainingJobStatus[],
   ): TrainingJobRecord | undefined;
   countTrainingJobs(tuningJobName: string): { status: StatusCounters; objective: ObjectiveCounters };
+  /**
+   * The training job of a tuning job with the best objective value among those whose objective Succeeded;
+   * the lowest trial index wins a tie. Answered by the store so it need not read every job to find one.
+   */
+  bestTrainingJob(tuningJobName: string, objective: "Maximize" | "Minimize"): TrainingJobRecord | undefined;
 
   appendMetricPoints(trainingJobName: string, points: readonly MetricPoint[]): void;
   listMetricPoints(trainingJobName: string, metricName?: string): StoredMetricPoint[];

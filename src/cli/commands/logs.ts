@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { resolveName } from "../../api/index.js";
+import { kindLabel, resolveName } from "../../api/index.js";
 import { TunekitError } from "../../errors.js";
 import type { Store } from "../../store/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
@@ -33,7 +33,7 @@ export function logsCommand(): Command {
       if (logs.length === 0) {
         throw new TunekitError(
           "E_NO_LOGS",
-          `no log recorded for ${target.kind.replace("-", " ")} "${target.record.name}" (ask/tell trials run in your own process and have none)`,
+          `no log recorded for ${kindLabel(target.kind)} "${target.record.name}" (ask/tell trials run in your own process and have none)`,
         );
       }
       for (const [job, log] of logs) {

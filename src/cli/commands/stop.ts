@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { resolveName, stopJob } from "../../api/index.js";
+import { kindLabel, resolveName, stopJob } from "../../api/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { json } from "../output.js";
 import { addTargetOptions, forcedKind, type TargetOptions } from "./target-options.js";
@@ -17,7 +17,7 @@ export function stopCommand(): Command {
       const target = resolveName(store, name, forcedKind(options));
       const outcome = stopJob(store, target.kind, target.record.name, clock.now());
       if (asJson) return output.out(json(outcome));
-      const what = `${target.kind.replace("-", " ")} ${outcome.name}`;
+      const what = `${kindLabel(target.kind)} ${outcome.name}`;
       output.out(
         outcome.action === "stopped" ? `stopped ${what}` : `asked ${outcome.owner} to stop ${what}; it is Stopping`,
       );

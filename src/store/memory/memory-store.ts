@@ -174,6 +174,16 @@ export class MemoryStore implements Store {
     return counters;
   }
 
+  bestTrainingJob(tuningJobName: string, objective: "Maximize" | "Minimize"): TrainingJobRecord | undefined {
+    const sign = objective === "Maximize" ? 1 : -1;
+    let best: TrainingJobRecord | undefined;
+    for (const job of this.listTrainingJobs({ tuningJobName })) {
+      if (job.objectiveStatus !== "Succeeded" || job.objectiveValue === null) continue;
+      if (!best || sign * job.objectiveValue > sign * (best.objectiveValue as number)) best = job;
+    }
+    return best;
+  }
+
   appendMetricPoints(trainingJobName: string, points: readonly MetricPoint[]): void {
     this.open();
     const job = this.trainingJobs.get(key(trainingJobName));

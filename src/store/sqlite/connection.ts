@@ -1,8 +1,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { sleepSync, systemClock } from "../../clock.js";
-import { createRng } from "../../random.js";
+import { systemClock } from "../../clock.js";
+import { retrySync } from "../../retry.js";
 import { StoreError } from "../errors.js";
 import { loadMigrations, type Migration } from "./migrations.js";
 
@@ -23,7 +23,6 @@ export const CONNECTION_DEFAULTS = { busyTimeoutMs: 5000, maxBusyWaitMs: 60_000 
 
 const BUSY_CODES = new Set(["SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_RECOVERY", "SQLITE_LOCKED"]);
 const CORRUPT_CODES = new Set(["SQLITE_NOTADB", "SQLITE_CORRUPT"]);
-const backoffRng = createRng(process.pid, "store-backoff");
 
 function sqliteCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown }).code;
@@ -110,27 +109,27 @@ export class Connection {
   }
 
   retrying<T>(fn: () => T): T {
-    const deadline = systemClock.now() + this.maxBusyWaitMs;
-    let delay = 2;
-    for (;;) {
+    const surfaceCorruption = () => {
       try {
         return fn();
       } catch (error) {
         const code = sqliteCode(error);
         if (code !== undefined && CORRUPT_CODES.has(code)) throw corrupt(this.path, error);
-        if (code === undefined || !BUSY_CODES.has(code)) throw error;
-        if (systemClock.now() >= deadline) {
-          throw new StoreError(
-            "E_STORE_BUSY",
-            `the store ${this.path} stayed locked by another process for ${this.maxBusyWaitMs} ms; ` +
-              "is a process stuck holding a write transaction?",
-            { cause: error },
-          );
-        }
-        sleepSync(delay * (0.5 + backoffRng.next()));
-        delay = Math.min(delay * 2, 100);
+        throw error;
       }
-    }
+    };
+    return retrySync(surfaceCorruption, {
+      maxWaitMs: this.maxBusyWaitMs,
+      maxDelayMs: 100,
+      retryable: (error) => BUSY_CODES.has(sqliteCode(error) ?? ""),
+      giveUp: (error) =>
+        new StoreError(
+          "E_STORE_BUSY",
+          `the store ${this.path} stayed locked by another process for ${this.maxBusyWaitMs} ms; ` +
+            "is a process stuck holding a write transaction?",
+          { cause: error },
+        ),
+    });
   }
 
   private migrate(migrations: Migration[]): void {

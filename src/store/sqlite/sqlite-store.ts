@@ -226,6 +226,20 @@ export class SqliteStore implements Store {
     return counters;
   }
 
+  bestTrainingJob(tuningJobName: string, objective: "Maximize" | "Minimize"): TrainingJobRecord | undefined {
+    // The direction is one of two fixed words, never user text, so it is safe to splice into the SQL.
+    const direction = objective === "Maximize" ? "DESC" : "ASC";
+    const row = this.connection.read(() =>
+      this.get(
+        `SELECT * FROM training_jobs
+         WHERE tuning_job_name = ? AND objective_status = 'Succeeded' AND objective_value IS NOT NULL
+         ORDER BY objective_value ${direction}, trial_index, created_at LIMIT 1`,
+        tuningJobName,
+      ),
+    ) as TrainingJobRow | undefined;
+    return row && toTrainingJob(row);
+  }
+
   appendMetricPoints(trainingJobName: string, points: readonly MetricPoint[]): void {
     this.connection.write(() => {
       const job = this.trainingJobRow(trainingJobName);

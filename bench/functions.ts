@@ -84,7 +84,9 @@ export const TEST_FUNCTIONS: readonly TestFunction[] = [
   {
     name: "Hartmann3",
     bounds: repeat(3, 0, 1),
-    minimum: -3.86278214782076,
+    // The value usually quoted, -3.86278214782076, is 2.4e-6 below what these constants reach
+    // (minimised with L-BFGS-B to 1e-12 from the published minimiser): quoting it would floor every regret at 1e-5.6.
+    minimum: -3.86277978733266,
     f: (x) => hartmann(HARTMANN3_A, HARTMANN3_P, x),
   },
   {

@@ -45,7 +45,7 @@ def ackley(x):
 FUNCTIONS = {
     "Branin": ([(-5, 10), (0, 15)], 0.397887357729738, branin),
     "SixHumpCamel": ([(-3, 3), (-2, 2)], -1.031628453489877, camel),
-    "Hartmann3": ([(0, 1)] * 3, -3.86278214782076, lambda x: hartmann(H3_A, H3_P, x)),
+    "Hartmann3": ([(0, 1)] * 3, -3.86277978733266, lambda x: hartmann(H3_A, H3_P, x)),
     "Hartmann6": ([(0, 1)] * 6, -3.32236801141551, lambda x: hartmann(H6_A, H6_P, x)),
     "Rosenbrock4": ([(-5, 10)] * 4, 0.0, rosenbrock),
     "Ackley5": ([(-32.768, 32.768)] * 5, 0.0, ackley),

@@ -197,7 +197,7 @@ describe("bad input", () => {
     const newer = freshFile();
     createOptimizer(base({ storage: newer })).close();
     const db = new Database(newer);
-    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (2, 'future', 0)").run();
+    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)").run();
     db.close();
     expect(() => createOptimizer(base({ storage: newer }))).toThrow(
       expect.objectContaining({ code: "E_STORE_SCHEMA_TOO_NEW" }),

@@ -1,10 +1,16 @@
 import { type Clock, systemClock } from "../clock.js";
 import { describeValue, TunekitError, ValidationError } from "../errors.js";
-import { createRng, freshSeed } from "../random.js";
+import { freshSeed } from "../random.js";
 import { retrySync } from "../retry.js";
 import type { SearchSpace } from "../space/index.js";
 import { MemoryStore, SqliteStore, type Store, type TrainingJobRecord, type TuningJobRecord } from "../store/index.js";
-import type { ObjectiveType, Strategy, StrategyName, TrialView } from "../strategies/index.js";
+import {
+  type ObjectiveType,
+  type Strategy,
+  type StrategyName,
+  suggestContext,
+  type TrialView,
+} from "../strategies/index.js";
 import {
   SearchExhaustedError,
   StudyEndedError,
@@ -32,6 +38,7 @@ function toView(record: TrainingJobRecord): TrialView {
     hyperparameters: trial.hyperparameters,
     state: trial.state,
     ...(trial.value === undefined ? {} : { value: trial.value }),
+    ...(record.strategyState === null ? {} : { strategyState: record.strategyState }),
   };
 }
 
@@ -123,21 +130,22 @@ export class Optimizer {
     if (study.status !== "InProgress") throw new StudyEndedError(this.name, study.status);
     const views = this.store.listTrainingJobs({ tuningJobName: this.name }).map(toView);
     const trialIndex = study.trialCount;
-    const suggestion = this.strategy.suggest({
-      space: this.space,
-      objective: this.objective,
-      history: views.filter((v) => v.state !== "Pending"),
-      pending: views.filter((v) => v.state === "Pending"),
-      trialIndex,
-      seed: this.seed,
-      rng: createRng(this.seed, "trial", trialIndex),
-    });
+    const suggestion = this.strategy.suggest(
+      suggestContext(this.space, {
+        objective: this.objective,
+        history: views.filter((v) => v.state !== "Pending"),
+        pending: views.filter((v) => v.state === "Pending"),
+        trialIndex,
+        seed: this.seed,
+      }),
+    );
     if (suggestion === "exhausted") throw new SearchExhaustedError(this.strategyName, trialIndex);
     const record = this.store.createTrainingJob({
       name: trialName(this.name, trialIndex),
       tuningJobName: this.name,
       trialIndex,
       hyperparameters: suggestion.hyperparameters,
+      ...(suggestion.state === undefined ? {} : { strategyState: suggestion.state }),
       now: this.clock.now(),
     });
     return { id: trialIndex, hyperparameters: record.hyperparameters };

@@ -51,6 +51,8 @@ export interface TrainingJobRecord {
   readonly hyperparameters: Hyperparameters;
   /** The CreateTrainingJob request this job runs, when it runs a process. */
   readonly request: unknown;
+  /** What the strategy stored with this trial when it suggested it (see Suggestion.state), or null. */
+  readonly strategyState: unknown;
   readonly objectiveValue: number | null;
   readonly objectiveStatus: ObjectiveStatus;
   readonly failureReason: string | null;
@@ -71,6 +73,7 @@ export interface NewTrainingJob {
   definitionName?: string;
   hyperparameters: Hyperparameters;
   request?: unknown;
+  strategyState?: unknown;
   status?: TrainingJobStatus;
   now: number;
 }

@@ -1,4 +1,5 @@
-import { describeValue, TunekitError, ValidationError } from "../errors.js";
+import { describeValue, ValidationError } from "../errors.js";
+import { BayesianStrategy } from "./bayesian/index.js";
 import { GridStrategy } from "./grid/index.js";
 import { RandomStrategy } from "./random/index.js";
 import { SobolStrategy } from "./sobol/index.js";
@@ -7,10 +8,11 @@ import type { Strategy } from "./strategy.js";
 export const STRATEGY_NAMES = ["Random", "Grid", "Sobol", "Bayesian"] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
-const factories: Partial<Record<StrategyName, () => Strategy>> = {
+const factories: Record<StrategyName, () => Strategy> = {
   Random: () => new RandomStrategy(),
   Grid: () => new GridStrategy(),
   Sobol: () => new SobolStrategy(),
+  Bayesian: () => new BayesianStrategy(),
 };
 
 /** A strategy by its SageMaker name; an unknown name is a typed error listing the known ones. */
@@ -22,15 +24,5 @@ export function createStrategy(name: unknown, field = "strategy"): Strategy {
       "E_UNKNOWN_STRATEGY",
     );
   }
-  const factory = factories[name as StrategyName];
-  if (!factory) {
-    throw new TunekitError(
-      "E_STRATEGY_UNAVAILABLE",
-      `${field}: the ${String(name)} strategy is not available in this version`,
-      {
-        field,
-      },
-    );
-  }
-  return factory();
+  return factories[name as StrategyName]();
 }

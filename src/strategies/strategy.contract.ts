@@ -25,7 +25,13 @@ export function strategyContract(label: string, make: () => Strategy, space: Sea
       for (let i = 0; i < n; i++) {
         const s = strategy.suggest(context(i, [...history], seed));
         if (s === "exhausted") break;
-        history.push({ index: i, hyperparameters: s.hyperparameters, state: "Completed", value: i % 7 });
+        history.push({
+          index: i,
+          hyperparameters: s.hyperparameters,
+          state: "Completed",
+          value: i % 7,
+          ...(s.state === undefined ? {} : { strategyState: s.state }),
+        });
       }
       return history;
     };
@@ -44,6 +50,20 @@ export function strategyContract(label: string, make: () => Strategy, space: Sea
       expect(b).toEqual(a);
       const other = run(make(), 12, 12).map((t) => t.hyperparameters);
       if (space.size() > 12) expect(other).not.toEqual(a);
+    });
+
+    it("gives distinct configurations to asks made while earlier ones are pending", () => {
+      if (space.size() < 8) return;
+      const strategy = make();
+      const history = run(strategy, 10);
+      const pending: TrialView[] = [];
+      for (let i = 10; i < 13; i++) {
+        const s = strategy.suggest({ ...context(i, history), pending: [...pending] });
+        if (s === "exhausted") throw new Error("exhausted with configurations left");
+        pending.push({ index: i, hyperparameters: s.hyperparameters, state: "Pending" });
+      }
+      const seen = [...history, ...pending].map((t) => JSON.stringify(t.hyperparameters));
+      expect(new Set(seen.slice(10)).size).toBe(3);
     });
 
     it("does not mutate the history it is shown", () => {

@@ -10,6 +10,8 @@ export interface TrialView {
   readonly state: "Pending" | "Completed" | "Failed" | "Stopped";
   /** The final objective value, for completed (and stopped) trials that reported one. */
   readonly value?: number;
+  /** What the strategy stored with this trial when it suggested it (a Bayesian kernel fit), if anything. */
+  readonly strategyState?: unknown;
 }
 
 /**
@@ -32,7 +34,11 @@ export interface SuggestContext {
   readonly rng: Rng;
 }
 
-export type Suggestion = { readonly hyperparameters: Hyperparameters } | "exhausted";
+/**
+ * A configuration to try, and optionally state to store with its trial (it
+ * comes back as TrialView.strategyState, so it is part of the history).
+ */
+export type Suggestion = { readonly hyperparameters: Hyperparameters; readonly state?: unknown } | "exhausted";
 
 export interface Strategy {
   readonly name: string;

@@ -115,6 +115,7 @@ export class MemoryStore implements Store {
       status: job.status ?? "InProgress",
       hyperparameters: clone(job.hyperparameters),
       request: job.request === undefined ? null : clone(job.request),
+      strategyState: job.strategyState === undefined ? null : clone(job.strategyState),
       objectiveValue: null,
       objectiveStatus: "Pending",
       failureReason: null,

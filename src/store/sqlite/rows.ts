@@ -34,6 +34,7 @@ export interface TrainingJobRow {
   status: TrainingJobStatus;
   hyperparameters: string;
   request: string | null;
+  strategy_state: string | null;
   objective_value: number | null;
   objective_status: ObjectiveStatus;
   failure_reason: string | null;
@@ -96,6 +97,7 @@ export const toTrainingJob = (row: TrainingJobRow): TrainingJobRecord => ({
   status: row.status,
   hyperparameters: JSON.parse(row.hyperparameters) as Hyperparameters,
   request: row.request === null ? null : JSON.parse(row.request),
+  strategyState: row.strategy_state === null ? null : JSON.parse(row.strategy_state),
   objectiveValue: row.objective_value,
   objectiveStatus: row.objective_status,
   failureReason: row.failure_reason,

@@ -22,7 +22,10 @@ describe("SqliteStore files", () => {
     first.close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-    expect(db.prepare("SELECT version, name FROM schema_migrations").all()).toEqual([{ version: 1, name: "initial" }]);
+    expect(db.prepare("SELECT version, name FROM schema_migrations").all()).toEqual([
+      { version: 1, name: "initial" },
+      { version: 2, name: "strategy_state" },
+    ]);
     db.close();
     const second = new SqliteStore(path);
     expect(second.getTuningJob("kept")?.seed).toBe(1);
@@ -79,7 +82,7 @@ describe("SqliteStore files", () => {
     expect(() => new SqliteStore(path)).toThrow(
       expect.objectContaining({
         code: "E_STORE_SCHEMA_TOO_NEW",
-        message: expect.stringMatching(/version 99.*up to 1/),
+        message: expect.stringMatching(/version 99.*up to 2/),
       }),
     );
     const check = new Database(path, { readonly: true });

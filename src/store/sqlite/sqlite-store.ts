@@ -153,8 +153,8 @@ export class SqliteStore implements Store {
         this.run("UPDATE tuning_jobs SET trial_count = trial_count + 1 WHERE name = ?", parentName);
       this.run(
         `INSERT INTO training_jobs (name, tuning_job_name, trial_index, definition_name, status, hyperparameters,
-           request, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           request, strategy_state, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         job.name,
         parentName,
         job.trialIndex ?? null,
@@ -162,6 +162,7 @@ export class SqliteStore implements Store {
         job.status ?? "InProgress",
         JSON.stringify(job.hyperparameters),
         job.request === undefined ? null : JSON.stringify(job.request),
+        job.strategyState === undefined ? null : JSON.stringify(job.strategyState),
         job.now,
         job.now,
       );

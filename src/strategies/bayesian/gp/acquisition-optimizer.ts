@@ -1,0 +1,166 @@
+import type { Rng } from "../../../random.js";
+import { logExpectedImprovement } from "./acquisition.js";
+import { minimize } from "./lbfgs.js";
+import type { GaussianProcess } from "./regressor.js";
+
+/**
+ * How the optimiser may move along one model-space dimension: freely in
+ * [0, 1]; in [0, 1] but landing on an integer's slice centre; or among the
+ * indices of a categorical range.
+ */
+export type ModelDimension =
+  | { readonly kind: "continuous" }
+  | { readonly kind: "integer"; readonly snap: (u: number) => number }
+  | { readonly kind: "categorical"; readonly size: number };
+
+export interface AcquisitionProblem {
+  readonly gp: GaussianProcess;
+  /** The incumbent (best observed output, in the model's units). */
+  readonly best: number;
+  readonly dimensions: readonly ModelDimension[];
+  /** Observed points, best first: local candidates are drawn around the first few. */
+  readonly anchors: readonly Float64Array[];
+  /** Whether a point must not be suggested: a configuration already observed or pending, or one next to a pending trial. */
+  readonly isExcluded: (point: Float64Array) => boolean;
+  readonly rng: Rng;
+}
+
+export interface AcquisitionOptions {
+  /** Random candidates scored before refinement. */
+  readonly candidates: number;
+  /** How many of the best candidates are refined by L-BFGS. */
+  readonly refinements: number;
+  readonly maxIterations: number;
+}
+
+export interface AcquisitionChoice {
+  readonly point: Float64Array;
+  readonly value: number;
+}
+
+/** Standard deviations of the local perturbations around the best points: from fine tuning to a wider look. */
+const LOCAL_SCALES = [0.005, 0.03, 0.15];
+const LOCAL_ANCHORS = 3;
+
+function snap(point: Float64Array, dimensions: readonly ModelDimension[]): Float64Array {
+  dimensions.forEach((dim, j) => {
+    const u = Math.min(1, Math.max(0, point[j] as number));
+    if (dim.kind === "integer") point[j] = dim.snap(u);
+    else if (dim.kind === "categorical") point[j] = Math.min(dim.size - 1, Math.max(0, Math.round(point[j] as number)));
+    else point[j] = u;
+  });
+  return point;
+}
+
+function randomPoint(dimensions: readonly ModelDimension[], rng: Rng): Float64Array {
+  return Float64Array.from(dimensions, (dim) =>
+    dim.kind === "categorical" ? Math.floor(rng.next() * dim.size) : rng.next(),
+  );
+}
+
+function perturb(anchor: Float64Array, scale: number, dimensions: readonly ModelDimension[], rng: Rng) {
+  const point = Float64Array.from(anchor);
+  const flip = 1 / dimensions.length;
+  dimensions.forEach((dim, j) => {
+    if (dim.kind === "categorical") {
+      if (rng.next() < flip) point[j] = Math.floor(rng.next() * dim.size);
+    } else {
+      point[j] = (point[j] as number) + scale * rng.normal();
+    }
+  });
+  return point;
+}
+
+function score(problem: AcquisitionProblem, point: Float64Array): number {
+  const { mean, variance } = problem.gp.predict(point);
+  return logExpectedImprovement(mean, variance, problem.best).value;
+}
+
+/** L-BFGS on the numeric coordinates of `start` (categorical ones held fixed), then snapped. */
+function refine(problem: AcquisitionProblem, start: Float64Array, maxIterations: number): Float64Array {
+  const { dimensions, gp } = problem;
+  const numeric = dimensions.flatMap((dim, j) => (dim.kind === "categorical" ? [] : [j]));
+  if (numeric.length === 0) return start;
+  const point = Float64Array.from(start);
+  const gradient = { mean: new Float64Array(dimensions.length), variance: new Float64Array(dimensions.length) };
+  const objective = (coords: Float64Array, out: Float64Array) => {
+    numeric.forEach((j, i) => {
+      point[j] = coords[i] as number;
+    });
+    const { mean, variance } = gp.predict(point, gradient);
+    const ei = logExpectedImprovement(mean, variance, problem.best);
+    numeric.forEach((j, i) => {
+      out[i] = -(ei.dMean * (gradient.mean[j] as number) + ei.dVariance * (gradient.variance[j] as number));
+    });
+    return -ei.value;
+  };
+  const result = minimize(
+    objective,
+    numeric.map((j) => start[j] as number),
+    {
+      lower: numeric.map(() => 0),
+      upper: numeric.map(() => 1),
+      maxIterations,
+      gradientTolerance: 1e-6,
+    },
+  );
+  numeric.forEach((j, i) => {
+    point[j] = result.x[i] as number;
+  });
+  return snap(point, dimensions);
+}
+
+/** One pass over each categorical dimension, keeping the value with the highest acquisition. */
+function sweepCategorical(problem: AcquisitionProblem, start: Float64Array, startValue: number) {
+  let point = start;
+  let value = startValue;
+  problem.dimensions.forEach((dim, j) => {
+    if (dim.kind !== "categorical") return;
+    for (let c = 0; c < dim.size; c++) {
+      if (c === point[j]) continue;
+      const trial = Float64Array.from(point);
+      trial[j] = c;
+      const v = score(problem, trial);
+      if (v > value) {
+        point = trial;
+        value = v;
+      }
+    }
+  });
+  return { point, value };
+}
+
+/**
+ * Maximises log EI: scores many random and local candidates cheaply (one
+ * posterior each), refines the best few with gradients, and returns the best
+ * point that is not excluded.
+ */
+export function maximizeAcquisition(
+  problem: AcquisitionProblem,
+  options: AcquisitionOptions,
+): AcquisitionChoice | undefined {
+  const { dimensions, rng } = problem;
+  const pool: AcquisitionChoice[] = [];
+  const add = (point: Float64Array) => {
+    snap(point, dimensions);
+    const value = score(problem, point);
+    if (Number.isFinite(value)) pool.push({ point, value });
+  };
+  const anchors = problem.anchors.slice(0, LOCAL_ANCHORS);
+  const local = anchors.length === 0 ? 0 : Math.floor(options.candidates / 4);
+  for (let i = 0; i < options.candidates - local; i++) add(randomPoint(dimensions, rng));
+  for (let i = 0; i < local; i++) {
+    const anchor = anchors[i % anchors.length] as Float64Array;
+    add(perturb(anchor, LOCAL_SCALES[i % LOCAL_SCALES.length] as number, dimensions, rng));
+  }
+  pool.sort((a, b) => b.value - a.value);
+
+  const refined: AcquisitionChoice[] = [];
+  for (const start of pool.slice(0, options.refinements)) {
+    const point = refine(problem, start.point, options.maxIterations);
+    const swept = sweepCategorical(problem, point, score(problem, point));
+    refined.push(swept.value >= start.value ? swept : start);
+  }
+  const ranked = [...refined, ...pool].sort((a, b) => b.value - a.value);
+  return ranked.find((choice) => !problem.isExcluded(choice.point));
+}

@@ -1,0 +1,219 @@
+import { createRng } from "../../random.js";
+import type { SearchSpace } from "../../space/index.js";
+import { SobolStrategy } from "../sobol/index.js";
+import type { Strategy, SuggestContext, Suggestion, TrialView } from "../strategy.js";
+import { maximizeAcquisition } from "./gp/acquisition-optimizer.js";
+import { type Factorisation, fitKernel, GaussianProcess, type KernelFit, type TrainingData } from "./gp/regressor.js";
+import { ModelSpace } from "./model-space.js";
+import { transformOutputs } from "./output-transform.js";
+
+/** What a Bayesian suggestion stores with its trial: the kernel fit it used, to warm-start the next fit. */
+export interface BayesianState {
+  readonly kernel: KernelFit;
+}
+
+/**
+ * Above this many observations the kernel is fitted on a subsample of this
+ * size (the best half and a seeded draw from the rest), and refitted only
+ * every REFIT_EVERY trials; in between, the last stored fit is reused. The
+ * posterior itself always conditions on every observation.
+ */
+export const FIT_SUBSAMPLE = 256;
+export const REFIT_EVERY = 10;
+
+/**
+ * A suggestion closer than this (in the kernel's scaled squared distance r²;
+ * correlation above 0.999) to a pending trial is the same experiment as far
+ * as the model can tell. The believer alone can still put one there, a hair
+ * down the mean's slope, so such points are skipped.
+ */
+const PENDING_EXCLUSION = 1.2e-3;
+
+/**
+ * The Sobol initial design: d + 1 points, at least 5, before the GP takes
+ * over. Measured on Hartmann-6 (20 seeds), a design of 2(d + 1) points left
+ * more runs stuck in its local minimum than d + 1 did (median log10 regret at
+ * 100 trials −2.8 against −5.3): the model finds the basins sooner than more
+ * space-filling points do.
+ */
+export function initialDesignSize(dimension: number): number {
+  return Math.max(5, dimension + 1);
+}
+
+/** Candidates scored per suggestion: about 2e7 floating-point operations' worth, between 256 and 2048. */
+function candidateCount(n: number, d: number): number {
+  return Math.max(256, Math.min(2048, Math.floor(5e6 / ((n * n) / 2 + n * d))));
+}
+
+/** Local refinements of the best candidates: fewer once each costs O(n²) on a large history. */
+function refinementCount(n: number): number {
+  return n > 300 ? 2 : 5;
+}
+
+function isKernelFit(value: unknown, d: number): value is KernelFit {
+  const fit = value as KernelFit | undefined;
+  return (
+    typeof fit === "object" &&
+    fit !== null &&
+    Array.isArray(fit.logLambda) &&
+    fit.logLambda.length === d &&
+    fit.logLambda.every(Number.isFinite) &&
+    Number.isFinite(fit.logScale) &&
+    Number.isFinite(fit.logNoise)
+  );
+}
+
+/** The kernel fit stored with the most recent trial (by index) that has one. */
+function lastStoredFit(trials: readonly TrialView[], d: number): KernelFit | undefined {
+  let latest: TrialView | undefined;
+  for (const trial of trials) {
+    const kernel = (trial.strategyState as BayesianState | undefined)?.kernel;
+    if (isKernelFit(kernel, d) && (!latest || trial.index > latest.index)) latest = trial;
+  }
+  return (latest?.strategyState as BayesianState | undefined)?.kernel;
+}
+
+function rows(points: readonly Float64Array[], d: number): Float64Array {
+  const x = new Float64Array(points.length * d);
+  points.forEach((p, i) => {
+    x.set(p, i * d);
+  });
+  return x;
+}
+
+/**
+ * Gaussian-process Bayesian optimisation: a Matérn-5/2 ARD GP over the model
+ * space, log expected improvement, and kriging-believer fantasies at pending
+ * trials so parallel suggestions spread out. A pure function of the context:
+ * the only carried state is the kernel fit stored with each trial.
+ */
+export class BayesianStrategy implements Strategy {
+  readonly name = "Bayesian";
+  private readonly initial = new SobolStrategy();
+  /**
+   * The last history factorisation, reused when the kernel fit is unchanged
+   * (between refits of a long run): a memo that never changes a result.
+   */
+  private lastFactorisation: Factorisation | undefined;
+
+  checkSpace(space: SearchSpace): void {
+    this.initial.checkSpace(space);
+  }
+
+  suggest(context: SuggestContext): Suggestion {
+    const { space, history, pending, trialIndex, objective } = context;
+    const model = new ModelSpace(space);
+    const d = model.dimension;
+    const observed = history.filter((t) => t.value !== undefined && Number.isFinite(t.value));
+    const takenKeys = () => new Set([...history, ...pending].map((t) => model.key(model.toModel(t.hyperparameters))));
+    if (trialIndex < initialDesignSize(d) || observed.length < 2) {
+      // On integer or categorical ranges two Sobol points can decode to one configuration: never suggest it twice.
+      const design = this.initial.suggest(context);
+      const taken = takenKeys();
+      if (design === "exhausted" || !taken.has(model.key(model.toModel(design.hyperparameters)))) return design;
+      return this.unseenPoint(space, model, taken, createRng(context.seed, "bayesian", trialIndex));
+    }
+
+    // Failed trials (no value) are imputed at the worst observed output: the model learns to avoid their region.
+    const failed = history.filter((t) => t.value === undefined);
+    const outputs = transformOutputs(
+      observed.map((t) => t.value as number),
+      objective === "Maximize" ? 1 : -1,
+    );
+    let worst = Number.POSITIVE_INFINITY;
+    let best = Number.NEGATIVE_INFINITY;
+    for (const v of outputs) {
+      worst = Math.min(worst, v);
+      best = Math.max(best, v);
+    }
+    const points = [...observed, ...failed].map((t) => model.toModel(t.hyperparameters));
+    const y = Float64Array.from([...outputs, ...failed.map(() => worst)]);
+    const data: TrainingData = { x: rows(points, d), n: points.length, d, y, categorical: model.categorical };
+
+    const kernel = this.kernelFor(data, context);
+    let gp = new GaussianProcess(data, kernel, this.lastFactorisation);
+    this.lastFactorisation = gp.factorisation;
+
+    // Kriging believer: each pending trial is treated as observed at the model's mean there. That leaves the
+    // mean unchanged but removes the uncertainty around it, and a fantasy better than the incumbent becomes the
+    // incumbent, so the next suggestion must improve on it rather than crowd next to it.
+    const pendingPoints = pending.map((t) => model.toModel(t.hyperparameters));
+    if (pendingPoints.length > 0) {
+      const fantasies = Float64Array.from(pendingPoints, (p) => gp.mean(p));
+      for (const f of fantasies) best = Math.max(best, f);
+      gp = gp.extend(rows(pendingPoints, d), fantasies);
+    }
+
+    const taken = takenKeys();
+    const order = Array.from(outputs, (_, i) => i).sort((a, b) => (outputs[b] as number) - (outputs[a] as number));
+    const rng = createRng(context.seed, "bayesian", trialIndex);
+    const choice = maximizeAcquisition(
+      {
+        gp,
+        best,
+        dimensions: model.dimensions,
+        anchors: order.map((i) => points[i] as Float64Array),
+        isExcluded: (p) =>
+          taken.has(model.key(p)) || pendingPoints.some((q) => gp.scaledSquaredDistance(p, q) < PENDING_EXCLUSION),
+        rng,
+      },
+      { candidates: candidateCount(gp.n, d), refinements: refinementCount(gp.n), maxIterations: 50 },
+    );
+    const state: BayesianState = { kernel };
+    if (choice) return { hyperparameters: model.toHyperparameters(choice.point), state };
+    return this.unseenPoint(space, model, taken, rng, state);
+  }
+
+  /** The MAP kernel fit, warm-started from the last stored one; see FIT_SUBSAMPLE for large histories. */
+  private kernelFor(data: TrainingData, context: SuggestContext): KernelFit {
+    const stored = lastStoredFit([...context.history, ...context.pending], data.d);
+    if (data.n <= FIT_SUBSAMPLE) return fitKernel(data, stored, { maxIterations: stored ? 50 : 100 });
+    if (stored && context.trialIndex % REFIT_EVERY !== 0) return stored;
+    return fitKernel(
+      subsample(data, FIT_SUBSAMPLE, createRng(context.seed, "fit-subsample", context.trialIndex)),
+      stored,
+      {
+        maxIterations: stored ? 50 : 100,
+      },
+    );
+  }
+
+  /** Every candidate repeated a configuration: draw unseen ones at random, or report the space exhausted. */
+  private unseenPoint(
+    space: SearchSpace,
+    model: ModelSpace,
+    taken: Set<string>,
+    rng: ReturnType<typeof createRng>,
+    state?: BayesianState,
+  ): Suggestion {
+    if (space.size() <= taken.size) return "exhausted";
+    for (let attempt = 0; attempt < 10_000; attempt++) {
+      const u = Float64Array.from({ length: model.dimension }, () => rng.next());
+      const hyperparameters = space.decode(u);
+      if (!taken.has(model.key(model.toModel(hyperparameters)))) {
+        return state === undefined ? { hyperparameters } : { hyperparameters, state };
+      }
+    }
+    return "exhausted";
+  }
+}
+
+/** The best half of the observations and a seeded draw of the rest, `size` in all. */
+function subsample(data: TrainingData, size: number, rng: ReturnType<typeof createRng>): TrainingData {
+  const order = Array.from({ length: data.n }, (_, i) => i).sort(
+    (a, b) => (data.y[b] as number) - (data.y[a] as number),
+  );
+  const chosen = order.slice(0, size >> 1);
+  const rest = order.slice(size >> 1);
+  for (let i = 0; i < size - chosen.length; i++) {
+    const j = i + rng.int(rest.length - i);
+    [rest[i], rest[j]] = [rest[j] as number, rest[i] as number];
+    chosen.push(rest[i] as number);
+  }
+  chosen.sort((a, b) => a - b);
+  const x = new Float64Array(chosen.length * data.d);
+  chosen.forEach((i, k) => {
+    x.set(data.x.subarray(i * data.d, (i + 1) * data.d), k * data.d);
+  });
+  return { ...data, x, n: chosen.length, y: Float64Array.from(chosen, (i) => data.y[i] as number) };
+}

@@ -1,0 +1,38 @@
+import { createRng } from "../random.js";
+import { type RangeSpec, SearchSpace } from "../space/index.js";
+import type { StrategyName } from "./registry.js";
+import type { ObjectiveType, Strategy, SuggestContext, Suggestion, TrialView } from "./strategy.js";
+
+/**
+ * One suggestion, as plain data: what a tuner sends to a worker thread (or
+ * another process) so the suggestion is computed away from its event loop.
+ */
+export interface SuggestRequest {
+  readonly strategy: StrategyName;
+  readonly ranges: Record<string, RangeSpec>;
+  readonly objective: ObjectiveType;
+  readonly history: readonly TrialView[];
+  readonly pending: readonly TrialView[];
+  readonly trialIndex: number;
+  readonly seed: number;
+}
+
+/** The context every caller builds the same way, so a suggestion does not depend on where it is computed. */
+export function suggestContext(
+  space: SearchSpace,
+  request: Omit<SuggestRequest, "strategy" | "ranges">,
+): SuggestContext {
+  return {
+    space,
+    objective: request.objective,
+    history: request.history,
+    pending: request.pending,
+    trialIndex: request.trialIndex,
+    seed: request.seed,
+    rng: createRng(request.seed, "trial", request.trialIndex),
+  };
+}
+
+export function runSuggestRequest(strategy: Strategy, request: SuggestRequest): Suggestion {
+  return strategy.suggest(suggestContext(SearchSpace.fromSpecs(request.ranges), request));
+}

@@ -93,15 +93,63 @@ export function describeTuningJob(store: Store, job: TuningJobRecord) {
   };
 }
 
+/** The ARN-shaped identity SageMaker gives a training job; local, so its partition says so. */
+export function trainingJobArn(name: string): string {
+  return `arn:tunekit:sagemaker:local:000000000000:training-job/${name.toLowerCase()}`;
+}
+
+/**
+ * DescribeTrainingJob's shape. Jobs that ran a process carry their request,
+ * whose fields (HyperParameters, AlgorithmSpecification, InputDataConfig, ...)
+ * are echoed as SageMaker echoes them; ask/tell trials have none.
+ */
 export function describeTrainingJob(store: Store, job: TrainingJobRecord) {
   const parent = job.tuningJobName === null ? undefined : store.getTuningJob(job.tuningJobName);
+  const request = (job.request ?? {}) as Record<string, unknown>;
+  const seconds = (a: number | null, b: number | null) =>
+    a !== null && b !== null ? Math.round((b - a) / 1000) : undefined;
+  const { TunedHyperParameters, ObjectiveStatus, ...summary } = summarizeTrainingJob(
+    job,
+    parent && objectiveOf(parent),
+  );
   return {
-    ...summarizeTrainingJob(job, parent && objectiveOf(parent)),
-    TuningJobName: job.tuningJobName ?? undefined,
+    ...summary,
+    // Tuning-only fields: a standalone job's hyperparameters are its HyperParameters.
+    ...(job.tuningJobName === null ? {} : { TunedHyperParameters, ObjectiveStatus }),
+    TrainingJobArn: trainingJobArn(job.name),
+    ...(job.secondaryStatus === null ? {} : { SecondaryStatus: job.secondaryStatus }),
+    ...(job.statusTransitions.length === 0
+      ? {}
+      : {
+          SecondaryStatusTransitions: job.statusTransitions.map((t) => ({
+            Status: t.Status,
+            StartTime: iso(t.StartTime),
+            ...(t.EndTime === undefined ? {} : { EndTime: iso(t.EndTime) }),
+            StatusMessage: t.StatusMessage,
+          })),
+        }),
+    ...(job.tuningJobName === null ? {} : { TuningJobName: job.tuningJobName }),
     TrialIndex: job.trialIndex ?? undefined,
+    ...Object.fromEntries(
+      [
+        "HyperParameters",
+        "AlgorithmSpecification",
+        "InputDataConfig",
+        "OutputDataConfig",
+        "ResourceConfig",
+        "StoppingCondition",
+        "Environment",
+        "CheckpointConfig",
+        "RetryStrategy",
+      ]
+        .filter((field) => request[field] !== undefined)
+        .map((field) => [field, request[field]]),
+    ),
+    ...(job.modelArtifacts === null ? {} : { ModelArtifacts: { S3ModelArtifacts: job.modelArtifacts } }),
     RetryAttempt: job.retryAttempt,
     StopReason: job.stopReason ?? undefined,
     LastModifiedTime: iso(job.updatedAt),
+    TrainingTimeInSeconds: seconds(job.startedAt, job.endedAt),
     FinalMetricDataList: lastValuePerMetric(store, job.name),
   };
 }

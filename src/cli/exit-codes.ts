@@ -17,6 +17,13 @@ export const ExitCode = {
 
 const BY_CODE: Record<string, number> = {
   E_VALIDATION: ExitCode.usage,
+  E_REQUEST_INVALID: ExitCode.usage,
+  E_METRIC_REGEX: ExitCode.usage,
+  E_CHANNEL_NOT_FOUND: ExitCode.usage,
+  E_SOURCE_NOT_FOUND: ExitCode.usage,
+  E_ENTRY_POINT: ExitCode.usage,
+  E_S3_UNMAPPED: ExitCode.usage,
+  E_S3_MAP: ExitCode.usage,
   E_UNKNOWN_STRATEGY: ExitCode.usage,
   E_GRID_NON_CATEGORICAL: ExitCode.usage,
   E_NOT_FOUND: ExitCode.notFound,

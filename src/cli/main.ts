@@ -2,6 +2,7 @@
 import { CommanderError } from "commander";
 import { TunekitError } from "../errors.js";
 import { ExitCode, exitCodeFor } from "./exit-codes.js";
+import { installInterruptHandler } from "./interrupt.js";
 import { buildProgram } from "./program.js";
 
 /** Runs one CLI invocation and returns its exit code; errors become one line on stderr. */
@@ -32,5 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.on("SIGINT", () => process.exit(ExitCode.interrupted));
-process.exitCode = await main(process.argv);
+installInterruptHandler();
+const code = await main(process.argv);
+// A command may have set a more specific code (a failed job) while returning normally.
+process.exitCode = code === ExitCode.ok ? (process.exitCode ?? ExitCode.ok) : code;

@@ -4,7 +4,9 @@ import { describeCommand } from "./commands/describe.js";
 import { listCommand } from "./commands/list.js";
 import { listTrainingJobsCommand } from "./commands/list-training-jobs.js";
 import { logsCommand } from "./commands/logs.js";
+import { metricsCommand } from "./commands/metrics.js";
 import { stopCommand } from "./commands/stop.js";
+import { trainCommand } from "./commands/train.js";
 import { ExitCode } from "./exit-codes.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -26,7 +28,15 @@ $TUNEKIT_HOME/tunekit.db, else ~/.tunekit/tunekit.db.
 Exit codes: ${ExitCode.ok} ok, ${ExitCode.failure} failure, ${ExitCode.usage} bad usage or input, ${ExitCode.notFound} not found,
 ${ExitCode.ambiguous} ambiguous name, ${ExitCode.conflict} wrong state, ${ExitCode.storeUnusable} store unusable, ${ExitCode.interrupted} interrupted.`,
     );
-  for (const command of [listCommand(), listTrainingJobsCommand(), describeCommand(), stopCommand(), logsCommand()]) {
+  for (const command of [
+    trainCommand(),
+    listCommand(),
+    listTrainingJobsCommand(),
+    describeCommand(),
+    stopCommand(),
+    logsCommand(),
+    metricsCommand(),
+  ]) {
     program.addCommand(command);
   }
   return program;

@@ -53,6 +53,13 @@ export interface TrainingJobRecord {
   readonly request: unknown;
   /** What the strategy stored with this trial when it suggested it (see Suggestion.state), or null. */
   readonly strategyState: unknown;
+  /** SageMaker's SecondaryStatus (Starting, Downloading, Training, Uploading, MaxRuntimeExceeded, ...), for jobs that run a process. */
+  readonly secondaryStatus: string | null;
+  readonly statusTransitions: readonly SecondaryStatusTransition[];
+  /** The job's private directory (its /opt/ml and log), when it runs a process. */
+  readonly jobDir: string | null;
+  /** Where model.tar.gz was written (ModelArtifacts.S3ModelArtifacts). */
+  readonly modelArtifacts: string | null;
   readonly objectiveValue: number | null;
   readonly objectiveStatus: ObjectiveStatus;
   readonly failureReason: string | null;
@@ -65,6 +72,14 @@ export interface TrainingJobRecord {
   readonly endedAt: number | null;
 }
 
+/** One entry of DescribeTrainingJob's SecondaryStatusTransitions; times in ms since the epoch. */
+export interface SecondaryStatusTransition {
+  readonly Status: string;
+  readonly StartTime: number;
+  readonly EndTime?: number;
+  readonly StatusMessage: string;
+}
+
 export interface NewTrainingJob {
   name: string;
   /** With a tuning job, `trialIndex` must equal its trialCount: the store advances it atomically. */
@@ -75,6 +90,8 @@ export interface NewTrainingJob {
   request?: unknown;
   strategyState?: unknown;
   status?: TrainingJobStatus;
+  secondaryStatus?: string;
+  jobDir?: string;
   now: number;
 }
 
@@ -87,6 +104,10 @@ export interface TrainingJobPatch {
   retryAttempt?: number;
   startedAt?: number | null;
   endedAt?: number | null;
+  secondaryStatus?: string | null;
+  statusTransitions?: readonly SecondaryStatusTransition[];
+  jobDir?: string | null;
+  modelArtifacts?: string | null;
   now: number;
 }
 

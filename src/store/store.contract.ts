@@ -162,6 +162,46 @@ export function storeContract(label: string, open: () => Store): void {
       });
     });
 
+    describe("training jobs that run a process", () => {
+      it("records the secondary status history, directory and model artifact", () => {
+        store.createTrainingJob({
+          name: "run",
+          hyperparameters: {},
+          secondaryStatus: "Starting",
+          jobDir: "/jobs/run",
+          now: 1,
+        });
+        const transitions = [
+          { Status: "Starting", StartTime: 1, EndTime: 2, StatusMessage: "Preparing" },
+          { Status: "Training", StartTime: 2, StatusMessage: "Training" },
+        ];
+        store.updateTrainingJob("run", { secondaryStatus: "Training", statusTransitions: transitions, now: 2 });
+        store.updateTrainingJob("run", { modelArtifacts: "/out/run/output/model.tar.gz", now: 3 });
+        expect(store.getTrainingJob("run")).toMatchObject({
+          secondaryStatus: "Training",
+          statusTransitions: transitions,
+          jobDir: "/jobs/run",
+          modelArtifacts: "/out/run/output/model.tar.gz",
+        });
+      });
+
+      it("deletes a job with its metrics, logs, lease and stop requests", () => {
+        store.createTrainingJob({ name: "gone", hyperparameters: {}, now: 1 });
+        store.appendMetricPoints("gone", [{ metricName: "loss", value: 1, timestamp: 1 }]);
+        store.setLogCursor({ trainingJobName: "gone", stream: "combined", path: "/x", offset: 1, updatedAt: 1 });
+        store.acquireLease({ kind: "training-job", name: "gone", owner: "me", ttlMs: 100, now: 1 });
+        store.requestStop("training-job", "gone", 1);
+        expect(store.deleteTrainingJob("GONE")).toBe(true);
+        expect(store.getTrainingJob("gone")).toBeUndefined();
+        expect(store.getLease("training-job", "gone")).toBeUndefined();
+        expect(store.pendingStopRequests("training-job", "gone")).toEqual([]);
+        store.createTrainingJob({ name: "gone", hyperparameters: {}, now: 2 });
+        expect(store.listMetricPoints("gone")).toEqual([]);
+        expect(store.getLogCursor("gone", "combined")).toBeUndefined();
+        expect(store.deleteTrainingJob("never")).toBe(false);
+      });
+    });
+
     describe("metrics and logs", () => {
       it("keeps metric points in emission order, per metric or all", () => {
         store.createTrainingJob({ name: "job", hyperparameters: {}, now: 1 });

@@ -45,6 +45,8 @@ export interface Store {
     patch: TrainingJobPatch,
     from?: readonly TrainingJobStatus[],
   ): TrainingJobRecord | undefined;
+  /** Removes a job with its metric points, log cursors, lease and stop requests; false if there was none. */
+  deleteTrainingJob(name: string): boolean;
   countTrainingJobs(tuningJobName: string): { status: StatusCounters; objective: ObjectiveCounters };
   /**
    * The training job of a tuning job with the best objective value among those whose objective Succeeded;

@@ -2,12 +2,10 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { kindLabel, resolveName } from "../../api/index.js";
 import { TunekitError } from "../../errors.js";
+import { COMBINED_LOG } from "../../jobs/index.js";
 import type { Store } from "../../store/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { addTargetOptions, forcedKind, type TargetOptions } from "./target-options.js";
-
-/** The stream name under which a job's stdout and stderr are kept together, in order. */
-export const COMBINED_LOG = "combined";
 
 function logOf(store: Store, trainingJob: string): string | undefined {
   const cursor = store.getLogCursor(trainingJob, COMBINED_LOG);

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { kindLabel, resolveName, stopJob } from "../../api/index.js";
+import { reapOrphanedJobs } from "../../jobs/orphans.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { json } from "../output.js";
 import { addTargetOptions, forcedKind, type TargetOptions } from "./target-options.js";
@@ -13,8 +14,14 @@ export function stopCommand(): Command {
         .addHelpText("after", "\nExample:\n  tunekit stop bert-lr"),
     ),
   ).action((name: string, options: CommonOptions & TargetOptions) =>
-    withContext(options, ({ store, json: asJson, output, clock }) => {
+    withContext(options, async ({ store, json: asJson, output, clock }) => {
+      // A job whose tunekit died cannot act on a stop request: end its processes here instead.
+      const reaped = await reapOrphanedJobs(store, clock.now());
       const target = resolveName(store, name, forcedKind(options));
+      if (target.kind === "training-job" && reaped.includes(target.record.name)) {
+        if (asJson) return output.out(json({ name: target.record.name, action: "ended-orphan" }));
+        return output.out(`ended training job ${target.record.name}: the tunekit process running it had died`);
+      }
       const outcome = stopJob(store, target.kind, target.record.name, clock.now());
       if (asJson) return output.out(json(outcome));
       const what = `${kindLabel(target.kind)} ${outcome.name}`;

@@ -116,6 +116,10 @@ export class MemoryStore implements Store {
       hyperparameters: clone(job.hyperparameters),
       request: job.request === undefined ? null : clone(job.request),
       strategyState: job.strategyState === undefined ? null : clone(job.strategyState),
+      secondaryStatus: job.secondaryStatus ?? null,
+      statusTransitions: [],
+      jobDir: job.jobDir ?? null,
+      modelArtifacts: null,
       objectiveValue: null,
       objectiveStatus: "Pending",
       failureReason: null,
@@ -164,6 +168,19 @@ export class MemoryStore implements Store {
     const updated = { ...record, ...withoutUndefined(fields), updatedAt: now };
     this.trainingJobs.set(key(name), updated);
     return clone(updated);
+  }
+
+  deleteTrainingJob(name: string): boolean {
+    this.open();
+    const record = this.trainingJobs.get(key(name));
+    if (!record) return false;
+    this.trainingJobs.delete(key(name));
+    this.creationOrder = this.creationOrder.filter((n) => n !== key(name));
+    this.metrics.delete(key(name));
+    for (const k of [...this.logCursors.keys()]) if (k.startsWith(`${key(name)}\u0000`)) this.logCursors.delete(k);
+    this.leases.delete(leaseKey("training-job", record.name));
+    this.stopRequests = this.stopRequests.filter((r) => !(r.kind === "training-job" && key(r.name) === key(name)));
+    return true;
   }
 
   countTrainingJobs(tuningJobName: string): { status: StatusCounters; objective: ObjectiveCounters } {

@@ -4,6 +4,7 @@ import type {
   LogCursor,
   ObjectiveStatus,
   ResourceKind,
+  SecondaryStatusTransition,
   StopRequest,
   TrainingJobRecord,
   TrainingJobStatus,
@@ -35,6 +36,10 @@ export interface TrainingJobRow {
   hyperparameters: string;
   request: string | null;
   strategy_state: string | null;
+  secondary_status: string | null;
+  status_transitions: string;
+  job_dir: string | null;
+  model_artifacts: string | null;
   objective_value: number | null;
   objective_status: ObjectiveStatus;
   failure_reason: string | null;
@@ -98,6 +103,10 @@ export const toTrainingJob = (row: TrainingJobRow): TrainingJobRecord => ({
   hyperparameters: JSON.parse(row.hyperparameters) as Hyperparameters,
   request: row.request === null ? null : JSON.parse(row.request),
   strategyState: row.strategy_state === null ? null : JSON.parse(row.strategy_state),
+  secondaryStatus: row.secondary_status,
+  statusTransitions: JSON.parse(row.status_transitions) as SecondaryStatusTransition[],
+  jobDir: row.job_dir,
+  modelArtifacts: row.model_artifacts,
   objectiveValue: row.objective_value,
   objectiveStatus: row.objective_status,
   failureReason: row.failure_reason,

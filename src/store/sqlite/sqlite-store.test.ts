@@ -25,6 +25,7 @@ describe("SqliteStore files", () => {
     expect(db.prepare("SELECT version, name FROM schema_migrations").all()).toEqual([
       { version: 1, name: "initial" },
       { version: 2, name: "strategy_state" },
+      { version: 3, name: "training_job_runtime" },
     ]);
     db.close();
     const second = new SqliteStore(path);
@@ -82,7 +83,7 @@ describe("SqliteStore files", () => {
     expect(() => new SqliteStore(path)).toThrow(
       expect.objectContaining({
         code: "E_STORE_SCHEMA_TOO_NEW",
-        message: expect.stringMatching(/version 99.*up to 2/),
+        message: expect.stringMatching(/version 99.*up to 3/),
       }),
     );
     const check = new Database(path, { readonly: true });

@@ -52,6 +52,10 @@ const TRAINING_JOB_COLUMNS = {
   retryAttempt: "retry_attempt",
   startedAt: "started_at",
   endedAt: "ended_at",
+  secondaryStatus: "secondary_status",
+  statusTransitions: "status_transitions",
+  jobDir: "job_dir",
+  modelArtifacts: "model_artifacts",
   now: "updated_at",
 };
 
@@ -153,8 +157,8 @@ export class SqliteStore implements Store {
         this.run("UPDATE tuning_jobs SET trial_count = trial_count + 1 WHERE name = ?", parentName);
       this.run(
         `INSERT INTO training_jobs (name, tuning_job_name, trial_index, definition_name, status, hyperparameters,
-           request, strategy_state, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           request, strategy_state, secondary_status, job_dir, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         job.name,
         parentName,
         job.trialIndex ?? null,
@@ -163,6 +167,8 @@ export class SqliteStore implements Store {
         JSON.stringify(job.hyperparameters),
         job.request === undefined ? null : JSON.stringify(job.request),
         job.strategyState === undefined ? null : JSON.stringify(job.strategyState),
+        job.secondaryStatus ?? null,
+        job.jobDir ?? null,
         job.now,
         job.now,
       );
@@ -205,9 +211,26 @@ export class SqliteStore implements Store {
       const row = this.trainingJobRow(name);
       if (!row) throw notFound("training job", name);
       if (from && !from.includes(row.status)) return undefined;
-      const { sql, params } = setClause({ ...patch }, TRAINING_JOB_COLUMNS);
+      const { statusTransitions, ...rest } = patch;
+      const fields = {
+        ...rest,
+        ...(statusTransitions ? { statusTransitions: JSON.stringify(statusTransitions) } : {}),
+      };
+      const { sql, params } = setClause(fields, TRAINING_JOB_COLUMNS);
       this.connection.db.prepare(`UPDATE training_jobs SET ${sql} WHERE name = @name`).run({ ...params, name });
       return toTrainingJob(this.trainingJobRow(name) as TrainingJobRow);
+    });
+  }
+
+  deleteTrainingJob(name: string): boolean {
+    return this.connection.write(() => {
+      const row = this.trainingJobRow(name);
+      if (!row) return false;
+      // Metric points and log cursors go with the row (ON DELETE CASCADE); leases and stop requests are keyed by name.
+      this.run("DELETE FROM leases WHERE resource_kind = 'training-job' AND resource_name = ?", row.name);
+      this.run("DELETE FROM stop_requests WHERE resource_kind = 'training-job' AND resource_name = ?", row.name);
+      this.run("DELETE FROM training_jobs WHERE name = ?", row.name);
+      return true;
     });
   }
 

@@ -1,0 +1,21 @@
+import type { Store } from "../store/index.js";
+
+/** One row of TrainingJobAnalytics: seconds since the job's first metric point, the metric, its value. */
+export interface MetricRow {
+  timestamp: number;
+  metric_name: string;
+  value: number;
+}
+
+/** The TrainingJobAnalytics table of a training job, in emission order (optionally only some metrics). */
+export function trainingJobAnalytics(
+  store: Store,
+  trainingJobName: string,
+  metricNames?: readonly string[],
+): MetricRow[] {
+  const points = store.listMetricPoints(trainingJobName);
+  const first = points[0]?.timestamp ?? 0;
+  return points
+    .filter((p) => metricNames === undefined || metricNames.length === 0 || metricNames.includes(p.metricName))
+    .map((p) => ({ timestamp: (p.timestamp - first) / 1000, metric_name: p.metricName, value: p.value }));
+}

@@ -1,0 +1,33 @@
+import { Command } from "commander";
+import { resolveName } from "../../api/index.js";
+import { trainingJobAnalytics } from "../../api/metrics.js";
+import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
+import { formatValue, json, table } from "../output.js";
+
+export function metricsCommand(): Command {
+  return addCommonOptions(
+    new Command("metrics")
+      .argument("<name>", "a training job")
+      .description("print a training job's metric values as TrainingJobAnalytics rows (timestamp, metric_name, value)")
+      .option(
+        "--metric <name>",
+        "only this metric (repeatable)",
+        (value: string, previous: string[]) => [...previous, value],
+        [],
+      )
+      .addHelpText("after", "\nExample:\n  tunekit metrics bert-lr-003 --metric f1_score --json"),
+  ).action((name: string, options: CommonOptions & { metric: string[] }) =>
+    withContext(options, ({ store, json: asJson, output }) => {
+      const job = resolveName(store, name, "training-job").record;
+      const rows = trainingJobAnalytics(store, job.name, options.metric);
+      if (asJson) return output.out(json(rows));
+      if (rows.length === 0) return output.out(`no metric values recorded for ${job.name}`);
+      output.out(
+        table(
+          ["TIMESTAMP", "METRIC_NAME", "VALUE"],
+          rows.map((r) => [r.timestamp.toFixed(3), r.metric_name, formatValue(r.value)]),
+        ),
+      );
+    }),
+  );
+}

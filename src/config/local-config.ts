@@ -1,0 +1,35 @@
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+import { readDocument } from "./files.js";
+import { issueToError } from "./training-job-request.js";
+
+/**
+ * tunekit's own settings for running jobs on this machine (never part of a
+ * SageMaker request), from a JSON or YAML file given with --config or
+ * $TUNEKIT_CONFIG. Command-line flags win over the file.
+ *
+ *   s3Map:                      # s3:// prefixes and the local directories that stand in for them
+ *     s3://my-bucket/data: /srv/data
+ *   python: /usr/bin/python3    # interpreter for Python entry points
+ *   logCapBytes: 67108864       # the most of a job's output kept in its log
+ *   sandbox: auto               # auto | bwrap | none
+ *   stopGraceSeconds: 120       # SIGTERM → SIGKILL
+ */
+export const LocalConfigSchema = z.strictObject({
+  s3Map: z.record(z.string().startsWith("s3://"), z.string().min(1)).default({}),
+  python: z.string().min(1).optional(),
+  logCapBytes: z.number().int().min(1024).optional(),
+  sandbox: z.enum(["auto", "bwrap", "none"]).optional(),
+  stopGraceSeconds: z.number().min(0).optional(),
+});
+export type LocalConfig = z.infer<typeof LocalConfigSchema>;
+
+export function loadLocalConfig(path: string | undefined): LocalConfig & { dir: string } {
+  if (!path) return { s3Map: {}, dir: process.cwd() };
+  const parsed = LocalConfigSchema.safeParse(readDocument(path, "--config") ?? {});
+  if (!parsed.success) throw issueToError(parsed.error.issues[0] as z.core.$ZodIssue, "config");
+  // Relative directories in the config file are relative to the file.
+  const dir = dirname(resolve(path));
+  const s3Map = Object.fromEntries(Object.entries(parsed.data.s3Map).map(([k, v]) => [k, resolve(dir, v)]));
+  return { ...parsed.data, s3Map, dir };
+}

@@ -1,0 +1,37 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { gzipSync } from "node:zlib";
+import * as tar from "tar";
+
+/** Copies a channel's data (a directory's contents, or one file) into `dest`. */
+export function copyInto(source: string, dest: string): void {
+  mkdirSync(dest, { recursive: true });
+  if (statSync(source).isDirectory()) cpSync(source, dest, { recursive: true });
+  else cpSync(source, `${dest}/${source.split("/").pop()}`);
+}
+
+/** The submit directory: a directory is copied, a .tar.gz (as the SageMaker SDK uploads it) is extracted. */
+export async function unpackSource(source: string, dest: string): Promise<void> {
+  mkdirSync(dest, { recursive: true });
+  if (statSync(source).isDirectory()) cpSync(source, dest, { recursive: true });
+  else await tar.x({ file: source, cwd: dest });
+}
+
+/** Packs a directory's contents (paths relative to it) into a gzipped tar, as model.tar.gz and output.tar.gz are. */
+export async function packDirectory(dir: string, file: string): Promise<void> {
+  mkdirSync(dirname(file), { recursive: true });
+  const entries = existsSync(dir) ? readdirSync(dir) : [];
+  if (entries.length === 0) {
+    // An empty archive is just the end-of-archive marker: two 512-byte zero blocks.
+    writeFileSync(file, gzipSync(Buffer.alloc(1024)));
+    return;
+  }
+  await tar.c({ gzip: true, file, cwd: dir, portable: true }, entries);
+}
+
+/** Replaces `dest` with a copy of `source` (checkpoint sync); a missing source leaves `dest` empty. */
+export function mirror(source: string, dest: string): void {
+  rmSync(dest, { recursive: true, force: true });
+  mkdirSync(dest, { recursive: true });
+  if (existsSync(source)) cpSync(source, dest, { recursive: true });
+}

@@ -1,0 +1,41 @@
+import { hostname } from "node:os";
+import type { Store } from "../store/index.js";
+import { endOrphanGroup } from "./process-group.js";
+
+function ownerAlive(owner: string): boolean {
+  const [host, pid] = owner.split(":");
+  if (host !== hostname()) return true; // another machine's job: its lease expiry speaks for it
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Training jobs whose tunekit process died (SIGKILL, a crash, a reboot):
+ * their lease's owner is gone from this host, or the lease expired. Their
+ * process group, if it is still the recorded one (same start time), is
+ * ended, and the job is marked Failed with the reason. Returns the names.
+ */
+export async function reapOrphanedJobs(store: Store, now: number, graceMs = 5_000): Promise<string[]> {
+  const reaped: string[] = [];
+  for (const job of store
+    .listTrainingJobs({ status: "InProgress" })
+    .concat(store.listTrainingJobs({ status: "Stopping" }))) {
+    const lease = store.getLease("training-job", job.name);
+    if (!lease || job.request === null) continue;
+    if (ownerAlive(lease.owner) && lease.expiresAt > now) continue;
+    const ended = lease.pgid !== null && (await endOrphanGroup(lease.pgid, lease.processStartTime, graceMs));
+    const reason = `the tunekit process that ran this job (${lease.owner}) exited while it ran${ended ? "; its processes were ended" : ""}`;
+    store.updateTrainingJob(
+      job.name,
+      { status: "Failed", failureReason: reason, secondaryStatus: "Failed", endedAt: now, now },
+      ["InProgress", "Stopping"],
+    );
+    store.releaseLease("training-job", job.name, lease.owner);
+    reaped.push(job.name);
+  }
+  return reaped;
+}

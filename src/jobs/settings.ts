@@ -1,0 +1,47 @@
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import type { JobResources } from "./environment.js";
+import type { S3Mapping } from "./s3-map.js";
+import type { SandboxMode } from "./sandbox.js";
+
+/** How training jobs run on this machine: everything that is not part of the SageMaker request. */
+export interface JobSettings {
+  /** Where job directories are created (one per job). */
+  readonly jobsDir: string;
+  /** Caches of virtual environments and node_modules shared by jobs. */
+  readonly cacheDir: string;
+  /** Relative paths in the request are relative to this (the request file's directory). */
+  readonly baseDir: string;
+  readonly s3Map: readonly S3Mapping[];
+  /** The interpreter for Python entry points. */
+  readonly python: string;
+  /** The most of a job's output kept in its log file. */
+  readonly logCapBytes: number;
+  readonly sandbox: SandboxMode;
+  /** Between SIGTERM and SIGKILL when a job is stopped (SageMaker waits 120 s). */
+  readonly stopGraceMs: number;
+  readonly resources: JobResources;
+}
+
+export const JOB_DEFAULTS = {
+  python: "python3",
+  logCapBytes: 64 * 1024 * 1024,
+  sandbox: "auto" as SandboxMode,
+  stopGraceMs: 120_000,
+};
+
+/** Settings for a store at `home`: jobs and caches live beside the store file. */
+export function defaultJobSettings(home: string, overrides: Partial<JobSettings> = {}): JobSettings {
+  return {
+    jobsDir: join(home, "jobs"),
+    cacheDir: join(home, "cache"),
+    baseDir: process.cwd(),
+    s3Map: [],
+    python: process.env.TUNEKIT_PYTHON ?? JOB_DEFAULTS.python,
+    logCapBytes: JOB_DEFAULTS.logCapBytes,
+    sandbox: JOB_DEFAULTS.sandbox,
+    stopGraceMs: JOB_DEFAULTS.stopGraceMs,
+    resources: { cpus: availableParallelism(), gpus: [] },
+    ...overrides,
+  };
+}

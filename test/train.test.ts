@@ -329,6 +329,92 @@ function readLog(home: string, name: string): string {
   return existsSync(path) ? readFileSync(path, "utf8") : "";
 }
 
+describe("tunekit train: dependencies, logs and housekeeping", () => {
+  function scriptJob(dir: string, name: string, source: string, program: string) {
+    cpSync(join(FIXTURES, source), join(dir, source), { recursive: true });
+    return request(dir, (r) => {
+      r.TrainingJobName = name;
+      r.HyperParameters = { sagemaker_program: program, sagemaker_submit_directory: source };
+      delete r.InputDataConfig;
+    });
+  }
+
+  it("installs requirements.txt once into a cached environment that still sees the system's packages", () => {
+    const { dir, home } = workspace();
+    const runs = ["venv-a", "venv-b"].map((name) =>
+      tunekit(home, ["train", scriptJob(dir, name, "deps-python", "train.py"), ...s3Args(dir)]),
+    );
+    for (const run of runs) {
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/prefix .*\/cache\/venvs\/[0-9a-f]{16}/);
+    }
+    expect(runs[0]?.stdout).toContain("creating environment");
+    expect(runs[0]?.stdout).toContain("Requirement already satisfied: pip");
+    expect(runs[1]?.stdout).toContain("reusing environment");
+    expect(runs[1]?.stdout).not.toContain("Requirement already satisfied");
+  });
+
+  it("installs package.json dependencies with npm ci, cached by the lock file", () => {
+    const { dir, home } = workspace();
+    const run = tunekit(home, ["train", scriptJob(dir, "npm-job", "deps-node", "train.cjs"), ...s3Args(dir)]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain("hello from a dependency");
+  });
+
+  it("follows a running job's log until the job ends", async () => {
+    const { dir, home } = workspace();
+    writeFileSync(
+      join(dir, "scripts", "ticks.py"),
+      "import time\nfor i in range(5):\n    print('tick', i, flush=True)\n    time.sleep(0.3)\n",
+    );
+    const file = request(dir, (r) => {
+      r.TrainingJobName = "ticking";
+      r.HyperParameters.sagemaker_program = "scripts/ticks.py";
+    });
+    const job = tunekitAsync(home, ["train", file, ...s3Args(dir), "--quiet"]);
+    await waitFor(() => readLog(home, "ticking").includes("tick 0"));
+    const follow = tunekitAsync(home, ["logs", "ticking", "--follow"]);
+    const [followed] = await Promise.all([follow.done, job.done]);
+    expect(followed.code).toBe(0);
+    for (let i = 0; i < 5; i++) expect(followed.stdout).toContain(`tick ${i}`);
+    expect(followed.stdout).toContain("finished: completed");
+  });
+
+  it("deletes a finished job, refuses a running one, and prunes by age", async () => {
+    const { dir, home } = workspace();
+    const sleepy = request(dir, (r) => {
+      r.TrainingJobName = "busy";
+      r.HyperParameters.sagemaker_program = "scripts/sleepy.py";
+    });
+    const running = tunekitAsync(home, ["train", sleepy, ...s3Args(dir)]);
+    await waitFor(() => readLog(home, "busy").includes("sleeping"));
+    expect(tunekit(home, ["delete", "busy"]).code).toBe(5);
+    tunekit(home, ["stop", "busy"]);
+    await running.done;
+    expect(existsSync(join(home, "jobs", "busy"))).toBe(true);
+    const deleted = tunekit(home, ["delete", "busy"]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(existsSync(join(home, "jobs", "busy"))).toBe(false);
+    expect(tunekit(home, ["describe", "busy"]).code).toBe(3);
+
+    const quick = request(dir, (r) => {
+      r.TrainingJobName = "old-job";
+      r.Environment.EXPECT_JOB_NAME = "old-job";
+      r.Environment.EXPECT_OPT_ML = HAS_BWRAP ? "1" : "0";
+    });
+    expect(tunekit(home, ["train", quick, ...s3Args(dir), "--quiet"]).code).toBe(0);
+    expect(JSON.parse(tunekit(home, ["prune", "--older-than", "1h", "--json"]).stdout)).toEqual({ deleted: [] });
+    expect(JSON.parse(tunekit(home, ["prune", "--older-than", "0s", "--dry-run", "--json"]).stdout)).toEqual({
+      wouldDelete: ["old-job"],
+    });
+    expect(JSON.parse(tunekit(home, ["prune", "--older-than", "0s", "--json"]).stdout)).toEqual({
+      deleted: ["old-job"],
+    });
+    expect(existsSync(join(home, "jobs", "old-job"))).toBe(false);
+    expect(tunekit(home, ["prune", "--older-than", "seven days"]).code).toBe(2);
+  });
+});
+
 describe("tunekit train: bad requests", () => {
   const cases: [string, (r: RequestPatch) => void, string, RegExp][] = [
     ["a missing required field", (r) => delete r.OutputDataConfig, "OutputDataConfig", /expected object/i],

@@ -26,3 +26,8 @@ export function resolveName(store: Store, name: string, force?: ResourceKind): R
   const what = force === undefined ? "tuning job or training job" : kindLabel(force);
   throw new TunekitError("E_NOT_FOUND", `no ${what} named "${name}" in this store`, { field: "name" });
 }
+
+/** A training job by name (case-insensitive); E_NOT_FOUND names what was looked for. */
+export function resolveTrainingJob(store: Store, name: string): TrainingJobRecord {
+  return resolveName(store, name, "training-job").record as TrainingJobRecord;
+}

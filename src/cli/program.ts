@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { deleteCommand, pruneCommand } from "./commands/delete.js";
 import { describeCommand } from "./commands/describe.js";
 import { listCommand } from "./commands/list.js";
 import { listTrainingJobsCommand } from "./commands/list-training-jobs.js";
@@ -36,6 +37,8 @@ ${ExitCode.ambiguous} ambiguous name, ${ExitCode.conflict} wrong state, ${ExitCo
     stopCommand(),
     logsCommand(),
     metricsCommand(),
+    deleteCommand(),
+    pruneCommand(),
   ]) {
     program.addCommand(command);
   }

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { TunekitError } from "../errors.js";
 
 /**
@@ -10,7 +10,8 @@ import { TunekitError } from "../errors.js";
  * virtual environment made with --system-site-packages (Debian's Python
  * refuses system-wide pip installs, PEP 668, and the system's packages such
  * as torch stay visible), keyed by the interpreter and the file's hash;
- * package.json into node_modules by `npm ci`, keyed by the lock file's hash.
+ * package.json into node_modules by `npm ci`, keyed by the lock file's hash
+ * (local `file:` dependencies are installed as they were when first built).
  */
 
 type Log = (line: string) => void;
@@ -47,14 +48,16 @@ function alive(pid: number): boolean {
  * first takes a lock directory (mkdir is atomic), the others wait for its
  * ready marker. A lock left by a dead process is taken over.
  */
-async function buildOnce(dir: string, build: () => Promise<void>): Promise<void> {
+async function buildOnce(dir: string, build: () => Promise<void>): Promise<"built" | "reused"> {
   const ready = join(dir, ".tunekit-ready");
   const lock = `${dir}.lock`;
+  mkdirSync(dirname(dir), { recursive: true });
   for (;;) {
-    if (existsSync(ready)) return;
+    if (existsSync(ready)) return "reused";
     try {
       mkdirSync(lock, { recursive: false });
-    } catch {
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = Number(existsSync(join(lock, "pid")) ? readFileSync(join(lock, "pid"), "utf8") : Number.NaN);
       if (Number.isInteger(owner) && !alive(owner)) rmSync(lock, { recursive: true, force: true });
       else await new Promise((r) => setTimeout(r, 200));
@@ -66,6 +69,7 @@ async function buildOnce(dir: string, build: () => Promise<void>): Promise<void>
       mkdirSync(dir, { recursive: true });
       await build();
       writeFileSync(ready, "");
+      return "built";
     } finally {
       rmSync(lock, { recursive: true, force: true });
     }
@@ -78,11 +82,12 @@ export async function pythonFor(codeDir: string, python: string, cacheDir: strin
   if (!existsSync(requirements)) return python;
   const key = hash(python, readFileSync(requirements, "utf8"));
   const venv = join(cacheDir, "venvs", key);
-  log(`[tunekit] requirements.txt: environment ${key} (${python} --system-site-packages)`);
-  await buildOnce(venv, async () => {
+  const outcome = await buildOnce(venv, async () => {
+    log(`requirements.txt: creating environment ${key} (${python} -m venv --system-site-packages, pip install -r)`);
     await run([python, "-m", "venv", "--system-site-packages", venv], codeDir, log);
     await run([join(venv, "bin", "python"), "-m", "pip", "install", "-r", requirements], codeDir, log);
   });
+  if (outcome === "reused") log(`requirements.txt: reusing environment ${key}`);
   return join(venv, "bin", "python");
 }
 
@@ -98,11 +103,12 @@ export async function nodeModulesFor(codeDir: string, cacheDir: string, log: Log
   }
   const key = hash(readFileSync(lockFile, "utf8"));
   const cached = join(cacheDir, "node", key);
-  log(`[tunekit] package.json: node_modules ${key} (npm ci)`);
-  await buildOnce(cached, async () => {
-    copyFileSync(join(codeDir, "package.json"), join(cached, "package.json"));
-    copyFileSync(lockFile, join(cached, "package-lock.json"));
+  const outcome = await buildOnce(cached, async () => {
+    log(`package.json: npm ci into cache ${key}`);
+    // The whole code directory, so that local dependencies (file:./lib) resolve as they would beside the script.
+    cpSync(codeDir, cached, { recursive: true, filter: (source) => !source.includes("/node_modules") });
     await run(["npm", "ci", "--no-audit", "--no-fund"], cached, log);
   });
+  if (outcome === "reused") log(`package.json: reusing node_modules ${key}`);
   symlinkSync(join(cached, "node_modules"), join(codeDir, "node_modules"));
 }

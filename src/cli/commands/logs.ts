@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { Command } from "commander";
 import { kindLabel, resolveName } from "../../api/index.js";
 import { TunekitError } from "../../errors.js";
@@ -12,17 +12,51 @@ function logOf(store: Store, trainingJob: string): string | undefined {
   return cursor && readFileSync(cursor.path, "utf8");
 }
 
+const FOLLOW_POLL_MS = 250;
+
+/**
+ * Prints the log as it grows, until the job is no longer running and the
+ * file has been read to its end. Reads only the new bytes each time.
+ */
+async function followLog(store: Store, name: string, write: (text: string) => void): Promise<void> {
+  let offset = 0;
+  const decoder = new TextDecoder();
+  for (;;) {
+    const job = store.getTrainingJob(name);
+    const running = job?.status === "InProgress" || job?.status === "Stopping";
+    const cursor = store.getLogCursor(name, COMBINED_LOG);
+    if (cursor && existsSync(cursor.path)) {
+      const size = statSync(cursor.path).size;
+      if (size > offset) {
+        const fd = openSync(cursor.path, "r");
+        const buffer = Buffer.alloc(size - offset);
+        readSync(fd, buffer, 0, buffer.length, offset);
+        closeSync(fd);
+        offset = size;
+        write(decoder.decode(buffer, { stream: true }));
+      }
+    }
+    if (!running) return;
+    await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
+  }
+}
+
 export function logsCommand(): Command {
   return addTargetOptions(
     addCommonOptions(
       new Command("logs")
         .argument("<name>", "a training job, or a tuning job for the logs of all its training jobs")
         .description("print the log of a training job, or of every training job of a tuning job")
-        .addHelpText("after", "\nExample:\n  tunekit logs bert-lr-003"),
+        .option("-f, --follow", "keep printing a running training job's log until the job ends")
+        .addHelpText("after", "\nExamples:\n  tunekit logs bert-lr-003\n  tunekit logs bert-lr-003 --follow"),
     ),
-  ).action((name: string, options: CommonOptions & TargetOptions) =>
-    withContext(options, ({ store, output }) => {
+  ).action((name: string, options: CommonOptions & TargetOptions & { follow?: boolean }) =>
+    withContext(options, async ({ store, output }) => {
       const target = resolveName(store, name, forcedKind(options));
+      if (options.follow && target.kind === "training-job") {
+        await followLog(store, target.record.name, (text) => process.stdout.write(text));
+        return;
+      }
       const jobs =
         target.kind === "training-job"
           ? [target.record.name]

@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { resolveName } from "../../api/index.js";
 import { trainingJobAnalytics } from "../../api/metrics.js";
+import { resolveTrainingJob } from "../../api/resolve-name.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { formatValue, json, table } from "../output.js";
 
@@ -18,7 +18,7 @@ export function metricsCommand(): Command {
       .addHelpText("after", "\nExample:\n  tunekit metrics bert-lr-003 --metric f1_score --json"),
   ).action((name: string, options: CommonOptions & { metric: string[] }) =>
     withContext(options, ({ store, json: asJson, output }) => {
-      const job = resolveName(store, name, "training-job").record;
+      const job = resolveTrainingJob(store, name);
       const rows = trainingJobAnalytics(store, job.name, options.metric);
       if (asJson) return output.out(json(rows));
       if (rows.length === 0) return output.out(`no metric values recorded for ${job.name}`);

@@ -2,6 +2,7 @@ import { createRng } from "../../random.js";
 import type { SearchSpace } from "../../space/index.js";
 import { SobolStrategy } from "../sobol/index.js";
 import type { Strategy, SuggestContext, Suggestion, TrialView } from "../strategy.js";
+import { type Acquisition, logEiAcquisition } from "./gp/acquisition.js";
 import { maximizeAcquisition } from "./gp/acquisition-optimizer.js";
 import { type Factorisation, fitKernel, GaussianProcess, type KernelFit, type TrainingData } from "./gp/regressor.js";
 import { ModelSpace } from "./model-space.js";
@@ -20,6 +21,15 @@ export interface BayesianState {
  */
 export const FIT_SUBSAMPLE = 256;
 export const REFIT_EVERY = 10;
+
+/**
+ * L-BFGS iterations for a fit warm-started from the previous one. One new
+ * observation moves the optimum little, and each trial's fit continues from
+ * the last, so the optimisation is spread over trials; the fit was half of a
+ * suggestion's cost with 50 (measured: median 40 ms against 28 ms at 100
+ * observations, with no loss of regret over 10 seeds). A cold fit gets 100.
+ */
+const WARM_FIT_ITERATIONS = 10;
 
 /**
  * A suggestion closer than this (in the kernel's scaled squared distance r²;
@@ -71,6 +81,22 @@ function lastStoredFit(trials: readonly TrialView[], d: number): KernelFit | und
     if (isKernelFit(kernel, d) && (!latest || trial.index > latest.index)) latest = trial;
   }
   return (latest?.strategyState as BayesianState | undefined)?.kernel;
+}
+
+/**
+ * Kriging believer: each pending trial is treated as observed at the model's
+ * mean there. That leaves the mean unchanged but removes the uncertainty
+ * around it, and a fantasy better than the incumbent becomes the incumbent,
+ * so the next suggestion must improve on it rather than crowd next to it.
+ * (Averaging EI over 16 joint posterior draws instead, as Spearmint does, was
+ * measured too: slightly better at 100 trials, no better at 30, and 40% slower.)
+ */
+function believerAcquisition(gp: GaussianProcess, pendingPoints: Float64Array[], best: number, d: number): Acquisition {
+  if (pendingPoints.length === 0) return logEiAcquisition(gp, best);
+  const fantasies = Float64Array.from(pendingPoints, (p) => gp.mean(p));
+  let incumbent = best;
+  for (const f of fantasies) incumbent = Math.max(incumbent, f);
+  return logEiAcquisition(gp.extend(rows(pendingPoints, d), fantasies), incumbent);
 }
 
 function rows(points: readonly Float64Array[], d: number): Float64Array {
@@ -131,33 +157,29 @@ export class BayesianStrategy implements Strategy {
     const data: TrainingData = { x: rows(points, d), n: points.length, d, y, categorical: model.categorical };
 
     const kernel = this.kernelFor(data, context);
-    let gp = new GaussianProcess(data, kernel, this.lastFactorisation);
+    const gp = new GaussianProcess(data, kernel, this.lastFactorisation);
     this.lastFactorisation = gp.factorisation;
 
-    // Kriging believer: each pending trial is treated as observed at the model's mean there. That leaves the
-    // mean unchanged but removes the uncertainty around it, and a fantasy better than the incumbent becomes the
-    // incumbent, so the next suggestion must improve on it rather than crowd next to it.
+    const rng = createRng(context.seed, "bayesian", trialIndex);
     const pendingPoints = pending.map((t) => model.toModel(t.hyperparameters));
-    if (pendingPoints.length > 0) {
-      const fantasies = Float64Array.from(pendingPoints, (p) => gp.mean(p));
-      for (const f of fantasies) best = Math.max(best, f);
-      gp = gp.extend(rows(pendingPoints, d), fantasies);
-    }
+    const acquisition = believerAcquisition(gp, pendingPoints, best, d);
 
     const taken = takenKeys();
     const order = Array.from(outputs, (_, i) => i).sort((a, b) => (outputs[b] as number) - (outputs[a] as number));
-    const rng = createRng(context.seed, "bayesian", trialIndex);
     const choice = maximizeAcquisition(
       {
-        gp,
-        best,
+        acquisition,
         dimensions: model.dimensions,
         anchors: order.map((i) => points[i] as Float64Array),
         isExcluded: (p) =>
           taken.has(model.key(p)) || pendingPoints.some((q) => gp.scaledSquaredDistance(p, q) < PENDING_EXCLUSION),
         rng,
       },
-      { candidates: candidateCount(gp.n, d), refinements: refinementCount(gp.n), maxIterations: 50 },
+      {
+        candidates: candidateCount(gp.n + pendingPoints.length, d),
+        refinements: refinementCount(gp.n + pendingPoints.length),
+        maxIterations: 50,
+      },
     );
     const state: BayesianState = { kernel };
     if (choice) return { hyperparameters: model.toHyperparameters(choice.point), state };
@@ -167,13 +189,13 @@ export class BayesianStrategy implements Strategy {
   /** The MAP kernel fit, warm-started from the last stored one; see FIT_SUBSAMPLE for large histories. */
   private kernelFor(data: TrainingData, context: SuggestContext): KernelFit {
     const stored = lastStoredFit([...context.history, ...context.pending], data.d);
-    if (data.n <= FIT_SUBSAMPLE) return fitKernel(data, stored, { maxIterations: stored ? 50 : 100 });
+    if (data.n <= FIT_SUBSAMPLE) return fitKernel(data, stored, { maxIterations: stored ? WARM_FIT_ITERATIONS : 100 });
     if (stored && context.trialIndex % REFIT_EVERY !== 0) return stored;
     return fitKernel(
       subsample(data, FIT_SUBSAMPLE, createRng(context.seed, "fit-subsample", context.trialIndex)),
       stored,
       {
-        maxIterations: stored ? 50 : 100,
+        maxIterations: stored ? WARM_FIT_ITERATIONS : 100,
       },
     );
   }

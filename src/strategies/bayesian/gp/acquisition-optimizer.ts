@@ -1,7 +1,6 @@
 import type { Rng } from "../../../random.js";
-import { logExpectedImprovement } from "./acquisition.js";
+import type { Acquisition } from "./acquisition.js";
 import { minimize } from "./lbfgs.js";
-import type { GaussianProcess } from "./regressor.js";
 
 /**
  * How the optimiser may move along one model-space dimension: freely in
@@ -14,9 +13,7 @@ export type ModelDimension =
   | { readonly kind: "categorical"; readonly size: number };
 
 export interface AcquisitionProblem {
-  readonly gp: GaussianProcess;
-  /** The incumbent (best observed output, in the model's units). */
-  readonly best: number;
+  readonly acquisition: Acquisition;
   readonly dimensions: readonly ModelDimension[];
   /** Observed points, best first: local candidates are drawn around the first few. */
   readonly anchors: readonly Float64Array[];
@@ -72,27 +69,25 @@ function perturb(anchor: Float64Array, scale: number, dimensions: readonly Model
 }
 
 function score(problem: AcquisitionProblem, point: Float64Array): number {
-  const { mean, variance } = problem.gp.predict(point);
-  return logExpectedImprovement(mean, variance, problem.best).value;
+  return problem.acquisition.evaluate(point);
 }
 
 /** L-BFGS on the numeric coordinates of `start` (categorical ones held fixed), then snapped. */
 function refine(problem: AcquisitionProblem, start: Float64Array, maxIterations: number): Float64Array {
-  const { dimensions, gp } = problem;
+  const { dimensions, acquisition } = problem;
   const numeric = dimensions.flatMap((dim, j) => (dim.kind === "categorical" ? [] : [j]));
   if (numeric.length === 0) return start;
   const point = Float64Array.from(start);
-  const gradient = { mean: new Float64Array(dimensions.length), variance: new Float64Array(dimensions.length) };
+  const gradient = new Float64Array(dimensions.length);
   const objective = (coords: Float64Array, out: Float64Array) => {
     numeric.forEach((j, i) => {
       point[j] = coords[i] as number;
     });
-    const { mean, variance } = gp.predict(point, gradient);
-    const ei = logExpectedImprovement(mean, variance, problem.best);
+    const value = acquisition.evaluate(point, gradient);
     numeric.forEach((j, i) => {
-      out[i] = -(ei.dMean * (gradient.mean[j] as number) + ei.dVariance * (gradient.variance[j] as number));
+      out[i] = -(gradient[j] as number);
     });
-    return -ei.value;
+    return -value;
   };
   const result = minimize(
     objective,
@@ -131,7 +126,7 @@ function sweepCategorical(problem: AcquisitionProblem, start: Float64Array, star
 }
 
 /**
- * Maximises log EI: scores many random and local candidates cheaply (one
+ * Maximises the (log) acquisition: scores many random and local candidates cheaply (one
  * posterior each), refines the best few with gradients, and returns the best
  * point that is not excluded.
  */

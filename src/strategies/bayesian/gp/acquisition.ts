@@ -107,3 +107,33 @@ export function logExpectedImprovement(mean: number, variance: number, best: num
     dVariance: variance > MIN_VARIANCE ? dSigma / (2 * sigma) : 0,
   };
 }
+
+/** What the acquisition optimiser maximises: a value per point and, on request, its gradient (numeric dimensions). */
+export interface Acquisition {
+  evaluate(point: Float64Array, gradient?: Float64Array): number;
+}
+
+interface PosteriorModel {
+  readonly d: number;
+  predict(
+    point: ArrayLike<number>,
+    gradient?: { mean: Float64Array; variance: Float64Array },
+  ): { mean: number; variance: number };
+}
+
+/** log EI of improving on `best` under the model's posterior. */
+export function logEiAcquisition(model: PosteriorModel, best: number): Acquisition {
+  const grad = { mean: new Float64Array(model.d), variance: new Float64Array(model.d) };
+  return {
+    evaluate(point, gradient) {
+      const { mean, variance } = model.predict(point, gradient ? grad : undefined);
+      const ei = logExpectedImprovement(mean, variance, best);
+      if (gradient) {
+        for (let j = 0; j < model.d; j++) {
+          gradient[j] = ei.dMean * (grad.mean[j] as number) + ei.dVariance * (grad.variance[j] as number);
+        }
+      }
+      return ei.value;
+    },
+  };
+}

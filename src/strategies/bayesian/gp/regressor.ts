@@ -102,12 +102,35 @@ function unpackFit(raw: ArrayLike<number>, d: number): KernelFit {
 }
 
 /**
+ * The per-dimension distance terms δ_j of every pair (a > b), row by row:
+ * fixed while the hyperparameters are fitted, so computed once per fit.
+ */
+export function pairDistances(data: TrainingData): Float64Array {
+  const { x, n, d, categorical } = data;
+  const out = new Float64Array(((n * (n - 1)) / 2) * d);
+  let o = 0;
+  for (let a = 0; a < n; a++) {
+    for (let b = 0; b < a; b++) {
+      for (let j = 0; j < d; j++) {
+        out[o++] = dimensionDistance(x[a * d + j] as number, x[b * d + j] as number, categorical[j] === 1);
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * Negative log posterior of the hyperparameters (negative log marginal
  * likelihood minus log prior, constants dropped) and its gradient:
  * ∂/∂θ = ½·tr((K⁻¹ − ααᵀ)·∂K/∂θ), α = K⁻¹y.
  */
-export function negativeLogPosterior(data: TrainingData, fit: KernelFit, gradient: Float64Array): number {
-  const { x, n, d, y, categorical } = data;
+export function negativeLogPosterior(
+  data: TrainingData,
+  fit: KernelFit,
+  gradient: Float64Array,
+  distances: Float64Array = pairDistances(data),
+): number {
+  const { n, d, y } = data;
   const lambda = fit.logLambda.map(Math.exp);
   const scale = Math.exp(fit.logScale);
   const noise = noiseOf(fit);
@@ -116,7 +139,9 @@ export function negativeLogPosterior(data: TrainingData, fit: KernelFit, gradien
   for (let a = 0; a < n; a++) {
     k[a * n + a] = scale + noise;
     for (let b = 0; b < a; b++) {
-      const r2 = scaledSquaredDistance(x, a * d, x, b * d, lambda, categorical);
+      const o = ((a * (a - 1)) / 2 + b) * d;
+      let r2 = 0;
+      for (let j = 0; j < d; j++) r2 += (lambda[j] as number) * (distances[o + j] as number);
       const v = scale * matern52(r2);
       k[a * n + b] = v;
       k[b * n + a] = v;
@@ -142,9 +167,9 @@ export function negativeLogPosterior(data: TrainingData, fit: KernelFit, gradien
       const wab = w[a * n + b] as number; // symmetric: each off-diagonal pair counts twice, halved by ½.
       gradient[d] = (gradient[d] as number) + wab * (k[a * n + b] as number);
       const common = wab * (deriv[a * n + b] as number);
+      const o = ((a * (a - 1)) / 2 + b) * d;
       for (let j = 0; j < d; j++) {
-        const delta = dimensionDistance(x[a * d + j] as number, x[b * d + j] as number, categorical[j] === 1);
-        gradient[j] = (gradient[j] as number) + common * (lambda[j] as number) * delta;
+        gradient[j] = (gradient[j] as number) + common * (lambda[j] as number) * (distances[o + j] as number);
       }
     }
   }
@@ -168,9 +193,10 @@ export function fitKernel(data: TrainingData, start: KernelFit | undefined, opti
   const d = data.d;
   const lower = [...new Array<number>(d).fill(LOG_LAMBDA_BOUNDS[0]), LOG_SCALE_BOUNDS[0], LOG_NOISE_BOUNDS[0]];
   const upper = [...new Array<number>(d).fill(LOG_LAMBDA_BOUNDS[1]), LOG_SCALE_BOUNDS[1], LOG_NOISE_BOUNDS[1]];
+  const distances = pairDistances(data);
   const objective = (raw: Float64Array, gradient: Float64Array) => {
     try {
-      return negativeLogPosterior(data, unpackFit(raw, d), gradient);
+      return negativeLogPosterior(data, unpackFit(raw, d), gradient, distances);
     } catch {
       return Number.NaN;
     }

@@ -1,0 +1,44 @@
+import { rmSync } from "node:fs";
+import { TunekitError } from "../errors.js";
+import type { Store, TrainingJobRecord } from "../store/index.js";
+
+const RUNNING = new Set(["InProgress", "Stopping"]);
+
+/**
+ * Removes a finished training job: its directory (its /opt/ml and log) and
+ * its rows (metrics, log cursor). Artifacts already written to the output
+ * path are the user's and stay. A running job must be stopped first.
+ */
+export function deleteTrainingJob(store: Store, job: TrainingJobRecord): void {
+  if (RUNNING.has(job.status)) {
+    throw new TunekitError(
+      "E_NOT_DELETABLE",
+      `training job ${job.name} is ${job.status}; stop it first (tunekit stop ${job.name})`,
+    );
+  }
+  if (job.jobDir) rmSync(job.jobDir, { recursive: true, force: true });
+  store.deleteTrainingJob(job.name);
+}
+
+/** Finished standalone training jobs that ended before `before` (ms since the epoch). */
+export function prunableTrainingJobs(store: Store, before: number): TrainingJobRecord[] {
+  return store
+    .listTrainingJobs()
+    .filter(
+      (job) => !RUNNING.has(job.status) && job.tuningJobName === null && job.endedAt !== null && job.endedAt < before,
+    );
+}
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** "7d", "12h", "30m", "90s", "2w" → milliseconds. */
+export function parseAge(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([smhdw])$/.exec(text.trim());
+  if (!match)
+    throw new TunekitError(
+      "E_VALIDATION",
+      `--older-than: expected a number and a unit (s, m, h, d, w), e.g. 7d; got "${text}"`,
+      { field: "--older-than" },
+    );
+  return Number(match[1]) * (UNITS[match[2] as string] as number);
+}

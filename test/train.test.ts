@@ -415,6 +415,36 @@ describe("tunekit train: dependencies, logs and housekeeping", () => {
   });
 });
 
+const GLUE = fileURLToPath(new URL("../../shared/data/glue", import.meta.url));
+
+describe("the training-job example", () => {
+  it.skipIf(!existsSync(join(GLUE, "MRPC")))("runs unchanged against the real GLUE MRPC data", () => {
+    const dir = join(root, `example-${counter++}`);
+    cpSync(fileURLToPath(new URL("../examples/train-job", import.meta.url)), dir, { recursive: true });
+    const config = join(dir, "local.json");
+    writeFileSync(
+      config,
+      JSON.stringify({
+        s3Map: {
+          "s3://my-bucket/code/sourcedir": dir,
+          "s3://my-bucket/glue": GLUE,
+          "s3://my-bucket/output": join(dir, "out"),
+        },
+        python: PYTHON,
+      }),
+    );
+    const home = join(dir, "home");
+    const run = tunekit(home, ["train", join(dir, "request.json"), "--config", config]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout.match(/'f1_': /g)).toHaveLength(5);
+    const f1 = describeJob(home, "mrpc-overlap-lr").FinalMetricDataList.find(
+      (m: { MetricName: string }) => m.MetricName === "f1_score",
+    );
+    // Always predicting "paraphrase" gives 0.812 on dev; the features must do at least about as well.
+    expect(f1.Value).toBeGreaterThan(0.75);
+  });
+});
+
 describe("tunekit train: bad requests", () => {
   const cases: [string, (r: RequestPatch) => void, string, RegExp][] = [
     ["a missing required field", (r) => delete r.OutputDataConfig, "OutputDataConfig", /expected object/i],

@@ -1,5 +1,5 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import * as tar from "tar";
 
@@ -10,11 +10,21 @@ export function copyInto(source: string, dest: string): void {
   else cpSync(source, `${dest}/${source.split("/").pop()}`);
 }
 
-/** The submit directory: a directory is copied, a .tar.gz (as the SageMaker SDK uploads it) is extracted. */
+/**
+ * The submit directory: a directory is copied, a .tar.gz (as the SageMaker SDK uploads it) is extracted.
+ * An entry of the directory that holds `dest` (tunekit's home inside the code directory) is left out.
+ */
 export async function unpackSource(source: string, dest: string): Promise<void> {
   mkdirSync(dest, { recursive: true });
-  if (statSync(source).isDirectory()) cpSync(source, dest, { recursive: true });
-  else await tar.x({ file: source, cwd: dest });
+  if (!statSync(source).isDirectory()) {
+    await tar.x({ file: source, cwd: dest });
+    return;
+  }
+  for (const entry of readdirSync(source)) {
+    const path = join(source, entry);
+    if (dest === path || dest.startsWith(`${path}/`)) continue;
+    cpSync(path, join(dest, entry), { recursive: true });
+  }
 }
 
 /** Packs a directory's contents (paths relative to it) into a gzipped tar, as model.tar.gz and output.tar.gz are. */

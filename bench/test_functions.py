@@ -1,0 +1,44 @@
+"""The classic test functions for the Python peers of the benchmarks, the same
+as bench/functions.ts: FUNCTIONS maps a name to (bounds, known minimum, f)."""
+import math
+
+HARTMANN_ALPHA = [1.0, 1.2, 3.0, 3.2]
+H3_A = [[3.0, 10, 30], [0.1, 10, 35], [3.0, 10, 30], [0.1, 10, 35]]
+H3_P = [[3689, 1170, 2673], [4699, 4387, 7470], [1091, 8732, 5547], [381, 5743, 8828]]
+H6_A = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
+H6_P = [[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
+        [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]]
+
+
+def hartmann(a, p, x):
+    return -sum(HARTMANN_ALPHA[i] * math.exp(-sum(a[i][j] * (x[j] - p[i][j] * 1e-4) ** 2 for j in range(len(x))))
+                for i in range(4))
+
+
+def branin(x):
+    b, c, t = 5.1 / (4 * math.pi ** 2), 5 / math.pi, 1 / (8 * math.pi)
+    return (x[1] - b * x[0] ** 2 + c * x[0] - 6) ** 2 + 10 * (1 - t) * math.cos(x[0]) + 10
+
+
+def camel(x):
+    return (4 - 2.1 * x[0] ** 2 + x[0] ** 4 / 3) * x[0] ** 2 + x[0] * x[1] + (-4 + 4 * x[1] ** 2) * x[1] ** 2
+
+
+def rosenbrock(x):
+    return sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(len(x) - 1))
+
+
+def ackley(x):
+    n = len(x)
+    return (-20 * math.exp(-0.2 * math.sqrt(sum(v * v for v in x) / n))
+            - math.exp(sum(math.cos(2 * math.pi * v) for v in x) / n) + 20 + math.e)
+
+
+FUNCTIONS = {
+    "Branin": ([(-5, 10), (0, 15)], 0.397887357729738, branin),
+    "SixHumpCamel": ([(-3, 3), (-2, 2)], -1.031628453489877, camel),
+    "Hartmann3": ([(0, 1)] * 3, -3.86277978733266, lambda x: hartmann(H3_A, H3_P, x)),
+    "Hartmann6": ([(0, 1)] * 6, -3.32236801141551, lambda x: hartmann(H6_A, H6_P, x)),
+    "Rosenbrock4": ([(-5, 10)] * 4, 0.0, rosenbrock),
+    "Ackley5": ([(-32.768, 32.768)] * 5, 0.0, ackley),
+}

@@ -1,7 +1,17 @@
 // The public surface of tunekit, re-exported by name: anything not listed here is internal.
 
+export { type MetricRow, trainingJobAnalytics } from "./api/metrics.js";
 export { type Clock, ManualClock, systemClock } from "./clock.js";
+export { parseTrainingJobRequest, type TrainingJobRequest } from "./config/training-job-request.js";
 export { TunekitError, ValidationError } from "./errors.js";
+export {
+  defaultJobSettings,
+  type JobSettings,
+  type PreparedJob,
+  parseS3Mapping,
+  prepareTrainingJob,
+  runTrainingJob,
+} from "./jobs/index.js";
 export {
   type AskedTrial,
   type BestTrial,
@@ -38,6 +48,7 @@ export {
 export { MemoryStore, SqliteStore, type Store, StoreError } from "./store/index.js";
 export { storeLocation as defaultStorePath } from "./store/location.js";
 export {
+  BayesianStrategy,
   createStrategy,
   GridStrategy,
   type ObjectiveType,
@@ -48,5 +59,7 @@ export {
   type StrategyName,
   type SuggestContext,
   type Suggestion,
+  SuggestionWorker,
+  type SuggestRequest,
   type TrialView,
 } from "./strategies/index.js";

@@ -33,6 +33,7 @@ const BY_CODE: Record<string, number> = {
   E_AMBIGUOUS_NAME: ExitCode.ambiguous,
   E_NOT_STOPPABLE: ExitCode.conflict,
   E_NOT_DELETABLE: ExitCode.conflict,
+  E_NOT_SUPPORTED_YET: ExitCode.usage,
   E_TRIAL_FINISHED: ExitCode.conflict,
   E_STORE_CONFLICT: ExitCode.conflict,
   E_STORE_ALREADY_EXISTS: ExitCode.conflict,

@@ -8,6 +8,7 @@ import { logsCommand } from "./commands/logs.js";
 import { metricsCommand } from "./commands/metrics.js";
 import { stopCommand } from "./commands/stop.js";
 import { trainCommand } from "./commands/train.js";
+import { tuneCommand } from "./commands/tune.js";
 import { ExitCode } from "./exit-codes.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -31,6 +32,7 @@ ${ExitCode.ambiguous} ambiguous name, ${ExitCode.conflict} wrong state, ${ExitCo
     );
   for (const command of [
     trainCommand(),
+    tuneCommand(),
     listCommand(),
     listTrainingJobsCommand(),
     describeCommand(),

@@ -37,6 +37,8 @@ export interface RunTrainingJobOptions {
     trialIndex: number;
     definitionName?: string;
     hyperparameters: Hyperparameters;
+    /** What the strategy stored with this trial (see Suggestion.state). */
+    strategyState?: unknown;
   };
 }
 
@@ -96,6 +98,7 @@ export async function runTrainingJob(options: RunTrainingJobOptions): Promise<Tr
       ? {
           tuningJobName: options.trial.tuningJobName,
           trialIndex: options.trial.trialIndex,
+          ...(options.trial.strategyState === undefined ? {} : { strategyState: options.trial.strategyState }),
           ...(options.trial.definitionName ? { definitionName: options.trial.definitionName } : {}),
         }
       : {}),

@@ -1,5 +1,5 @@
 import { describeValue } from "../errors.js";
-import { InvalidRangeError, RangeRule } from "./errors.js";
+import { InvalidRangeError, RangeRule, type RangeRuleCode } from "./errors.js";
 import { CategoricalParameter, ContinuousParameter, IntegerParameter, type ParameterRange } from "./parameter.js";
 import { SCALING_TYPES, type ScalingType } from "./scaling.js";
 import { SearchSpace } from "./search-space.js";
@@ -110,16 +110,24 @@ export function parseParameterRanges(request: unknown): SearchSpace {
         describeValue(req[key]),
       );
   }
+  const paths = new Map<string, string>();
+  const at = (path: string, entry: [string, ParameterRange]): [string, ParameterRange] => {
+    paths.set(entry[0], path);
+    return entry;
+  };
   const entries: [string, ParameterRange][] = [
-    ...list<unknown>(req, "IntegerParameterRanges").map((item, i) =>
-      parseNumeric(`ParameterRanges.IntegerParameterRanges[${i}]`, item, true),
-    ),
-    ...list<unknown>(req, "ContinuousParameterRanges").map((item, i) =>
-      parseNumeric(`ParameterRanges.ContinuousParameterRanges[${i}]`, item, false),
-    ),
-    ...list<unknown>(req, "CategoricalParameterRanges").map((item, i) =>
-      parseCategorical(`ParameterRanges.CategoricalParameterRanges[${i}]`, item),
-    ),
+    ...list<unknown>(req, "IntegerParameterRanges").map((item, i) => {
+      const path = `ParameterRanges.IntegerParameterRanges[${i}]`;
+      return at(path, parseNumeric(path, item, true));
+    }),
+    ...list<unknown>(req, "ContinuousParameterRanges").map((item, i) => {
+      const path = `ParameterRanges.ContinuousParameterRanges[${i}]`;
+      return at(path, parseNumeric(path, item, false));
+    }),
+    ...list<unknown>(req, "CategoricalParameterRanges").map((item, i) => {
+      const path = `ParameterRanges.CategoricalParameterRanges[${i}]`;
+      return at(path, parseCategorical(path, item));
+    }),
   ];
   const seen = new Set<string>();
   for (const [name] of entries) {
@@ -127,7 +135,17 @@ export function parseParameterRanges(request: unknown): SearchSpace {
       fail("ParameterRanges", name, RangeRule.duplicateName, "each range needs a distinct Name", name);
     seen.add(name);
   }
-  return new SearchSpace(Object.fromEntries(entries));
+  try {
+    return new SearchSpace(Object.fromEntries(entries));
+  } catch (error) {
+    // A range's own rules (min <= max, log needs min > 0) name the parameter; here the request path says more.
+    const path = error instanceof InvalidRangeError ? paths.get(error.parameter) : undefined;
+    if (error instanceof InvalidRangeError && path && error.field === error.parameter) {
+      const rule = error.message.slice(`${error.field}: `.length).replace(/ \(parameter .*$/s, "");
+      throw new InvalidRangeError(error.parameter, error.code as RangeRuleCode, rule, error.value, path);
+    }
+    throw error;
+  }
 }
 
 function formatNumber(value: number): string {

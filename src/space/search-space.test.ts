@@ -90,7 +90,11 @@ describe("parseParameterRanges", () => {
       "E_RANGE_SCALING",
       "ParameterRanges.ContinuousParameterRanges[0].ScalingType",
     );
-    bad({ ContinuousParameterRanges: [{ Name: "lr", MinValue: "2", MaxValue: "1" }] }, "E_RANGE_REVERSED", "lr");
+    bad(
+      { ContinuousParameterRanges: [{ Name: "lr", MinValue: "2", MaxValue: "1" }] },
+      "E_RANGE_REVERSED",
+      "ParameterRanges.ContinuousParameterRanges[0]",
+    );
     bad(
       {
         ContinuousParameterRanges: [{ Name: "a", MinValue: "0", MaxValue: "1" }],

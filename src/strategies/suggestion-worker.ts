@@ -23,7 +23,7 @@ export class SuggestionWorker {
     const entry = new URL(fromSource ? "./suggest-worker.ts" : "./suggest-worker.js", import.meta.url);
     this.worker = fromSource
       ? new Worker(
-          `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`,
+          `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`,
           { eval: true },
         )
       : new Worker(entry);

@@ -1,0 +1,52 @@
+import { availableParallelism } from "node:os";
+import { dirname, resolve } from "node:path";
+import type { Command } from "commander";
+import { loadLocalConfig } from "../config/local-config.js";
+import { detectGpus } from "../jobs/gpus.js";
+import { defaultJobSettings, type JobSettings, parseS3Mapping } from "../jobs/index.js";
+import type { SandboxMode } from "../jobs/sandbox.js";
+import { storeLocation } from "../store/location.js";
+
+/** The options of the commands that run jobs (train, tune): where S3 is, which Python, the sandbox, cores. */
+export interface JobOptions {
+  store?: string;
+  s3Map: string[];
+  python?: string;
+  config?: string;
+  sandbox?: SandboxMode;
+  cpus?: string;
+}
+
+export function addJobOptions(command: Command): Command {
+  return command
+    .option(
+      "--s3-map <s3-prefix=dir>",
+      "read and write s3://prefix in a local directory (repeatable)",
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
+    .option("--python <interpreter>", "the Python for .py entry points (default $TUNEKIT_PYTHON, else python3)")
+    .option("--config <file>", "tunekit's local settings (s3Map, python, logCapBytes, sandbox, stopGraceSeconds)")
+    .option("--sandbox <mode>", "auto (bubblewrap when installed), bwrap, or none")
+    .option("--cpus <n>", "cores given to each job (SM_NUM_CPUS, OMP_NUM_THREADS)");
+}
+
+/** Job settings from flags, then the config file, then defaults; relative paths in `file` resolve beside it. */
+export function jobSettingsFrom(options: JobOptions, file: string): JobSettings {
+  const config = loadLocalConfig(options.config ?? process.env.TUNEKIT_CONFIG);
+  return defaultJobSettings(dirname(storeLocation(options.store)), {
+    baseDir: dirname(resolve(file)),
+    s3Map: [
+      ...options.s3Map.map((m) => parseS3Mapping(m)),
+      ...Object.entries(config.s3Map).map(([prefix, dir]) => parseS3Mapping(`${prefix}=${dir}`, "config.s3Map")),
+    ],
+    python: options.python ?? process.env.TUNEKIT_PYTHON ?? config.python ?? "python3",
+    ...(config.logCapBytes ? { logCapBytes: config.logCapBytes } : {}),
+    sandbox: options.sandbox ?? config.sandbox ?? "auto",
+    ...(config.stopGraceSeconds === undefined ? {} : { stopGraceMs: config.stopGraceSeconds * 1000 }),
+    resources: {
+      cpus: options.cpus ? Math.max(1, Number(options.cpus)) : availableParallelism(),
+      gpus: detectGpus(),
+    },
+  });
+}

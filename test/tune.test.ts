@@ -1,0 +1,169 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { SqliteStore } from "../src/store/index.js";
+
+/** `tunekit tune` end to end: a real tuning job of real Python training jobs, in a temporary home. */
+const PYTHON = process.env.TUNEKIT_TEST_PYTHON ?? "/usr/bin/python3";
+const MAIN = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
+const CODE = fileURLToPath(new URL("./fixtures/jobs/tuning/", import.meta.url));
+const root = mkdtempSync(join(tmpdir(), "tunekit-tune-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let counter = 0;
+
+// biome-ignore lint/suspicious/noExplicitAny: tests patch arbitrary request fields, including invalid ones.
+type RequestPatch = Record<string, any>;
+
+function setup(patch: (r: RequestPatch) => void = () => {}) {
+  const dir = join(root, `t${counter++}`);
+  const request = JSON.parse(readFileSync(join(CODE, "tuning-job.json"), "utf8"));
+  patch(request);
+  const file = join(root, `request-${counter++}.json`);
+  writeFileSync(file, JSON.stringify(request));
+  const args = [
+    "tune",
+    file,
+    "--s3-map",
+    `s3://my-bucket/code=${CODE}`,
+    "--s3-map",
+    `s3://my-bucket/output=${join(dir, "out")}`,
+    "--python",
+    PYTHON,
+  ];
+  return { home: join(dir, "home"), args };
+}
+
+function tunekit(home: string, args: string[]) {
+  const run = spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, TUNEKIT_HOME: home },
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe("tunekit tune", () => {
+  it("runs MaxNumberOfTrainingJobs jobs, MaxParallelTrainingJobs at a time, and reports the best", () => {
+    const { home, args } = setup();
+    const run = tunekit(home, args);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const store = new SqliteStore(join(home, "tunekit.db"));
+    const jobs = store.listTrainingJobs({ tuningJobName: "tune-check" });
+    store.close();
+    expect(jobs).toHaveLength(8);
+    for (const [i, job] of jobs.entries()) {
+      expect(job.name).toMatch(new RegExp(`^tune-check-${String(i + 1).padStart(3, "0")}-[0-9a-f]{8}$`));
+      expect(job.status).toBe("Completed");
+      expect(job.objectiveStatus).toBe("Succeeded");
+      const hps = (job.request as { HyperParameters: Record<string, string> }).HyperParameters;
+      expect(hps).toMatchObject({ epochs: "3", _tuning_objective_metric: "val_loss", optimizer: expect.any(String) });
+      // The objective is the last value emitted: the third epoch's.
+      expect(job.objectiveValue).toBeCloseTo(
+        (Math.log10(Number(hps.learning_rate)) + 3) ** 2 + 0.1 * (Number(hps.layers) - 3) ** 2 + 1 / 3,
+        5,
+      );
+    }
+    const view = JSON.parse(tunekit(home, ["describe", "tune-check", "--json"]).stdout);
+    expect(view).toMatchObject({
+      HyperParameterTuningJobStatus: "Completed",
+      TrainingJobStatusCounters: { Completed: 8, InProgress: 0 },
+      ObjectiveStatusCounters: { Succeeded: 8 },
+    });
+    const best = Math.min(...jobs.map((j) => j.objectiveValue as number));
+    expect(view.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric).toEqual({
+      Type: "Minimize",
+      MetricName: "val_loss",
+      Value: best,
+    });
+    // Two at a time: no third job started before one of the first two ended.
+    const third = jobs[2]?.createdAt as number;
+    expect(Math.min(jobs[0]?.endedAt as number, jobs[1]?.endedAt as number)).toBeLessThanOrEqual(third);
+  });
+
+  it("stops a tuning job whose every job fails after a few, with a clear reason", () => {
+    const { home, args } = setup((r) => {
+      r.HyperParameterTuningJobName = "all-fail";
+      r.HyperParameterTuningJobConfig.ParameterRanges.CategoricalParameterRanges[0].Values = ["broken"];
+    });
+    const run = tunekit(home, args);
+    expect(run.code).toBe(1);
+    const view = JSON.parse(tunekit(home, ["describe", "all-fail", "--json"]).stdout);
+    expect(view.HyperParameterTuningJobStatus).toBe("Failed");
+    expect(view.FailureReason).toMatch(/all failed to produce the objective metric val_loss/);
+    expect(view.TrainingJobStatusCounters.NonRetryableError).toBeLessThanOrEqual(4);
+  });
+
+  it("stops its running training jobs on Ctrl-C and ends Stopped", async () => {
+    const { home, args } = setup((r) => {
+      r.HyperParameterTuningJobName = "interrupted";
+      r.TrainingJobDefinition.StaticHyperParameters.sleep = "30";
+    });
+    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+      env: { ...process.env, TUNEKIT_HOME: home },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout?.on("data", (c) => {
+      out += c;
+    });
+    const done = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const deadline = Date.now() + 20_000;
+    while ((out.match(/start /g) ?? []).length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1000));
+    child.kill("SIGINT");
+    expect(await done).toBe(130);
+    const view = JSON.parse(tunekit(home, ["describe", "interrupted", "--json"]).stdout);
+    expect(view.HyperParameterTuningJobStatus).toBe("Stopped");
+    expect(view.TrainingJobStatusCounters).toMatchObject({ Stopped: 2, InProgress: 0 });
+  });
+
+  const bad: [string, (r: RequestPatch) => void, string, RegExp][] = [
+    [
+      "an objective metric that no definition emits",
+      (r) => (r.HyperParameterTuningJobConfig.HyperParameterTuningJobObjective.MetricName = "f1"),
+      "HyperParameterTuningJobConfig.HyperParameterTuningJobObjective.MetricName",
+      /A metric is required for this hyperparameter tuning job objective/,
+    ],
+    ["a bad name", (r) => (r.HyperParameterTuningJobName = "x".repeat(33)), "HyperParameterTuningJobName", /1 to 32/],
+    [
+      "Grid with fewer combinations than jobs",
+      (r) => {
+        r.HyperParameterTuningJobConfig.Strategy = "Grid";
+        delete r.HyperParameterTuningJobConfig.ParameterRanges.ContinuousParameterRanges;
+        delete r.HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges;
+      },
+      "HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs",
+      /combinations for the provided ranges \[2\] must be equal or greater than the value of MaxNumberOfJobs, \[8\]/,
+    ],
+    [
+      "Hyperband, not supported yet",
+      (r) => (r.HyperParameterTuningJobConfig.Strategy = "Hyperband"),
+      "HyperParameterTuningJobConfig.Strategy",
+      /not supported by this version/,
+    ],
+    [
+      "a bad range",
+      (r) => (r.HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges[0].MinValue = "9"),
+      "HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges[0]",
+      /min <= max/,
+    ],
+    [
+      "a definition whose code is not where it says",
+      (r) => (r.TrainingJobDefinition.StaticHyperParameters.sagemaker_program = '"missing.py"'),
+      "TrainingJobDefinition.HyperParameters.sagemaker_program",
+      /missing\.py is not in/,
+    ],
+  ];
+  it.each(bad)("rejects %s before creating anything", (_, patch, field, message) => {
+    const { home, args } = setup(patch);
+    const run = tunekit(home, [...args, "--json"]);
+    expect(run.code, run.stderr).toBe(2);
+    const error = JSON.parse(run.stderr).error;
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(message);
+    expect(JSON.parse(tunekit(home, ["list", "--json"]).stdout)).toEqual([]);
+  });
+});

@@ -78,7 +78,10 @@ export function parseTuningJobRequest(input: unknown): ParsedTuningJob {
     throw notYet("HyperParameterTuningJobConfig.TrainingJobEarlyStoppingType", "early stopping (Auto)");
   }
   if (config.ResourceLimits.MaxRuntimeInSeconds !== undefined) {
-    throw notYet("HyperParameterTuningJobConfig.ResourceLimits.MaxRuntimeInSeconds", "a runtime limit on the tuning job");
+    throw notYet(
+      "HyperParameterTuningJobConfig.ResourceLimits.MaxRuntimeInSeconds",
+      "a runtime limit on the tuning job",
+    );
   }
   if (config.TuningJobCompletionCriteria !== undefined) {
     throw notYet("HyperParameterTuningJobConfig.TuningJobCompletionCriteria", "completion criteria");

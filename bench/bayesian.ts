@@ -6,7 +6,6 @@
 // can be run in parts: --only Branin,tables --methods optuna-TPE --seeds 20.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { createOptimizer } from "../src/index.js";
@@ -16,6 +15,7 @@ import { BayesianStrategy } from "../src/strategies/bayesian/index.js";
 import type { TrialView } from "../src/strategies/strategy.js";
 import { TEST_FUNCTIONS } from "./functions.js";
 import { dataDir, PROBLEMS, type Problem } from "./problems.js";
+import { log10Regret, machineDescription, markdownTable, median } from "./report.js";
 
 const METHODS = ["tunekit-Bayesian", "tunekit-Random", "optuna-TPE", "optuna-GP"] as const;
 type Method = (typeof METHODS)[number];
@@ -69,17 +69,6 @@ const caches = new Map<Method, Cache>(
 );
 const runKey = (problem: string, mode: Mode, seed: number) => `${problem}|${mode}|${seed}`;
 const save = (method: Method) => writeFileSync(cachePath(method), `${JSON.stringify(caches.get(method), null, 0)}\n`);
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length === 0
-    ? Number.NaN
-    : s.length % 2
-      ? (s[mid] as number)
-      : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
-const log10Regret = (r: number) => Math.log10(Math.max(r, 1e-12));
 
 function runTunekit(problem: Problem, strategy: "Bayesian" | "Random", mode: Mode, seed: number): Run {
   const opt = createOptimizer({ strategy, ranges: problem.ranges(), objective: problem.objective, seed });
@@ -232,11 +221,7 @@ const rows = PROBLEMS.filter((p) => problems.includes(p) || args.only === undefi
     ...METHODS.flatMap((m) => [fmt(cell(m, problem, mode, 0)), fmt(cell(m, problem, mode, 1))]),
   ]),
 );
-const table = [
-  `| ${header.join(" | ")} |`,
-  `|${header.map(() => "---").join("|")}|`,
-  ...rows.map((r) => `| ${r.join(" | ")} |`),
-].join("\n");
+const table = markdownTable(header, rows);
 
 const synthetic = PROBLEMS.filter((p) => p.kind === "synthetic");
 const tables = PROBLEMS.filter((p) => p.kind === "table");
@@ -307,24 +292,17 @@ if (!args["skip-latency"]) {
     `Suggestion latency, 6-D, 1000 observations + 2 pending: median ${at1000.median.toFixed(0)} ms, max ${at1000.max.toFixed(0)} ms`,
   );
 }
-const gpLate = median(
-  synthetic
-    .flatMap((p) =>
-      plannedSeeds("optuna-GP", p, "seq").map(
-        (s) => caches.get("optuna-GP")?.[runKey(p.name, "seq", s)]?.lateAskMs ?? Number.NaN,
-      ),
-    )
-    .filter((v) => !Number.isNaN(v)),
-);
-const oursLate = median(
-  synthetic
-    .flatMap((p) =>
-      plannedSeeds("tunekit-Bayesian", p, "seq").map(
-        (s) => caches.get("tunekit-Bayesian")?.[runKey(p.name, "seq", s)]?.lateAskMs ?? Number.NaN,
-      ),
-    )
-    .filter((v) => !Number.isNaN(v)),
-);
+/** The median time of the last 10 asks of every cached sequential run on the synthetic functions. */
+const lateAskMs = (method: Method) =>
+  median(
+    synthetic
+      .flatMap((p) =>
+        plannedSeeds(method, p, "seq").map((s) => caches.get(method)?.[runKey(p.name, "seq", s)]?.lateAskMs),
+      )
+      .filter((v): v is number => v !== undefined),
+  );
+const gpLate = lateAskMs("optuna-GP");
+const oursLate = lateAskMs("tunekit-Bayesian");
 lines.push(
   `Median ask time over the last 10 of 100 trials (synthetic, sequential): tunekit Bayesian ${fmt(oursLate)} ms, Optuna GPSampler ${fmt(gpLate)} ms`,
 );
@@ -333,7 +311,7 @@ console.log(table);
 console.log(`\n${lines.join("\n")}`);
 
 const date = new Date().toISOString().slice(0, 10);
-const machine = `${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const machine = machineDescription();
 const command = `npm run bench:bayesian${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 writeFileSync(
   new URL(`./results/bayesian-${date}.md`, import.meta.url),

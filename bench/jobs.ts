@@ -8,12 +8,13 @@
 // worker slot spends per job on the system rather than on the script.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { defaultJobSettings, prepareTrainingJob, runTrainingJob } from "../src/jobs/index.js";
 import { SqliteStore } from "../src/store/index.js";
+import { machineDescription, markdownTable } from "./report.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -162,15 +163,11 @@ const lines = rows.map((r) => [
   (((r.systemMs - r.directMs) * r.concurrency) / r.jobs).toFixed(1),
   ((r.jobs * 1000) / r.systemMs).toFixed(1),
 ]);
-const table = [
-  `| ${header.join(" | ")} |`,
-  `|${header.map(() => "---").join("|")}|`,
-  ...lines.map((l) => `| ${l.join(" | ")} |`),
-].join("\n");
+const table = markdownTable(header, lines);
 console.log(table);
 
 const date = new Date().toISOString().slice(0, 10);
-const machine = `${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const machine = machineDescription();
 const command = `npm run bench:jobs${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 writeFileSync(
   new URL(`./results/jobs-${date}.md`, import.meta.url),

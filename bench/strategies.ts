@@ -3,11 +3,12 @@
 // in the same run. Prints a table and writes bench/results/strategies-DATE.md.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ContinuousParameter, createOptimizer } from "../src/index.js";
 import { TEST_FUNCTIONS, type TestFunction } from "./functions.js";
+import { log10Regret, machineDescription, markdownTable, median } from "./report.js";
 
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 10);
 const TRIALS = 100;
@@ -42,14 +43,6 @@ function runTunekit(fn: TestFunction, strategy: (typeof STRATEGIES)[number], see
   opt.close();
   return { regrets, seconds: overhead / 1000 };
 }
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-const log10Regret = (r: number) => Math.log10(Math.max(r, 1e-12));
 
 function tunekitResults(storage?: () => string): Record<string, Record<string, Cell>> {
   const out: Record<string, Record<string, Cell>> = {};
@@ -116,11 +109,7 @@ for (const fn of TEST_FUNCTIONS) {
   }
 }
 
-const markdown = [
-  `| ${header.join(" | ")} |`,
-  `|${header.map(() => "---").join("|")}|`,
-  ...rows.map((r) => `| ${r.join(" | ")} |`),
-].join("\n");
+const markdown = markdownTable(header, rows);
 
 function overall(source: Record<string, Record<string, Cell>>, keep: (name: string) => boolean): number {
   const rates = Object.values(source).flatMap((byStrategy) =>
@@ -152,7 +141,7 @@ console.log(markdown);
 console.log(`\n${speed.join("\n")}`);
 
 const date = new Date().toISOString().slice(0, 10);
-const machine = `${cpus().length} x ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const machine = machineDescription();
 writeFileSync(
   new URL(`./results/strategies-${date}.md`, import.meta.url),
   `# bench:strategies, ${date}

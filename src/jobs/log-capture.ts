@@ -65,10 +65,6 @@ export class LogCapture {
     this.onLines(lines);
   }
 
-  get bytesWritten(): number {
-    return this.written;
-  }
-
   close(): void {
     closeSync(this.fd);
   }

@@ -56,10 +56,6 @@ export class MetricExtractor {
     this.definitions = compileMetricDefinitions(definitions);
   }
 
-  get hasUnsafe(): boolean {
-    return this.definitions.some((d) => !d.pattern.linear && !d.disabled);
-  }
-
   /** Metric points in line order (and definition order within a line), stamped `timestamp`. */
   async extract(lines: readonly string[], timestamp: number): Promise<MetricPoint[]> {
     // One at a time: the worker answers one batch per message.

@@ -15,15 +15,20 @@ export interface SpawnedJob {
   readonly startTime: number | null;
 }
 
-export function processStartTime(pid: number): number | null {
+/** The fields of /proc/<pid>/stat after the command name (field 3 first), or undefined once the process is gone. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Field 22; the command name (field 2) may contain spaces, so count from its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[19]);
+    // The command name (field 2) may contain spaces: count from its closing parenthesis.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
-    return null;
+    return undefined;
   }
+}
+
+export function processStartTime(pid: number): number | null {
+  const fields = statFields(pid);
+  return fields ? Number(fields[19]) : null; // field 22
 }
 
 export function spawnGroup(argv: readonly string[], options: { cwd: string; env: Record<string, string> }): SpawnedJob {
@@ -59,10 +64,8 @@ export function signalGroupMembers(pgid: number, signal: NodeJS.Signals): number
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === pgid) continue;
+    if (Number(statFields(pid)?.[2]) !== pgid) continue; // field 5: the process group
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) !== pgid) continue; // field 5: the process group
       process.kill(pid, signal);
       signalled++;
     } catch {

@@ -4,13 +4,7 @@ import { freshSeed } from "../random.js";
 import { retrySync } from "../retry.js";
 import type { SearchSpace } from "../space/index.js";
 import { MemoryStore, SqliteStore, type Store, type TrainingJobRecord, type TuningJobRecord } from "../store/index.js";
-import {
-  type ObjectiveType,
-  type Strategy,
-  type StrategyName,
-  suggestContext,
-  type TrialView,
-} from "../strategies/index.js";
+import { type ObjectiveType, type Strategy, type StrategyName, suggestContext } from "../strategies/index.js";
 import {
   SearchExhaustedError,
   StudyEndedError,
@@ -20,7 +14,15 @@ import {
 } from "./errors.js";
 import { type OptimizeOptions, runOptimizeLoop } from "./optimize-loop.js";
 import { type OptimizerOptions, resolveOptions } from "./options.js";
-import { type AskedTrial, type BestTrial, type TellResult, type Trial, toTrial, trialName } from "./trial.js";
+import {
+  type AskedTrial,
+  type BestTrial,
+  type TellResult,
+  type Trial,
+  toTrial,
+  trialName,
+  trialView,
+} from "./trial.js";
 
 /** How long ask() keeps retrying while other processes sharing the storage take the indices it wanted. */
 const ASK_RETRY_MS = 60_000;
@@ -29,17 +31,6 @@ interface StudyConfig {
   strategy: StrategyName;
   objective: ObjectiveType;
   ranges: unknown;
-}
-
-function toView(record: TrainingJobRecord): TrialView {
-  const trial = toTrial(record);
-  return {
-    index: trial.id,
-    hyperparameters: trial.hyperparameters,
-    state: trial.state,
-    ...(trial.value === undefined ? {} : { value: trial.value }),
-    ...(record.strategyState === null ? {} : { strategyState: record.strategyState }),
-  };
 }
 
 /**
@@ -128,7 +119,7 @@ export class Optimizer {
   private tryAsk(): AskedTrial {
     const study = this.store.getTuningJob(this.name) as TuningJobRecord;
     if (study.status !== "InProgress") throw new StudyEndedError(this.name, study.status);
-    const views = this.store.listTrainingJobs({ tuningJobName: this.name }).map(toView);
+    const views = this.store.listTrainingJobs({ tuningJobName: this.name }).map(trialView);
     const trialIndex = study.trialCount;
     const suggestion = this.strategy.suggest(
       suggestContext(this.space, {

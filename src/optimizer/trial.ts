@@ -1,5 +1,6 @@
 import type { Hyperparameters } from "../space/index.js";
 import type { TrainingJobRecord } from "../store/index.js";
+import type { TrialView } from "../strategies/index.js";
 
 export type TrialState = "Pending" | "Completed" | "Failed" | "Stopped";
 
@@ -38,5 +39,17 @@ export function toTrial(record: TrainingJobRecord): Trial {
     failureReason: record.failureReason ?? undefined,
     createdAt: record.createdAt,
     endedAt: record.endedAt ?? undefined,
+  };
+}
+
+/** What a strategy sees of a trial: its hyperparameters, state, value and the state the strategy stored with it. */
+export function trialView(record: TrainingJobRecord): TrialView {
+  const trial = toTrial(record);
+  return {
+    index: trial.id,
+    hyperparameters: trial.hyperparameters,
+    state: trial.state,
+    ...(trial.value === undefined ? {} : { value: trial.value }),
+    ...(record.strategyState === null ? {} : { strategyState: record.strategyState }),
   };
 }

@@ -4,9 +4,10 @@ import type { ParsedTuningJob } from "../config/tuning-job-request.js";
 import { TunekitError, ValidationError } from "../errors.js";
 import { prepareTrainingJob, runTrainingJob } from "../jobs/index.js";
 import type { JobSettings } from "../jobs/settings.js";
+import { trialView } from "../optimizer/trial.js";
 import { freshSeed } from "../random.js";
 import type { Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
-import { createStrategy, type StrategyName, SuggestionWorker, type TrialView } from "../strategies/index.js";
+import { createStrategy, type StrategyName, SuggestionWorker } from "../strategies/index.js";
 import { childJobName, childRequest } from "./child-job.js";
 
 /** What the tuner reports as it goes (the terminal display listens). */
@@ -27,19 +28,6 @@ export interface RunTuningJobOptions {
 const FAILURES_BEFORE_GIVING_UP = 3;
 const POLL_MS = 200;
 const LEASE_TTL_MS = 30_000;
-
-function view(record: TrainingJobRecord): TrialView {
-  const running = record.status === "InProgress" || record.status === "Stopping";
-  return {
-    index: record.trialIndex ?? -1,
-    hyperparameters: record.hyperparameters,
-    state: running ? "Pending" : record.status === "Completed" ? "Completed" : record.status,
-    ...(record.objectiveStatus === "Succeeded" && record.objectiveValue !== null
-      ? { value: record.objectiveValue }
-      : {}),
-    ...(record.strategyState === null ? {} : { strategyState: record.strategyState }),
-  };
-}
 
 /** The objective is the last value of the objective metric a job emitted; without one, its ObjectiveStatus is Failed. */
 function recordObjective(store: Store, job: TrainingJobRecord, metric: string, now: number): TrainingJobRecord {
@@ -147,7 +135,7 @@ export async function runTuningJob(options: RunTuningJobOptions): Promise<Tuning
       ) {
         const trialIndex = (store.getTuningJob(name) as TuningJobRecord).trialCount;
         if (trialIndex >= maxJobs) break;
-        const views = store.listTrainingJobs({ tuningJobName: name }).map(view);
+        const views = store.listTrainingJobs({ tuningJobName: name }).map(trialView);
         const suggestion = await worker.suggest({
           strategy: strategyName,
           ranges: space.specs(),

@@ -23,7 +23,7 @@ export interface KernelFit {
 /**
  * The noise floor, as a fraction of the (standardised) outputs' variance. Low
  * enough that a deterministic objective can be refined to many digits (a floor
- * of 1e-6 stalled Branin near 1e-5 regret); a noisy objective fits its own,
+ * of 1e-6 stalled refinement on Branin in development runs); a noisy objective fits its own,
  * larger noise above it.
  */
 export const MIN_NOISE = 1e-9;

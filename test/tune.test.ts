@@ -139,10 +139,41 @@ describe("tunekit tune", () => {
       /combinations for the provided ranges \[2\] must be equal or greater than the value of MaxNumberOfJobs, \[8\]/,
     ],
     [
-      "Hyperband, not supported yet",
-      (r) => (r.HyperParameterTuningJobConfig.Strategy = "Hyperband"),
-      "HyperParameterTuningJobConfig.Strategy",
-      /not supported by this version/,
+      "Hyperband with early stopping",
+      (r) => {
+        r.HyperParameterTuningJobConfig.Strategy = "Hyperband";
+        r.HyperParameterTuningJobConfig.TrainingJobEarlyStoppingType = "Auto";
+      },
+      "HyperParameterTuningJobConfig.TrainingJobEarlyStoppingType",
+      /must be Off with the Hyperband strategy/,
+    ],
+    [
+      "Hyperband without MaxResource or an epochs hyperparameter",
+      (r) => {
+        r.HyperParameterTuningJobConfig.Strategy = "Hyperband";
+        delete r.TrainingJobDefinition.StaticHyperParameters.epochs;
+      },
+      "HyperParameterTuningJobConfig.StrategyConfig.HyperbandStrategyConfig.MaxResource",
+      /is required unless the static hyperparameters give the number of epochs/,
+    ],
+    [
+      "a completion criterion below SageMaker's minimum",
+      (r) =>
+        (r.HyperParameterTuningJobConfig.TuningJobCompletionCriteria = {
+          BestObjectiveNotImproving: { MaxNumberOfTrainingJobsNotImproving: 2 },
+        }),
+      "HyperParameterTuningJobConfig.TuningJobCompletionCriteria.BestObjectiveNotImproving.MaxNumberOfTrainingJobsNotImproving",
+      />=3/,
+    ],
+    [
+      "a warm start from a parent that does not exist",
+      (r) =>
+        (r.WarmStartConfig = {
+          ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: "no-such-parent" }],
+          WarmStartType: "TransferLearning",
+        }),
+      "WarmStartConfig.ParentHyperParameterTuningJobs[0].HyperParameterTuningJobName",
+      /no tuning job is named no-such-parent/,
     ],
     [
       "a bad range",
@@ -165,5 +196,138 @@ describe("tunekit tune", () => {
     expect(error.field).toBe(field);
     expect(error.message).toMatch(message);
     expect(JSON.parse(tunekit(home, ["list", "--json"]).stdout)).toEqual([]);
+  });
+});
+
+describe("tunekit tune: early stopping, recovery and faults", () => {
+  it("stops poor jobs early (Auto) on a script that emits its objective every epoch", () => {
+    const { home, args } = setup((r) => {
+      r.HyperParameterTuningJobName = "median-rule";
+      r.HyperParameterTuningJobConfig.Strategy = "Random";
+      r.HyperParameterTuningJobConfig.TrainingJobEarlyStoppingType = "Auto";
+      r.HyperParameterTuningJobConfig.ResourceLimits = { MaxNumberOfTrainingJobs: 12, MaxParallelTrainingJobs: 2 };
+      r.TrainingJobDefinition.StaticHyperParameters.epochs = "6";
+      r.TrainingJobDefinition.StaticHyperParameters.sleep = "0.2";
+    });
+    const run = tunekit(home, [...args, "--slots", "2"]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const store = new SqliteStore(join(home, "tunekit.db"));
+    const jobs = store.listTrainingJobs({ tuningJobName: "median-rule" });
+    const stopped = jobs.filter((j) => j.stopReason === "early-stopping");
+    const points = new Map(jobs.map((j) => [j.name, store.listMetricPoints(j.name, "val_loss").length]));
+    store.close();
+    expect(jobs).toHaveLength(12);
+    expect(stopped.length).toBeGreaterThan(0);
+    for (const job of stopped) {
+      expect(job.status).toBe("Stopped");
+      expect(points.get(job.name)).toBeLessThan(6);
+      expect(job.objectiveStatus).toBe("Succeeded");
+    }
+    expect(run.stdout).toMatch(/stop +median-rule-\d{3}-[0-9a-f]{8} +early-stopping: epoch \d/);
+  });
+
+  it("resumes after the tuner is killed with SIGKILL: no job lost or run twice, exactly MaxNumberOfTrainingJobs", async () => {
+    const { home, args } = setup((r) => {
+      r.HyperParameterTuningJobName = "killed";
+      r.HyperParameterTuningJobConfig.Strategy = "Random";
+      r.HyperParameterTuningJobConfig.ResourceLimits = { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 2 };
+      r.TrainingJobDefinition.StaticHyperParameters.sleep = "0.5";
+    });
+    const tuner = spawn(process.execPath, ["--import", "tsx", MAIN, ...args, "--slots", "2"], {
+      env: { ...process.env, TUNEKIT_HOME: home },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    tuner.stdout?.on("data", (c) => {
+      out += c;
+    });
+    const exited = new Promise((resolve) => tuner.on("close", resolve));
+    const deadline = Date.now() + 30_000;
+    while ((out.match(/start /g) ?? []).length < 3 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    tuner.kill("SIGKILL");
+    await exited;
+
+    let store = new SqliteStore(join(home, "tunekit.db"));
+    const left = store.listTrainingJobs({ tuningJobName: "killed" });
+    store.close();
+    expect(left.some((j) => j.status === "InProgress")).toBe(true);
+    const lost = left.filter((j) => j.status === "InProgress").map((j) => j.name);
+
+    // The same request again: refused while changed, resumed when the same.
+    const changed = setup((r) => {
+      r.HyperParameterTuningJobName = "killed";
+      r.HyperParameterTuningJobConfig.ResourceLimits = { MaxNumberOfTrainingJobs: 7, MaxParallelTrainingJobs: 2 };
+    });
+    const refused = tunekit(home, [...changed.args, "--json"]);
+    expect(refused.code).toBe(5);
+    expect(JSON.parse(refused.stderr).error.message).toMatch(/ResourceInUse/);
+
+    const resumed = tunekit(home, ["resume", "killed"]);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/resumed; running again: /);
+    store = new SqliteStore(join(home, "tunekit.db"));
+    const jobs = store.listTrainingJobs({ tuningJobName: "killed" });
+    const tuning = store.getTuningJob("killed");
+    store.close();
+    expect(tuning?.status).toBe("Completed");
+    expect(jobs).toHaveLength(6);
+    expect(jobs.map((j) => j.trialIndex)).toEqual([0, 1, 2, 3, 4, 5]);
+    for (const job of jobs) {
+      expect(job.status).toBe("Completed");
+      expect(job.objectiveStatus).toBe("Succeeded");
+      // A job the killed tuner was running ran again under its name, as a further attempt.
+      expect(job.retryAttempt).toBe(lost.includes(job.name) ? 1 : 0);
+    }
+  });
+
+  it("survives scripts that crash, hang, print NaN or garbage, or flood the log", () => {
+    const faults = ["none", "crash", "hang", "nan", "garbage", "flood"];
+    const { home, args } = setup((r) => {
+      r.HyperParameterTuningJobName = "faults";
+      r.HyperParameterTuningJobConfig.Strategy = "Grid";
+      r.HyperParameterTuningJobConfig.ResourceLimits = { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 2 };
+      r.HyperParameterTuningJobConfig.ParameterRanges = {
+        CategoricalParameterRanges: [{ Name: "fault", Values: faults }],
+      };
+      Object.assign(r.TrainingJobDefinition.StaticHyperParameters, {
+        learning_rate: "0.001",
+        layers: "3",
+        optimizer: '"adam"',
+      });
+      r.TrainingJobDefinition.StoppingCondition.MaxRuntimeInSeconds = 4;
+    });
+    const run = tunekit(home, [...args, "--slots", "2"]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const jobs = JSON.parse(
+      tunekit(home, ["jobs", "faults", "--sort-by", "FinalObjectiveMetricValue", "--json"]).stdout,
+    ).TrainingJobSummaries;
+    // Only the jobs with a usable objective are listed when sorting by it.
+    const byFault = new Map(
+      JSON.parse(tunekit(home, ["jobs", "faults", "--json"]).stdout).TrainingJobSummaries.map(
+        (j: { TunedHyperParameters: { fault: string } }) => [j.TunedHyperParameters.fault, j],
+      ),
+    );
+    expect(byFault.get("none")).toMatchObject({ TrainingJobStatus: "Completed", ObjectiveStatus: "Succeeded" });
+    expect(byFault.get("flood")).toMatchObject({ TrainingJobStatus: "Completed", ObjectiveStatus: "Succeeded" });
+    expect(byFault.get("crash")).toMatchObject({ TrainingJobStatus: "Failed", ObjectiveStatus: "Failed" });
+    expect((byFault.get("crash") as { FailureReason: string }).FailureReason).toMatch(/illegal memory access/);
+    expect(byFault.get("hang")).toMatchObject({ TrainingJobStatus: "Stopped", ObjectiveStatus: "Succeeded" });
+    expect(byFault.get("nan")).toMatchObject({ TrainingJobStatus: "Completed", ObjectiveStatus: "Failed" });
+    expect(byFault.get("garbage")).toMatchObject({ TrainingJobStatus: "Completed", ObjectiveStatus: "Failed" });
+    expect(jobs.map((j: { TunedHyperParameters: { fault: string } }) => j.TunedHyperParameters.fault).sort()).toEqual([
+      "flood",
+      "hang",
+      "none",
+    ]);
+    const view = JSON.parse(tunekit(home, ["describe", "faults", "--json"]).stdout);
+    expect(view).toMatchObject({
+      HyperParameterTuningJobStatus: "Completed",
+      HyperParameterTuningJobArn: expect.stringContaining("hyper-parameter-tuning-job/faults"),
+      TrainingJobStatusCounters: { Completed: 4, Stopped: 1, NonRetryableError: 1, InProgress: 0 },
+      ObjectiveStatusCounters: { Succeeded: 3, Failed: 3, Pending: 0 },
+      TuningJobCompletionDetails: { NumberOfTrainingJobsObjectiveNotImproving: expect.any(Number) },
+      ConsumedResources: { RuntimeInSeconds: expect.any(Number) },
+    });
   });
 });

@@ -39,6 +39,9 @@ export function kindLabel(kind: ResourceKind): string {
 
 export interface TrainingJobSummary {
   TrainingJobName: string;
+  TrainingJobArn: string;
+  TrainingJobDefinitionName?: string;
+  TuningJobName?: string;
   TrainingJobStatus: string;
   CreationTime: string | undefined;
   TrainingStartTime: string | undefined;
@@ -52,6 +55,9 @@ export interface TrainingJobSummary {
 export function summarizeTrainingJob(job: TrainingJobRecord, objective?: TuningObjective): TrainingJobSummary {
   return {
     TrainingJobName: job.name,
+    TrainingJobArn: trainingJobArn(job.name),
+    ...(job.definitionName === null ? {} : { TrainingJobDefinitionName: job.definitionName }),
+    ...(job.tuningJobName === null ? {} : { TuningJobName: job.tuningJobName }),
     TrainingJobStatus: job.status,
     CreationTime: iso(job.createdAt),
     TrainingStartTime: iso(job.startedAt ?? job.createdAt),
@@ -65,12 +71,65 @@ export function summarizeTrainingJob(job: TrainingJobRecord, objective?: TuningO
   };
 }
 
+/** The ARN-shaped identity SageMaker gives a tuning job; local, so its partition says so. */
+export function tuningJobArn(name: string): string {
+  return `arn:tunekit:sagemaker:local:000000000000:hyper-parameter-tuning-job/${name.toLowerCase()}`;
+}
+
+/** Results of a tuning job in the order they finished, for the completion details. */
+function resultsInOrder(store: Store, job: TuningJobRecord): TrainingJobRecord[] {
+  return store
+    .listTrainingJobs({ tuningJobName: job.name })
+    .filter((r) => r.objectiveStatus === "Succeeded" && r.objectiveValue !== null)
+    .sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0) || (a.trialIndex ?? 0) - (b.trialIndex ?? 0));
+}
+
+/** Jobs that finished since the best last improved by more than 1% of max(|best|, 1e-12). */
+function jobsNotImproving(results: readonly TrainingJobRecord[], type: ObjectiveType): number {
+  let best: number | undefined;
+  let count = 0;
+  for (const r of results) {
+    const v = type === "Maximize" ? -(r.objectiveValue as number) : (r.objectiveValue as number);
+    if (best === undefined || best - v > 0.01 * Math.max(Math.abs(best), 1e-12)) count = 0;
+    else count++;
+    best = best === undefined ? v : Math.min(best, v);
+  }
+  return count;
+}
+
+/** With an IdenticalDataAndAlgorithm warm start, the best job of this tuning job and its parents. */
+function overallBest(store: Store, job: TuningJobRecord, objective: TuningObjective): TrainingJobRecord | undefined {
+  const warm = (
+    job.config as {
+      WarmStartConfig?: {
+        WarmStartType: string;
+        ParentHyperParameterTuningJobs: { HyperParameterTuningJobName: string }[];
+      };
+    }
+  ).WarmStartConfig;
+  if (job.kind !== "tuning-job" || warm?.WarmStartType !== "IdenticalDataAndAlgorithm") return undefined;
+  const candidates = [job.name, ...warm.ParentHyperParameterTuningJobs.map((p) => p.HyperParameterTuningJobName)]
+    .map((name) => store.bestTrainingJob(name, objective.Type))
+    .filter((r): r is TrainingJobRecord => r !== undefined);
+  const sign = objective.Type === "Maximize" ? -1 : 1;
+  return candidates.sort((a, b) => sign * ((a.objectiveValue as number) - (b.objectiveValue as number)))[0];
+}
+
 export function describeTuningJob(store: Store, job: TuningJobRecord) {
   const counters = store.countTrainingJobs(job.name);
   const objective = objectiveOf(job);
   const best = bestTrainingJob(store, job);
+  const overall = overallBest(store, job, objective);
+  const request = (job.kind === "tuning-job" ? job.config : {}) as Record<string, unknown>;
+  const end = job.endedAt ?? Date.now();
   return {
     HyperParameterTuningJobName: job.name,
+    ...(job.kind === "tuning-job" ? { HyperParameterTuningJobArn: tuningJobArn(job.name) } : {}),
+    ...Object.fromEntries(
+      ["HyperParameterTuningJobConfig", "TrainingJobDefinition", "TrainingJobDefinitions", "WarmStartConfig"]
+        .filter((field) => request[field] !== undefined)
+        .map((field) => [field, request[field]]),
+    ),
     Kind: job.kind,
     HyperParameterTuningJobStatus: job.status,
     Strategy: strategyOf(job),
@@ -88,8 +147,15 @@ export function describeTuningJob(store: Store, job: TuningJobRecord) {
     },
     ObjectiveStatusCounters: counters.objective,
     ...(best ? { BestTrainingJob: summarizeTrainingJob(best, objective) } : {}),
+    ...(overall ? { OverallBestTrainingJob: summarizeTrainingJob(overall, objective) } : {}),
     ...(job.failureReason === null ? {} : { FailureReason: job.failureReason }),
-    Config: job.config,
+    TuningJobCompletionDetails: {
+      NumberOfTrainingJobsObjectiveNotImproving: jobsNotImproving(resultsInOrder(store, job), objective.Type),
+      ...(job.convergenceDetectedAt === null ? {} : { ConvergenceDetectedTime: iso(job.convergenceDetectedAt) }),
+    },
+    ...(job.completionReason === null ? {} : { CompletionReason: job.completionReason }),
+    ConsumedResources: { RuntimeInSeconds: Math.max(0, Math.round((end - job.createdAt) / 1000)) },
+    ...(job.kind === "study" ? { Config: job.config } : {}),
   };
 }
 

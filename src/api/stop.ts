@@ -1,4 +1,5 @@
 import { TunekitError } from "../errors.js";
+import { ownerAlive } from "../jobs/orphans.js";
 import type { ResourceKind, Store } from "../store/index.js";
 import { kindLabel } from "./describe.js";
 
@@ -26,7 +27,7 @@ export function stopJob(store: Store, kind: ResourceKind, name: string, now: num
     );
   }
   const lease = store.getLease(kind, record.name);
-  if (lease && lease.expiresAt > now) {
+  if (lease && lease.expiresAt > now && ownerAlive(lease.owner)) {
     store.requestStop(kind, record.name, now, reason);
     if (kind === "tuning-job") store.updateTuningJob(record.name, { status: "Stopping", now }, ["InProgress"]);
     else store.updateTrainingJob(record.name, { status: "Stopping", now }, ["InProgress"]);

@@ -39,6 +39,8 @@ const BY_CODE: Record<string, number> = {
   E_STORE_ALREADY_EXISTS: ExitCode.conflict,
   E_STUDY_MISMATCH: ExitCode.conflict,
   E_STUDY_ENDED: ExitCode.conflict,
+  E_RESOURCE_IN_USE: ExitCode.conflict,
+  E_NO_RUN_OPTIONS: ExitCode.notFound,
   E_STORE_CORRUPT: ExitCode.storeUnusable,
   E_STORE_FOREIGN: ExitCode.storeUnusable,
   E_STORE_SCHEMA_TOO_NEW: ExitCode.storeUnusable,

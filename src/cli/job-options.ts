@@ -15,6 +15,7 @@ export interface JobOptions {
   config?: string;
   sandbox?: SandboxMode;
   cpus?: string;
+  slots?: string;
 }
 
 export function addJobOptions(command: Command): Command {
@@ -28,12 +29,15 @@ export function addJobOptions(command: Command): Command {
     .option("--python <interpreter>", "the Python for .py entry points (default $TUNEKIT_PYTHON, else python3)")
     .option("--config <file>", "tunekit's local settings (s3Map, python, logCapBytes, sandbox, stopGraceSeconds)")
     .option("--sandbox <mode>", "auto (bubblewrap when installed), bwrap, or none")
-    .option("--cpus <n>", "cores given to each job (SM_NUM_CPUS, OMP_NUM_THREADS)");
+    .option("--cpus <n>", "cores tunekit may use, shared evenly by the jobs running at once (SM_NUM_CPUS)")
+    .option("--slots <n>", "jobs run at once on this machine, across tuning jobs (default: GPUs, else cores)");
 }
 
 /** Job settings from flags, then the config file, then defaults; relative paths in `file` resolve beside it. */
 export function jobSettingsFrom(options: JobOptions, file: string): JobSettings {
   const config = loadLocalConfig(options.config ?? process.env.TUNEKIT_CONFIG);
+  const cpus = options.cpus ? Math.max(1, Number(options.cpus)) : availableParallelism();
+  const gpus = detectGpus();
   return defaultJobSettings(dirname(storeLocation(options.store)), {
     baseDir: dirname(resolve(file)),
     s3Map: [
@@ -44,9 +48,9 @@ export function jobSettingsFrom(options: JobOptions, file: string): JobSettings 
     ...(config.logCapBytes ? { logCapBytes: config.logCapBytes } : {}),
     sandbox: options.sandbox ?? config.sandbox ?? "auto",
     ...(config.stopGraceSeconds === undefined ? {} : { stopGraceMs: config.stopGraceSeconds * 1000 }),
-    resources: {
-      cpus: options.cpus ? Math.max(1, Number(options.cpus)) : availableParallelism(),
-      gpus: detectGpus(),
-    },
+    resources: { cpus, gpus },
+    slots: options.slots
+      ? Math.max(1, Number(options.slots))
+      : (config.slots ?? (gpus.length || availableParallelism())),
   });
 }

@@ -2,13 +2,14 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { deleteCommand, pruneCommand } from "./commands/delete.js";
 import { describeCommand } from "./commands/describe.js";
+import { jobsCommand } from "./commands/jobs.js";
 import { listCommand } from "./commands/list.js";
 import { listTrainingJobsCommand } from "./commands/list-training-jobs.js";
 import { logsCommand } from "./commands/logs.js";
 import { metricsCommand } from "./commands/metrics.js";
 import { stopCommand } from "./commands/stop.js";
 import { trainCommand } from "./commands/train.js";
-import { tuneCommand } from "./commands/tune.js";
+import { resumeCommand, tuneCommand, watchCommand } from "./commands/tune.js";
 import { ExitCode } from "./exit-codes.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -33,6 +34,9 @@ ${ExitCode.ambiguous} ambiguous name, ${ExitCode.conflict} wrong state, ${ExitCo
   for (const command of [
     trainCommand(),
     tuneCommand(),
+    resumeCommand(),
+    watchCommand(),
+    jobsCommand(),
     listCommand(),
     listTrainingJobsCommand(),
     describeCommand(),

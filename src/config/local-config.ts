@@ -14,6 +14,7 @@ import { issueToError } from "./training-job-request.js";
  *   logCapBytes: 67108864       # the most of a job's output kept in its log
  *   sandbox: auto               # auto | bwrap | none
  *   stopGraceSeconds: 120       # SIGTERM → SIGKILL
+ *   slots: 4                    # jobs run at once on this machine, across tuning jobs
  */
 export const LocalConfigSchema = z.strictObject({
   s3Map: z.record(z.string().startsWith("s3://"), z.string().min(1)).default({}),
@@ -21,6 +22,7 @@ export const LocalConfigSchema = z.strictObject({
   logCapBytes: z.number().int().min(1024).optional(),
   sandbox: z.enum(["auto", "bwrap", "none"]).optional(),
   stopGraceSeconds: z.number().min(0).optional(),
+  slots: z.number().int().min(1).optional(),
 });
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;
 

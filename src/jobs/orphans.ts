@@ -2,14 +2,15 @@ import { hostname } from "node:os";
 import type { Store } from "../store/index.js";
 import { endOrphanGroup } from "./process-group.js";
 
-function ownerAlive(owner: string): boolean {
+/** Whether the process named in a lease's owner (`host:pid:...`) still runs; another machine's is assumed to. */
+export function ownerAlive(owner: string): boolean {
   const [host, pid] = owner.split(":");
   if (host !== hostname()) return true; // another machine's job: its lease expiry speaks for it
   try {
     process.kill(Number(pid), 0);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
@@ -18,6 +19,9 @@ function ownerAlive(owner: string): boolean {
  * their lease's owner is gone from this host, or the lease expired. Their
  * process group, if it is still the recorded one (same start time), is
  * ended, and the job is marked Failed with the reason. Returns the names.
+ *
+ * A child of a tuning job that is still InProgress is left to that tuning
+ * job: resuming it ends the child's processes and runs it again under its name.
  */
 export async function reapOrphanedJobs(store: Store, now: number, graceMs = 5_000): Promise<string[]> {
   const reaped: string[] = [];
@@ -26,6 +30,8 @@ export async function reapOrphanedJobs(store: Store, now: number, graceMs = 5_00
     .concat(store.listTrainingJobs({ status: "Stopping" }))) {
     const lease = store.getLease("training-job", job.name);
     if (!lease || job.request === null) continue;
+    const parent = job.tuningJobName === null ? undefined : store.getTuningJob(job.tuningJobName);
+    if (parent && (parent.status === "InProgress" || parent.status === "Stopping")) continue;
     if (ownerAlive(lease.owner) && lease.expiresAt > now) continue;
     const ended = lease.pgid !== null && (await endOrphanGroup(lease.pgid, lease.processStartTime, graceMs));
     const reason = `the tunekit process that ran this job (${lease.owner}) exited while it ran${ended ? "; its processes were ended" : ""}`;

@@ -40,6 +40,12 @@ export interface RunTrainingJobOptions {
     /** What the strategy stored with this trial (see Suggestion.state). */
     strategyState?: unknown;
   };
+  /**
+   * The job's record already exists: its earlier run was lost with the tunekit
+   * process that ran it, and this is a further attempt under the same name
+   * (its log is kept and continued).
+   */
+  readonly relaunch?: boolean;
 }
 
 type Outcome =
@@ -87,23 +93,36 @@ export async function runTrainingJob(options: RunTrainingJobOptions): Promise<Tr
   const box = sandbox(settings.sandbox);
   const ml = box.private ? CONTAINER_ML : layout.ml;
 
-  store.createTrainingJob({
-    name,
-    hyperparameters: options.trial?.hyperparameters ?? request.HyperParameters,
-    request,
-    secondaryStatus: "Starting",
-    jobDir: layout.root,
-    now: clock.now(),
-    ...(options.trial
-      ? {
-          tuningJobName: options.trial.tuningJobName,
-          trialIndex: options.trial.trialIndex,
-          ...(options.trial.strategyState === undefined ? {} : { strategyState: options.trial.strategyState }),
-          ...(options.trial.definitionName ? { definitionName: options.trial.definitionName } : {}),
-        }
-      : {}),
-  });
-  const transitions: SecondaryStatusTransition[] = [];
+  const previous = options.relaunch ? store.getTrainingJob(name) : undefined;
+  if (previous) {
+    store.updateTrainingJob(name, {
+      status: "InProgress",
+      secondaryStatus: "Starting",
+      retryAttempt: previous.retryAttempt + 1,
+      failureReason: null,
+      stopReason: null,
+      endedAt: null,
+      now: clock.now(),
+    });
+  } else {
+    store.createTrainingJob({
+      name,
+      hyperparameters: options.trial?.hyperparameters ?? request.HyperParameters,
+      request,
+      secondaryStatus: "Starting",
+      jobDir: layout.root,
+      now: clock.now(),
+      ...(options.trial
+        ? {
+            tuningJobName: options.trial.tuningJobName,
+            trialIndex: options.trial.trialIndex,
+            ...(options.trial.strategyState === undefined ? {} : { strategyState: options.trial.strategyState }),
+            ...(options.trial.definitionName ? { definitionName: options.trial.definitionName } : {}),
+          }
+        : {}),
+    });
+  }
+  const transitions: SecondaryStatusTransition[] = [...(previous?.statusTransitions ?? [])];
   const transition = (status: string, message: string) => {
     const now = clock.now();
     const last = transitions.pop();
@@ -113,7 +132,7 @@ export async function runTrainingJob(options: RunTrainingJobOptions): Promise<Tr
   };
   transition("Starting", "Preparing the job directory");
 
-  rmSync(layout.root, { recursive: true, force: true });
+  if (!previous) rmSync(layout.root, { recursive: true, force: true });
   mkdirSync(layout.root, { recursive: true });
   const tail: string[] = [];
   const extractor = new MetricExtractor(request.AlgorithmSpecification.MetricDefinitions, (w) => capture.note(w));
@@ -133,6 +152,10 @@ export async function runTrainingJob(options: RunTrainingJobOptions): Promise<Tr
     offset: 0,
     updatedAt: clock.now(),
   });
+  if (previous)
+    capture.note(
+      `the tunekit process that ran this job exited; running it again (attempt ${previous.retryAttempt + 2})`,
+    );
   for (const notice of job.notices) capture.note(notice);
   if (!box.private)
     capture.note(`the job sees its directory through SM_* variables only, not at ${CONTAINER_ML}: ${box.reason}`);
@@ -159,9 +182,10 @@ export async function runTrainingJob(options: RunTrainingJobOptions): Promise<Tr
   let startedAt: number | undefined;
 
   try {
-    for (let attempt = 0; attempt < maxAttempts; attempt++) {
-      if (attempt > 0) {
-        capture.note(`attempt ${attempt + 1} of ${maxAttempts}, resuming from the last checkpoint`);
+    const firstAttempt = previous ? previous.retryAttempt + 1 : 0;
+    for (let attempt = firstAttempt; attempt < firstAttempt + maxAttempts; attempt++) {
+      if (attempt > firstAttempt) {
+        capture.note(`attempt ${attempt + 1}, resuming from the last checkpoint`);
         store.updateTrainingJob(name, { retryAttempt: attempt, now: clock.now() });
       }
       const paths = JobLayout.paths(layout.ml);
@@ -286,7 +310,7 @@ export async function runTrainingJob(options: RunTrainingJobOptions): Promise<Tr
         const retryable = signal !== null && INFRASTRUCTURE_SIGNALS.has(signal);
         outcome = { kind: "failed", reason: failureReason(layout, tail, code, signal), retryable };
         capture.note(`attempt ${attempt + 1} failed: ${signal ? `killed by ${signal}` : `exit code ${code}`}`);
-        if (retryable && attempt + 1 < maxAttempts) continue;
+        if (retryable && attempt + 1 < firstAttempt + maxAttempts) continue;
       }
       break;
     }

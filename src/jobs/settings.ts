@@ -21,6 +21,11 @@ export interface JobSettings {
   /** Between SIGTERM and SIGKILL when a job is stopped (SageMaker waits 120 s). */
   readonly stopGraceMs: number;
   readonly resources: JobResources;
+  /**
+   * Jobs this machine runs at once, shared by every tuning job using the same
+   * home (default: one per GPU, else one per core).
+   */
+  readonly slots: number;
 }
 
 export const JOB_DEFAULTS = {
@@ -42,6 +47,7 @@ export function defaultJobSettings(home: string, overrides: Partial<JobSettings>
     sandbox: JOB_DEFAULTS.sandbox,
     stopGraceMs: JOB_DEFAULTS.stopGraceMs,
     resources: { cpus: availableParallelism(), gpus: [] },
+    slots: availableParallelism(),
     ...overrides,
   };
 }

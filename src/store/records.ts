@@ -21,6 +21,10 @@ export interface TuningJobRecord {
   /** How many trials have been created: the next trial gets this index. */
   readonly trialCount: number;
   readonly failureReason: string | null;
+  /** Why the tuning job completed before its budget was spent (a completion criterion, MaxRuntimeInSeconds). */
+  readonly completionReason: string | null;
+  /** When convergence was detected (TuningJobCompletionDetails.ConvergenceDetectedTime). */
+  readonly convergenceDetectedAt: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly endedAt: number | null;
@@ -37,6 +41,8 @@ export interface NewTuningJob {
 export interface TuningJobPatch {
   status?: TuningJobStatus;
   failureReason?: string | null;
+  completionReason?: string | null;
+  convergenceDetectedAt?: number | null;
   endedAt?: number | null;
   now: number;
 }

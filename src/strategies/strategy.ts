@@ -5,6 +5,7 @@ export type ObjectiveType = "Maximize" | "Minimize";
 
 /** What a strategy may know about one trial: history comes from the store, never from private memory. */
 export interface TrialView {
+  /** The trial's index; negative for a result a warm start brought from a parent tuning job. */
   readonly index: number;
   readonly hyperparameters: Hyperparameters;
   readonly state: "Pending" | "Completed" | "Failed" | "Stopped";

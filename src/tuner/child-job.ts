@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { TrainingJobDefinition, TuningJobRequest } from "../config/tuning-job-request.js";
+import type { ParsedDefinition } from "../config/tuning-job-request.js";
 import type { Hyperparameters } from "../space/index.js";
 
 /** A child's name as SageMaker forms it: `<tuning job>-<NNN>-<8 hex>`, at most 45 of the 63 characters allowed. */
@@ -18,13 +18,9 @@ function asString(value: Hyperparameters[string]): string {
  * hyperparameters, the tuned ones and `_tuning_objective_metric`, as SageMaker
  * adds it to every child.
  */
-export function childRequest(
-  request: TuningJobRequest,
-  definition: TrainingJobDefinition,
-  name: string,
-  tuned: Hyperparameters,
-): Record<string, unknown> {
-  const { StaticHyperParameters, ...rest } = definition as TrainingJobDefinition & Record<string, unknown>;
+export function childRequest(parsed: ParsedDefinition, name: string, tuned: Hyperparameters): Record<string, unknown> {
+  const { StaticHyperParameters, ...rest } = parsed.definition as ParsedDefinition["definition"] &
+    Record<string, unknown>;
   for (const key of [
     "DefinitionName",
     "TuningObjective",
@@ -39,7 +35,7 @@ export function childRequest(
     HyperParameters: {
       ...StaticHyperParameters,
       ...Object.fromEntries(Object.entries(tuned).map(([k, v]) => [k, asString(v)])),
-      _tuning_objective_metric: request.HyperParameterTuningJobConfig.HyperParameterTuningJobObjective.MetricName,
+      _tuning_objective_metric: parsed.objective.MetricName,
     },
   };
 }

@@ -1,109 +1,160 @@
-import { hostname } from "node:os";
-import { type Clock, systemClock } from "../clock.js";
-import type { ParsedTuningJob } from "../config/tuning-job-request.js";
+import { type ParsedDefinition, type ParsedTuningJob, parseTuningJobRequest } from "../config/tuning-job-request.js";
 import { TunekitError, ValidationError } from "../errors.js";
-import { prepareTrainingJob, runTrainingJob } from "../jobs/index.js";
-import type { JobSettings } from "../jobs/settings.js";
 import { trialView } from "../optimizer/trial.js";
 import { freshSeed } from "../random.js";
 import type { Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
-import { createStrategy, type StrategyName, SuggestionWorker } from "../strategies/index.js";
+import { createStrategy, type StrategyName, type Suggestion, SuggestionWorker } from "../strategies/index.js";
+import type { SuggestRequest } from "../strategies/suggest-request.js";
 import { childJobName, childRequest } from "./child-job.js";
+import { checkCompletion } from "./completion.js";
+import type { Executor } from "./executor.js";
+import { HyperbandRungs } from "./hyperband-rungs.js";
+import { MedianRule } from "./median-rule.js";
+import { endLostJob, openTuningJob, TUNER_LEASE_TTL_MS } from "./open-tuning-job.js";
+import type { StopDecision, Stopper } from "./stopper.js";
+import { checkParents, warmStartPoints } from "./warm-start.js";
 
 /** What the tuner reports as it goes (the terminal display listens). */
 export type TuningEvent =
+  | { kind: "resumed"; relaunched: readonly string[] }
   | { kind: "started"; job: string; index: number; hyperparameters: Record<string, unknown> }
-  | { kind: "finished"; job: TrainingJobRecord; best: TrainingJobRecord | undefined };
+  | { kind: "stopping"; job: string; decision: StopDecision }
+  | { kind: "finished"; job: TrainingJobRecord; best: TrainingJobRecord | undefined }
+  | { kind: "completing"; reason: string };
 
 export interface RunTuningJobOptions {
   readonly store: Store;
   readonly job: ParsedTuningJob;
-  readonly settings: JobSettings;
+  readonly executor: Executor;
   readonly signal?: AbortSignal;
-  readonly clock?: Clock;
   readonly onEvent?: (event: TuningEvent) => void;
+  /** Computes a suggestion; by default in a worker thread, so the loop never stalls while a GP thinks. */
+  readonly suggest?: (request: SuggestRequest) => Promise<Suggestion>;
+  /** Called once the tuning job exists in the store (created or taken over), after every check passed. */
+  readonly onOpened?: (record: TuningJobRecord) => void;
+  /** Between SIGTERM and SIGKILL when ending jobs an exited tuner left running. */
+  readonly stopGraceMs?: number;
 }
 
 /** Without a single result after this many failed jobs, the tuning job stops instead of burning its budget. */
 const FAILURES_BEFORE_GIVING_UP = 3;
-const POLL_MS = 200;
-const LEASE_TTL_MS = 30_000;
 
-/** The objective is the last value of the objective metric a job emitted; without one, its ObjectiveStatus is Failed. */
-function recordObjective(store: Store, job: TrainingJobRecord, metric: string, now: number): TrainingJobRecord {
-  const points = store.listMetricPoints(job.name, metric);
-  const last = points[points.length - 1];
-  const counts = job.status === "Completed" || job.status === "Stopped";
-  return (
-    store.updateTrainingJob(
-      job.name,
-      counts && last
-        ? { objectiveValue: last.value, objectiveStatus: "Succeeded", now }
-        : { objectiveStatus: "Failed", now },
-    ) ?? job
-  );
-}
+/** Hyperband proposes configurations at random; its rungs (a Stopper) do the rest. */
+const SAMPLER: Record<string, StrategyName> = { Hyperband: "Random" };
+
+const oriented = (type: "Maximize" | "Minimize") => (value: number) => (type === "Maximize" ? -value : value);
 
 /**
- * Runs a tuning job: keeps up to MaxParallelTrainingJobs training jobs
- * running until MaxNumberOfTrainingJobs have been started, each with
- * hyperparameters from the strategy (computed in a worker thread), and
- * reads each job's objective from its metrics. Stopping (the signal or a
- * stop request from another process) stops the running jobs and ends the
- * tuning job Stopped.
+ * Runs a tuning job to its end: keeps up to MaxParallelTrainingJobs trials
+ * running on the executor until MaxNumberOfTrainingJobs have been started,
+ * each configuration from the strategy (in a worker thread), reads each
+ * job's objective (the last value of its objective metric), stops jobs the
+ * stopper rules out (the median rule, Hyperband's rungs), ends early on a
+ * completion criterion or MaxRuntimeInSeconds, and gives up when the first
+ * jobs all fail. Stopping (the signal, or a stop request from another
+ * process) stops the running jobs and ends the tuning job Stopped.
+ *
+ * Every decision is made from what the store holds, so a tuner started again
+ * after a crash (same name, same request) carries on where the last one was:
+ * jobs it had finished count, jobs it was running are run again under their
+ * names, and no more than MaxNumberOfTrainingJobs are ever created.
  */
 export async function runTuningJob(options: RunTuningJobOptions): Promise<TuningJobRecord> {
-  const { store, job, settings } = options;
-  const clock = options.clock ?? systemClock;
-  const { request, definition, space, maxJobs } = job;
+  const { store, job, executor } = options;
+  const clock = executor.clock;
+  const { request, definitions, maxJobs, objectiveType } = job;
   const config = request.HyperParameterTuningJobConfig;
   const name = request.HyperParameterTuningJobName;
-  const objective = config.HyperParameterTuningJobObjective;
-  const strategyName = config.Strategy as StrategyName;
-  createStrategy(strategyName, "HyperParameterTuningJobConfig.Strategy").checkSpace(space);
-  const seed = config.RandomSeed ?? freshSeed();
-  // Every child must be a valid training job here: check one before anything is created.
-  try {
-    prepareTrainingJob(
-      childRequest(
-        request,
-        definition,
-        childJobName(name, seed, 0),
-        space.decode(new Array(space.dimension).fill(0.5)),
-      ),
-      settings,
-    );
-  } catch (error) {
-    if (error instanceof TunekitError && error.field) {
-      throw new ValidationError(
-        `TrainingJobDefinition.${error.field}`,
-        error.message.replace(`${error.field}: `, ""),
-        error.code,
-      );
-    }
-    throw error;
-  }
+  const strategyName = SAMPLER[config.Strategy] ?? (config.Strategy as StrategyName);
+  const better = oriented(objectiveType);
+  const metricOf = new Map(definitions.map((d) => [d.name ?? null, d.objective.MetricName]));
 
-  store.createTuningJob({ name, kind: "tuning-job", config: request, seed, now: clock.now() });
-  const owner = `${hostname()}:${process.pid}:${name}`;
-  store.acquireLease({
-    kind: "tuning-job",
-    name,
-    owner,
-    ttlMs: LEASE_TTL_MS,
-    now: clock.now(),
-    host: hostname(),
-    pid: process.pid,
-  });
-  const worker = new SuggestionWorker();
-  const running = new Map<string, Promise<void>>();
-  let stopping = false;
-  let exhausted = false;
+  // Everything is checked before anything is created.
+  for (const d of definitions)
+    createStrategy(strategyName, "HyperParameterTuningJobConfig.Strategy").checkSpace(d.space);
+  for (const d of definitions) checkChild(executor, d, name);
+  checkParents(store, job, parseTuningJobRequest);
+
+  const opened = openTuningJob(store, job, config.RandomSeed ?? freshSeed(), clock);
+  const { owner } = opened;
+  options.onOpened?.(opened.record);
+  const seed = opened.record.seed;
+  if (opened.record.status !== "InProgress" && opened.record.status !== "Stopping") return opened.record;
+
+  const stopper: Stopper | undefined = job.hyperband
+    ? new HyperbandRungs(job.hyperband.minResource, job.hyperband.maxResource)
+    : job.earlyStopping
+      ? new MedianRule()
+      : undefined;
+  const warm = warmStartPoints(store, job);
+  const ownWorker = options.suggest ? undefined : new SuggestionWorker();
+  const suggest = options.suggest ?? ((r: SuggestRequest) => (ownWorker as SuggestionWorker).suggest(r));
+
+  /** Each job's finite objective values in emission order, smaller is better; ended jobs' are final. */
+  const series = new Map<string, number[]>();
+  const checkedEpochs = new Map<string, number>();
+  const running = new Set<string>();
+  const readSeries = (record: TrainingJobRecord) => {
+    const metric = metricOf.get(record.definitionName) ?? (definitions[0] as ParsedDefinition).objective.MetricName;
+    const values = store
+      .listMetricPoints(record.name, metric)
+      .map((p) => p.value)
+      .filter(Number.isFinite)
+      .map(better);
+    series.set(record.name, values);
+    return values;
+  };
+  const recordObjective = (record: TrainingJobRecord): TrainingJobRecord => {
+    const values = readSeries(record);
+    const last = values[values.length - 1];
+    const counts = record.status === "Completed" || record.status === "Stopped";
+    return (
+      store.updateTrainingJob(
+        record.name,
+        counts && last !== undefined
+          ? { objectiveValue: better(last), objectiveStatus: "Succeeded", now: clock.now() }
+          : { objectiveStatus: "Failed", now: clock.now() },
+      ) ?? record
+    );
+  };
+
+  let stopping = opened.record.status === "Stopping";
+  let finishing: string | undefined = opened.record.completionReason ?? undefined;
   let failureReason: string | undefined;
   let lastBeat = clock.now();
+  const deadline =
+    job.maxRuntimeMs === undefined ? Number.POSITIVE_INFINITY : opened.record.createdAt + job.maxRuntimeMs;
+  const relaunch: TrainingJobRecord[] = [];
 
-  const stopChildren = () => {
-    for (const child of running.keys()) store.requestStop("training-job", child, clock.now(), "tuning job stopped");
+  // What the exited tuner left: results to record, and jobs to run again (or to end, if it was stopping).
+  for (const record of store.listTrainingJobs({ tuningJobName: name })) {
+    if (record.status === "InProgress" || record.status === "Stopping") {
+      await endLostJob(store, record, options.stopGraceMs ?? 5_000);
+      if (stopping || finishing) {
+        const now = clock.now();
+        recordObjective(
+          store.updateTrainingJob(record.name, { status: "Stopped", stopReason: "tuner exited", endedAt: now, now }) ??
+            record,
+        );
+      } else relaunch.push(record);
+    } else if (record.objectiveStatus === "Pending") recordObjective(record);
+    else readSeries(record);
+  }
+  if (opened.resumed) options.onEvent?.({ kind: "resumed", relaunched: relaunch.map((r) => r.name) });
+
+  const stopAll = (reason: string) => {
+    for (const child of running) executor.stop(child, reason);
+  };
+  const finish = (reason: string, convergedAt?: number) => {
+    if (finishing || stopping) return;
+    finishing = reason;
+    store.updateTuningJob(name, {
+      completionReason: reason,
+      ...(convergedAt === undefined ? {} : { convergenceDetectedAt: convergedAt }),
+      now: clock.now(),
+    });
+    options.onEvent?.({ kind: "completing", reason });
+    stopAll("tuning-job-complete");
   };
 
   try {
@@ -113,88 +164,163 @@ export async function runTuningJob(options: RunTuningJobOptions): Promise<Tuning
         for (const stop of store.pendingStopRequests("tuning-job", name)) store.acknowledgeStopRequest(stop.id, now);
         store.updateTuningJob(name, { status: "Stopping", now }, ["InProgress"]);
         stopping = true;
-        stopChildren();
+        stopAll("tuning-job-stopped");
       }
-      if (now - lastBeat > LEASE_TTL_MS / 3) {
-        store.renewLease("tuning-job", name, owner, LEASE_TTL_MS, now);
+      if (now - lastBeat > TUNER_LEASE_TTL_MS / 3) {
+        store.renewLease("tuning-job", name, owner, TUNER_LEASE_TTL_MS, now);
         lastBeat = now;
       }
-      const counters = store.countTrainingJobs(name);
-      if (
-        !failureReason &&
-        counters.objective.Succeeded === 0 &&
-        counters.objective.Failed >= Math.min(FAILURES_BEFORE_GIVING_UP, maxJobs)
-      ) {
-        failureReason = `the first ${counters.objective.Failed} training jobs all failed to produce the objective metric ${objective.MetricName}; see their FailureReason and logs`;
+      if (now >= deadline) finish("MaxRuntimeInSeconds reached");
+
+      // Jobs that ended: their objective, then the completion criteria over all results so far.
+      const ended = executor.takeEnded();
+      for (const record of ended) {
+        running.delete(record.name);
+        const finished = recordObjective(record);
+        options.onEvent?.({ kind: "finished", job: finished, best: store.bestTrainingJob(name, objectiveType) });
       }
+      if (ended.length > 0) {
+        const results = store
+          .listTrainingJobs({ tuningJobName: name })
+          .filter((r) => r.objectiveStatus === "Succeeded" && r.objectiveValue !== null)
+          .sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0) || (a.trialIndex ?? 0) - (b.trialIndex ?? 0))
+          .map((r) => better(r.objectiveValue as number));
+        const check = checkCompletion(results, job.completion, maxJobs, better);
+        if (check.reason) finish(check.reason, check.converged ? now : undefined);
+        const counters = store.countTrainingJobs(name);
+        if (
+          !failureReason &&
+          counters.objective.Succeeded === 0 &&
+          counters.objective.Failed >= Math.min(FAILURES_BEFORE_GIVING_UP, maxJobs)
+        ) {
+          const metrics = [...new Set(definitions.map((d) => d.objective.MetricName))].join(" or ");
+          failureReason = `the first ${counters.objective.Failed} training jobs all failed to produce the objective metric ${metrics}; see their FailureReason and logs`;
+        }
+      }
+
+      // Intermediate values of running jobs: the stopper's decisions.
+      if (stopper && !stopping && !finishing) {
+        for (const child of running) {
+          const record = store.getTrainingJob(child);
+          if (record?.status !== "InProgress") continue;
+          const own = readSeries(record);
+          const from = (checkedEpochs.get(child) ?? 0) + 1;
+          if (own.length < from) continue;
+          checkedEpochs.set(child, own.length);
+          const others = [...series.entries()].filter(([n]) => n !== child).map(([, s]) => s);
+          for (let epoch = from; epoch <= own.length; epoch++) {
+            const decision = stopper.decide(own, epoch, others);
+            if (decision) {
+              options.onEvent?.({ kind: "stopping", job: child, decision });
+              executor.stop(child, decision.reason);
+              break;
+            }
+          }
+        }
+      }
+
+      // Fill free slots: first jobs the exited tuner was running, then new trials.
       while (
         !stopping &&
-        !exhausted &&
+        !finishing &&
         !failureReason &&
         running.size < config.ResourceLimits.MaxParallelTrainingJobs
       ) {
+        const lost = relaunch[0];
         const trialIndex = (store.getTuningJob(name) as TuningJobRecord).trialCount;
-        if (trialIndex >= maxJobs) break;
-        const views = store.listTrainingJobs({ tuningJobName: name }).map(trialView);
-        const suggestion = await worker.suggest({
+        if (!lost && trialIndex >= maxJobs) break;
+        if (!executor.reserve()) break;
+        if (lost) {
+          relaunch.shift();
+          executor.relaunch(lost);
+          running.add(lost.name);
+          continue;
+        }
+        const definition = definitions[trialIndex % definitions.length] as ParsedDefinition;
+        const views = store
+          .listTrainingJobs({ tuningJobName: name })
+          .filter((r) => r.definitionName === (definition.name ?? null))
+          .map(trialView);
+        const suggestion = await suggest({
           strategy: strategyName,
-          ranges: space.specs(),
-          objective: objective.Type,
-          history: views.filter((v) => v.state !== "Pending"),
+          ranges: definition.space.specs(),
+          objective: objectiveType,
+          history: [
+            ...warm.filter((w) => w.definitionName === definition.name).map((w) => w.view),
+            ...views.filter((v) => v.state !== "Pending"),
+          ],
           pending: views.filter((v) => v.state === "Pending"),
           trialIndex,
           seed,
         });
         if (suggestion === "exhausted") {
-          exhausted = true;
+          finish("every configuration has been tried");
           break;
         }
         const child = childJobName(name, seed, trialIndex);
-        const prepared = prepareTrainingJob(
-          childRequest(request, definition, child, suggestion.hyperparameters),
-          settings,
-        );
+        executor.launch({
+          name: child,
+          tuningJobName: name,
+          trialIndex,
+          hyperparameters: suggestion.hyperparameters,
+          request: childRequest(definition, child, suggestion.hyperparameters),
+          ...(definition.name ? { definitionName: definition.name } : {}),
+          ...(suggestion.state === undefined ? {} : { strategyState: suggestion.state }),
+        });
+        running.add(child);
+        series.set(child, []);
         options.onEvent?.({
           kind: "started",
           job: child,
           index: trialIndex,
           hyperparameters: suggestion.hyperparameters,
         });
-        const run = runTrainingJob({
-          store,
-          job: prepared,
-          settings,
-          clock,
-          trial: {
-            tuningJobName: name,
-            trialIndex,
-            hyperparameters: suggestion.hyperparameters,
-            ...(suggestion.state === undefined ? {} : { strategyState: suggestion.state }),
-          },
-        }).then((record) => {
-          const finished = recordObjective(store, record, objective.MetricName, clock.now());
-          running.delete(child);
-          options.onEvent?.({ kind: "finished", job: finished, best: store.bestTrainingJob(name, objective.Type) });
-        });
-        running.set(child, run);
       }
-      if (running.size === 0) break;
-      await Promise.race([...running.values(), new Promise((r) => setTimeout(r, POLL_MS))]);
+      if (running.size === 0 && executor.running === 0) {
+        const more = relaunch.length > 0 || (store.getTuningJob(name) as TuningJobRecord).trialCount < maxJobs;
+        // Only when nothing more will start (or no slot is free yet on a shared machine) is there nothing to wait for.
+        if (stopping || finishing || failureReason || !more) break;
+      }
+      await executor.wait(deadline);
     }
   } catch (error) {
     // The tuner itself failed (not a training job): stop what runs, record why, and report it.
-    stopChildren();
-    await Promise.allSettled(running.values());
-    failureReason = `tunekit error: ${(error as Error).message}`.slice(0, 1024);
-    store.updateTuningJob(name, { status: "Failed", failureReason, endedAt: clock.now(), now: clock.now() });
+    stopAll("tuning-job-failed");
+    await executor.close();
+    await ownWorker?.close();
+    const reason = `tunekit error: ${(error as Error).message}`.slice(0, 1024);
+    const now = clock.now();
+    store.updateTuningJob(name, { status: "Failed", failureReason: reason, endedAt: now, now });
     store.releaseLease("tuning-job", name, owner);
     throw error;
-  } finally {
-    await worker.close();
   }
+  await executor.close();
+  await ownWorker?.close();
   const now = clock.now();
   const status = stopping ? "Stopped" : failureReason ? "Failed" : "Completed";
   store.updateTuningJob(name, { status, endedAt: now, now, ...(failureReason ? { failureReason } : {}) });
   store.releaseLease("tuning-job", name, owner);
   return store.getTuningJob(name) as TuningJobRecord;
+}
+
+/** Every child must be a valid training job on this executor: one is checked before anything is created. */
+function checkChild(executor: Executor, definition: ParsedDefinition, name: string): void {
+  try {
+    executor.check(
+      childRequest(
+        definition,
+        childJobName(name, 0, 0),
+        definition.space.decode(new Array(definition.space.dimension).fill(0.5)),
+      ),
+    );
+  } catch (error) {
+    if (error instanceof TunekitError && error.field) {
+      throw new ValidationError(
+        `${definition.field}.${error.field}`,
+        error.message.replace(`${error.field}: `, ""),
+        error.code,
+      );
+    }
+    throw error;
+  }
 }

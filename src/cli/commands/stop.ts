@@ -23,6 +23,8 @@ export function stopCommand(): Command {
         return output.out(`ended training job ${target.record.name}: the tunekit process running it had died`);
       }
       const outcome = stopJob(store, target.kind, target.record.name, clock.now());
+      // A tuning job stopped here had no live tuner: the children it left are ended with it.
+      if (outcome.action === "stopped") await reapOrphanedJobs(store, clock.now());
       if (asJson) return output.out(json(outcome));
       const what = `${kindLabel(target.kind)} ${outcome.name}`;
       output.out(

@@ -63,6 +63,8 @@ export class MemoryStore implements Store {
       seed: job.seed,
       trialCount: 0,
       failureReason: null,
+      completionReason: null,
+      convergenceDetectedAt: null,
       createdAt: job.now,
       updatedAt: job.now,
       endedAt: null,

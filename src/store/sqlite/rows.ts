@@ -22,6 +22,8 @@ export interface TuningJobRow {
   seed: number;
   trial_count: number;
   failure_reason: string | null;
+  completion_reason: string | null;
+  convergence_detected_at: number | null;
   created_at: number;
   updated_at: number;
   ended_at: number | null;
@@ -89,6 +91,8 @@ export const toTuningJob = (row: TuningJobRow): TuningJobRecord => ({
   seed: row.seed,
   trialCount: row.trial_count,
   failureReason: row.failure_reason,
+  completionReason: row.completion_reason,
+  convergenceDetectedAt: row.convergence_detected_at,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   endedAt: row.ended_at,

@@ -26,6 +26,7 @@ describe("SqliteStore files", () => {
       { version: 1, name: "initial" },
       { version: 2, name: "strategy_state" },
       { version: 3, name: "training_job_runtime" },
+      { version: 4, name: "tuning_job_completion" },
     ]);
     db.close();
     const second = new SqliteStore(path);
@@ -83,7 +84,7 @@ describe("SqliteStore files", () => {
     expect(() => new SqliteStore(path)).toThrow(
       expect.objectContaining({
         code: "E_STORE_SCHEMA_TOO_NEW",
-        message: expect.stringMatching(/version 99.*up to 3/),
+        message: expect.stringMatching(/version 99.*up to 4/),
       }),
     );
     const check = new Database(path, { readonly: true });

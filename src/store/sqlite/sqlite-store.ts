@@ -40,6 +40,8 @@ import {
 const TUNING_JOB_COLUMNS = {
   status: "status",
   failureReason: "failure_reason",
+  completionReason: "completion_reason",
+  convergenceDetectedAt: "convergence_detected_at",
   endedAt: "ended_at",
   now: "updated_at",
 };

@@ -130,7 +130,9 @@ export class BayesianStrategy implements Strategy {
     const d = model.dimension;
     const observed = history.filter((t) => t.value !== undefined && Number.isFinite(t.value));
     const takenKeys = () => new Set([...history, ...pending].map((t) => model.key(model.toModel(t.hyperparameters))));
-    if (trialIndex < initialDesignSize(d) || observed.length < 2) {
+    // Results a warm start brought from parent tuning jobs (negative indices) count toward the initial design.
+    const inherited = observed.filter((t) => t.index < 0).length;
+    if (trialIndex + inherited < initialDesignSize(d) || observed.length < 2) {
       // On integer or categorical ranges two Sobol points can decode to one configuration: never suggest it twice.
       const design = this.initial.suggest(context);
       const taken = takenKeys();

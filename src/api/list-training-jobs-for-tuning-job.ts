@@ -1,0 +1,66 @@
+import { ValidationError } from "../errors.js";
+import type { Store, TrainingJobRecord, TrainingJobStatus, TuningJobRecord } from "../store/index.js";
+import { objectiveOf, summarizeTrainingJob, type TrainingJobSummary } from "./describe.js";
+
+export const SORT_BY = ["Name", "CreationTime", "Status", "FinalObjectiveMetricValue"] as const;
+export type SortBy = (typeof SORT_BY)[number];
+
+export interface ListForTuningJobOptions {
+  sortBy?: SortBy;
+  sortOrder?: "Ascending" | "Descending";
+  statusEquals?: TrainingJobStatus;
+  /** 1–100, as SageMaker allows; undefined lists every job. */
+  maxResults?: number;
+  nextToken?: string;
+}
+
+const KEYS: Record<SortBy, (job: TrainingJobRecord) => string | number> = {
+  Name: (job) => job.name.toLowerCase(),
+  CreationTime: (job) => job.createdAt,
+  Status: (job) => job.status,
+  FinalObjectiveMetricValue: (job) => job.objectiveValue ?? Number.NaN,
+};
+
+/**
+ * ListTrainingJobsForHyperParameterTuningJob: the summaries of a tuning job's
+ * training jobs. Sorting by FinalObjectiveMetricValue leaves out jobs without
+ * one, as SageMaker does; the default order is SageMaker's (Name, Ascending).
+ * NextToken is the offset of the next page.
+ */
+export function listTrainingJobsForTuningJob(
+  store: Store,
+  job: TuningJobRecord,
+  options: ListForTuningJobOptions = {},
+): { TrainingJobSummaries: TrainingJobSummary[]; NextToken?: string } {
+  const sortBy = options.sortBy ?? "Name";
+  if (!SORT_BY.includes(sortBy)) {
+    throw new ValidationError("SortBy", `must be one of ${SORT_BY.join(", ")}, got ${JSON.stringify(sortBy)}`);
+  }
+  const max = options.maxResults;
+  if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 100)) {
+    throw new ValidationError("MaxResults", `must be an integer from 1 to 100, got ${max}`);
+  }
+  const offset = options.nextToken === undefined ? 0 : Number(options.nextToken);
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new ValidationError("NextToken", `is not a token this list gave: ${JSON.stringify(options.nextToken)}`);
+  }
+  let jobs = store.listTrainingJobs({
+    tuningJobName: job.name,
+    ...(options.statusEquals ? { status: options.statusEquals } : {}),
+  });
+  if (sortBy === "FinalObjectiveMetricValue") jobs = jobs.filter((j) => j.objectiveValue !== null);
+  const key = KEYS[sortBy];
+  const sign = options.sortOrder === "Descending" ? -1 : 1;
+  jobs.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    return sign * (x < y ? -1 : x > y ? 1 : 0) || (a.trialIndex ?? 0) - (b.trialIndex ?? 0);
+  });
+  const page = max === undefined ? jobs.slice(offset) : jobs.slice(offset, offset + max);
+  const objective = objectiveOf(job);
+  const next = offset + page.length;
+  return {
+    TrainingJobSummaries: page.map((j) => summarizeTrainingJob(j, objective)),
+    ...(next < jobs.length ? { NextToken: String(next) } : {}),
+  };
+}

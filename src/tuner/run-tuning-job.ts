@@ -9,6 +9,7 @@ import { childJobName, childRequest } from "./child-job.js";
 import { checkCompletion } from "./completion.js";
 import type { Executor } from "./executor.js";
 import { HyperbandRungs } from "./hyperband-rungs.js";
+import { suggestInProcess } from "./in-process.js";
 import { MedianRule } from "./median-rule.js";
 import { endLostJob, openTuningJob, TUNER_LEASE_TTL_MS } from "./open-tuning-job.js";
 import type { StopDecision, Stopper } from "./stopper.js";
@@ -87,8 +88,10 @@ export async function runTuningJob(options: RunTuningJobOptions): Promise<Tuning
       ? new MedianRule()
       : undefined;
   const warm = warmStartPoints(store, job);
-  const ownWorker = options.suggest ? undefined : new SuggestionWorker();
-  const suggest = options.suggest ?? ((r: SuggestRequest) => (ownWorker as SuggestionWorker).suggest(r));
+  // Only the GP thinks long enough to need a thread of its own; the others answer in microseconds, and a
+  // round trip to a worker under load costs more than that.
+  const ownWorker = options.suggest || strategyName !== "Bayesian" ? undefined : new SuggestionWorker();
+  const suggest = options.suggest ?? (ownWorker ? (r: SuggestRequest) => ownWorker.suggest(r) : suggestInProcess);
 
   /** Each job's finite objective values in emission order, smaller is better; ended jobs' are final. */
   const series = new Map<string, number[]>();

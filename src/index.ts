@@ -1,6 +1,7 @@
 // The public surface of tunekit, re-exported by name: anything not listed here is internal.
 
 export { type MetricRow, trainingJobAnalytics } from "./api/metrics.js";
+export { type TuningJobRow, tuningJobAnalytics } from "./api/tuning-analytics.js";
 export { type Clock, ManualClock, systemClock } from "./clock.js";
 export { parseTrainingJobRequest, type TrainingJobRequest } from "./config/training-job-request.js";
 export { TunekitError, ValidationError } from "./errors.js";
@@ -30,6 +31,19 @@ export {
   UnknownTrialError,
 } from "./optimizer/index.js";
 export { createRng, type Rng } from "./random.js";
+export {
+  Estimator,
+  type EstimatorOptions,
+  HyperparameterTuner,
+  type HyperparameterTunerOptions,
+  HyperparameterTuningJobAnalytics,
+  type Inputs,
+  type MetricDefinition,
+  Session,
+  type SessionOptions,
+  TrainingJobAnalytics,
+  type WarmStartConfig,
+} from "./sdk/index.js";
 export {
   CategoricalParameter,
   ContinuousParameter,

@@ -331,3 +331,38 @@ describe("tunekit tune: early stopping, recovery and faults", () => {
     });
   });
 });
+
+describe("tunekit tune --detach, watch and stop", () => {
+  it("runs a tuning job in the background, shows it with watch, and stops it from another process within a second", async () => {
+    const { home, args } = setup((r) => {
+      r.HyperParameterTuningJobName = "detached";
+      r.HyperParameterTuningJobConfig.Strategy = "Random";
+      r.HyperParameterTuningJobConfig.ResourceLimits = { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 2 };
+      r.TrainingJobDefinition.StaticHyperParameters.sleep = "2";
+    });
+    const started = tunekit(home, [...args, "--detach"]);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toMatch(/started tuning job detached in the background \(pid \d+\)/);
+    const watched = tunekit(home, ["watch", "detached", "--once"]);
+    expect(watched.stdout).toMatch(/^detached {2}InProgress {2}Random {2}Minimize val_loss/);
+    expect(watched.stdout).toMatch(/\/6 jobs/);
+
+    const stop = tunekit(home, ["stop", "detached"]);
+    expect(stop.stdout).toMatch(/asked .* to stop tuning job detached/);
+    const deadline = Date.now() + 15_000;
+    let status = "";
+    while (Date.now() < deadline) {
+      const store = new SqliteStore(join(home, "tunekit.db"));
+      status = store.getTuningJob("detached")?.status ?? "";
+      const requests = store.pendingStopRequests("tuning-job", "detached");
+      store.close();
+      if (status === "Stopped") break;
+      expect(requests.length === 0 || Date.now() - (requests[0]?.requestedAt ?? 0) < 1500).toBe(true);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe("Stopped");
+    const after = tunekit(home, ["watch", "detached"]);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toMatch(/detached {2}Stopped/);
+  });
+});

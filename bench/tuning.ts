@@ -309,7 +309,8 @@ A tuning job whose training jobs run bench/jobs/noop.py (print one metric and ex
 capture, metric extraction, SQLite store, model.tar.gz). "direct": the same script run ${JOBS} times, ${WORKERS} at a
 time, without tunekit. Overhead per job = (tuning job − direct) × ${WORKERS} / ${JOBS}. A slot's idle time is from
 one job's end (its record written Completed) to the next job's process start in that slot: noticing the end,
-the suggestion (in the worker thread), preparing the child request and its directory, and the spawn.
+the suggestion (in-process for Random, in the worker thread for Bayesian), preparing the child request and its
+directory, and the spawn.
 "launch after an end" stops at the new job's record being created.
 
 ${table}`);

@@ -4,6 +4,11 @@ export { type MetricRow, trainingJobAnalytics } from "./api/metrics.js";
 export { type TuningJobRow, tuningJobAnalytics } from "./api/tuning-analytics.js";
 export { type Clock, ManualClock, systemClock } from "./clock.js";
 export { parseTrainingJobRequest, type TrainingJobRequest } from "./config/training-job-request.js";
+export {
+  type ParsedTuningJob,
+  parseTuningJobRequest,
+  type TuningJobRequest,
+} from "./config/tuning-job-request.js";
 export { TunekitError, ValidationError } from "./errors.js";
 export {
   defaultJobSettings,
@@ -77,3 +82,20 @@ export {
   type SuggestRequest,
   type TrialView,
 } from "./strategies/index.js";
+export {
+  type Executor,
+  HyperbandRungs,
+  LocalExecutor,
+  MedianRule,
+  type RunTuningJobOptions,
+  runTuningJob,
+  SimulatedExecutor,
+  type SimulatedObjective,
+  type SimulatedRun,
+  SlotPool,
+  type StopDecision,
+  type Stopper,
+  suggestInProcess,
+  type TrialLaunch,
+  type TuningEvent,
+} from "./tuner/index.js";

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { groupAlive } from "../src/jobs/process-group.js";
 import { SqliteStore } from "../src/store/index.js";
 
 /** `tunekit tune` end to end: a real tuning job of real Python training jobs, in a temporary home. */
@@ -226,60 +227,70 @@ describe("tunekit tune: early stopping, recovery and faults", () => {
     expect(run.stdout).toMatch(/stop +median-rule-\d{3}-[0-9a-f]{8} +early-stopping: epoch \d/);
   });
 
-  it("resumes after the tuner is killed with SIGKILL: no job lost or run twice, exactly MaxNumberOfTrainingJobs", async () => {
-    const { home, args } = setup((r) => {
-      r.HyperParameterTuningJobName = "killed";
-      r.HyperParameterTuningJobConfig.Strategy = "Random";
-      r.HyperParameterTuningJobConfig.ResourceLimits = { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 2 };
-      r.TrainingJobDefinition.StaticHyperParameters.sleep = "0.5";
-    });
-    const tuner = spawn(process.execPath, ["--import", "tsx", MAIN, ...args, "--slots", "2"], {
-      env: { ...process.env, TUNEKIT_HOME: home },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    tuner.stdout?.on("data", (c) => {
-      out += c;
-    });
-    const exited = new Promise((resolve) => tuner.on("close", resolve));
-    const deadline = Date.now() + 30_000;
-    while ((out.match(/start /g) ?? []).length < 3 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    tuner.kill("SIGKILL");
-    await exited;
+  // With bubblewrap the killed tuner's jobs die with it; without, they live on and the resumed tuner ends them.
+  it.each(["auto", "none"])(
+    "resumes after the tuner is killed with SIGKILL (sandbox %s): no job lost or run twice, exactly MaxNumberOfTrainingJobs",
+    async (sandbox) => {
+      const { home, args } = setup((r) => {
+        r.HyperParameterTuningJobName = "killed";
+        r.HyperParameterTuningJobConfig.Strategy = "Random";
+        r.HyperParameterTuningJobConfig.ResourceLimits = { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 2 };
+        r.TrainingJobDefinition.StaticHyperParameters.sleep = "0.5";
+      });
+      const tuner = spawn(process.execPath, ["--import", "tsx", MAIN, ...args, "--slots", "2", "--sandbox", sandbox], {
+        env: { ...process.env, TUNEKIT_HOME: home },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      tuner.stdout?.on("data", (c) => {
+        out += c;
+      });
+      const exited = new Promise((resolve) => tuner.on("close", resolve));
+      const deadline = Date.now() + 30_000;
+      while ((out.match(/start /g) ?? []).length < 3 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      tuner.kill("SIGKILL");
+      await exited;
 
-    let store = new SqliteStore(join(home, "tunekit.db"));
-    const left = store.listTrainingJobs({ tuningJobName: "killed" });
-    store.close();
-    expect(left.some((j) => j.status === "InProgress")).toBe(true);
-    const lost = left.filter((j) => j.status === "InProgress").map((j) => j.name);
+      let store = new SqliteStore(join(home, "tunekit.db"));
+      const left = store.listTrainingJobs({ tuningJobName: "killed" });
+      const lost = left.filter((j) => j.status === "InProgress").map((j) => j.name);
+      const groups = lost.map((name) => store.getLease("training-job", name)?.pgid ?? 0).filter((g) => g > 0);
+      store.close();
+      expect(lost.length).toBeGreaterThan(0);
+      expect(groups.length).toBeGreaterThan(0); // a job just created may not have its process yet
+      // Without the sandbox the jobs outlive the tuner.
+      if (sandbox === "none") expect(groups.some(groupAlive)).toBe(true);
 
-    // The same request again: refused while changed, resumed when the same.
-    const changed = setup((r) => {
-      r.HyperParameterTuningJobName = "killed";
-      r.HyperParameterTuningJobConfig.ResourceLimits = { MaxNumberOfTrainingJobs: 7, MaxParallelTrainingJobs: 2 };
-    });
-    const refused = tunekit(home, [...changed.args, "--json"]);
-    expect(refused.code).toBe(5);
-    expect(JSON.parse(refused.stderr).error.message).toMatch(/ResourceInUse/);
+      // The same request again: refused while changed, resumed when the same.
+      const changed = setup((r) => {
+        r.HyperParameterTuningJobName = "killed";
+        r.HyperParameterTuningJobConfig.ResourceLimits = { MaxNumberOfTrainingJobs: 7, MaxParallelTrainingJobs: 2 };
+      });
+      const refused = tunekit(home, [...changed.args, "--json"]);
+      expect(refused.code).toBe(5);
+      expect(JSON.parse(refused.stderr).error.message).toMatch(/ResourceInUse/);
 
-    const resumed = tunekit(home, ["resume", "killed"]);
-    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
-    expect(resumed.stdout).toMatch(/resumed; running again: /);
-    store = new SqliteStore(join(home, "tunekit.db"));
-    const jobs = store.listTrainingJobs({ tuningJobName: "killed" });
-    const tuning = store.getTuningJob("killed");
-    store.close();
-    expect(tuning?.status).toBe("Completed");
-    expect(jobs).toHaveLength(6);
-    expect(jobs.map((j) => j.trialIndex)).toEqual([0, 1, 2, 3, 4, 5]);
-    for (const job of jobs) {
-      expect(job.status).toBe("Completed");
-      expect(job.objectiveStatus).toBe("Succeeded");
-      // A job the killed tuner was running ran again under its name, as a further attempt.
-      expect(job.retryAttempt).toBe(lost.includes(job.name) ? 1 : 0);
-    }
-  });
+      const resumed = tunekit(home, ["resume", "killed"]);
+      expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+      expect(resumed.stdout).toMatch(/resumed; running again: /);
+      store = new SqliteStore(join(home, "tunekit.db"));
+      const jobs = store.listTrainingJobs({ tuningJobName: "killed" });
+      const tuning = store.getTuningJob("killed");
+      store.close();
+      expect(tuning?.status).toBe("Completed");
+      // Whatever the killed tuner left running is gone: no process of its jobs' groups survives.
+      for (const group of groups) expect(groupAlive(group)).toBe(false);
+      expect(jobs).toHaveLength(6);
+      expect(jobs.map((j) => j.trialIndex)).toEqual([0, 1, 2, 3, 4, 5]);
+      for (const job of jobs) {
+        expect(job.status).toBe("Completed");
+        expect(job.objectiveStatus).toBe("Succeeded");
+        // A job the killed tuner was running ran again under its name, as a further attempt.
+        expect(job.retryAttempt).toBe(lost.includes(job.name) ? 1 : 0);
+      }
+    },
+  );
 
   it("survives scripts that crash, hang, print NaN or garbage, or flood the log", () => {
     const faults = ["none", "crash", "hang", "nan", "garbage", "flood"];

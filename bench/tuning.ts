@@ -132,6 +132,21 @@ async function simulate(dataset: string): Promise<Record<string, SimRun[]>> {
 }
 
 const fmt = (x: number, digits = 2) => (Number.isNaN(x) ? "-" : x.toFixed(digits));
+
+/** One table row: medians over the seeds' runs. */
+function simRow(table: string, method: string, runs: readonly SimRun[]): string[] {
+  return [
+    table,
+    method,
+    ...CHECKPOINTS_H.map((_, i) =>
+      fmt(median(runs.map((r) => r.regretAt[i] as number).filter((x) => !Number.isNaN(x)))),
+    ),
+    fmt(median(runs.map((r) => r.regretEnd))),
+    fmt(median(runs.map((r) => r.hours)), 1),
+    fmt(median(runs.map((r) => r.stopped)), 0),
+    fmt(median(runs.map((r) => r.wallMs)), 0),
+  ];
+}
 const sections: string[] = [];
 
 if (!args["skip-sim"]) {
@@ -145,33 +160,13 @@ if (!args["skip-sim"]) {
     for (const method of METHODS) {
       const runs = result[method] as SimRun[];
       all[method]?.push(...runs);
-      rows.push([
-        dataset,
-        method,
-        ...CHECKPOINTS_H.map((_, i) =>
-          fmt(median(runs.map((r) => r.regretAt[i] as number).filter((x) => !Number.isNaN(x)))),
-        ),
-        fmt(median(runs.map((r) => r.regretEnd))),
-        fmt(median(runs.map((r) => r.hours)), 1),
-        fmt(median(runs.map((r) => r.stopped)), 0),
-        fmt(median(runs.map((r) => r.wallMs)), 0),
-      ]);
+      rows.push(simRow(dataset, method, runs));
       console.error(`${dataset} ${method}: end regret ${fmt(median(runs.map((r) => r.regretEnd)))}`);
     }
   }
   for (const method of METHODS) {
     const runs = all[method] as SimRun[];
-    rows.push([
-      "**all**",
-      method,
-      ...CHECKPOINTS_H.map((_, i) =>
-        fmt(median(runs.map((r) => r.regretAt[i] as number).filter((x) => !Number.isNaN(x)))),
-      ),
-      fmt(median(runs.map((r) => r.regretEnd))),
-      fmt(median(runs.map((r) => r.hours)), 1),
-      fmt(median(runs.map((r) => r.stopped)), 0),
-      fmt(median(runs.map((r) => r.wallMs)), 0),
-    ]);
+    rows.push(simRow("**all**", method, runs));
   }
   const header = [
     "table",

@@ -141,6 +141,9 @@ describe("tunekit train", () => {
     const metrics = tunekit(home, ["metrics", "contract-check", "--json"]);
     expect(metrics.code, metrics.stderr).toBe(0);
     expect(JSON.parse(metrics.stdout).map((row: { metric_name: string }) => row.metric_name)).toContain("f1");
+    const csv = tunekit(home, ["metrics", "contract-check", "--format", "csv"]).stdout.trim().split("\n");
+    expect(csv[0]).toBe("timestamp,metric_name,value");
+    expect(csv.length).toBe(JSON.parse(metrics.stdout).length + 1);
   });
 
   it("runs two jobs at once, each in its own directory, neither seeing the other's files", async () => {

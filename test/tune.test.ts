@@ -78,6 +78,32 @@ describe("tunekit tune", () => {
       MetricName: "val_loss",
       Value: best,
     });
+    // The analytics table reads into pandas as the seed's code expects.
+    const csv = tunekit(home, ["analytics", "tune-check"]).stdout;
+    const pandas = spawnSync(
+      PYTHON,
+      [
+        "-c",
+        "import io, sys, pandas; df = pandas.read_csv(io.StringIO(sys.stdin.read())); print(list(df.columns)); print(len(df), df['FinalObjectiveValue'].dtype, df['learning_rate'].dtype, df['TrainingElapsedTimeSeconds'].dtype)",
+      ],
+      { input: csv, encoding: "utf8" },
+    );
+    expect(pandas.stderr).toBe("");
+    expect(pandas.stdout.split("\n")).toEqual([
+      "['layers', 'learning_rate', 'optimizer', 'TrainingJobName', 'TrainingJobStatus', 'FinalObjectiveValue', 'TrainingStartTime', 'TrainingEndTime', 'TrainingElapsedTimeSeconds']",
+      "8 float64 float64 float64",
+      "",
+    ]);
+    const jsonl = tunekit(home, ["analytics", "tune-check", "--format", "jsonl"]).stdout.trim().split("\n");
+    expect(jsonl.map((l) => JSON.parse(l).TrainingJobName)).toEqual(jobs.map((j) => j.name));
+    // The learning rate moves the loss most; the optimizer not at all.
+    const [measured] = JSON.parse(tunekit(home, ["importance", "tune-check", "--json"]).stdout);
+    const importance = Object.fromEntries(
+      measured.importances.map((i: { name: string; importance: number }) => [i.name, i.importance]),
+    );
+    expect(measured.results).toBe(8);
+    expect(importance.learning_rate).toBeGreaterThan(importance.optimizer);
+    expect(Object.values(importance).reduce((a: number, b) => a + (b as number), 0)).toBeLessThanOrEqual(1.0001);
     // Two at a time: no third job started before one of the first two ended.
     const third = jobs[2]?.createdAt as number;
     expect(Math.min(jobs[0]?.endedAt as number, jobs[1]?.endedAt as number)).toBeLessThanOrEqual(third);

@@ -11,8 +11,11 @@ export type TuningJobRow = Record<string, string | number | null>;
  * times exist) and TrainingJobDefinitionName (when set). Times are ISO 8601.
  */
 export function tuningJobAnalytics(store: Store, job: TuningJobRecord): TuningJobRow[] {
+  const tuned = tunedNames(store, job);
   return store.listTrainingJobs({ tuningJobName: job.name }).map((t) => {
     const row: TuningJobRow = {};
+    // Every row has every tuned column (several definitions tune different ones), in one order.
+    for (const name of tuned) row[name] = null;
     for (const [name, value] of Object.entries(t.hyperparameters)) {
       const number = typeof value === "number" ? value : Number(value);
       row[name] = Number.isFinite(number) && String(value).trim() !== "" ? number : String(value);
@@ -26,4 +29,27 @@ export function tuningJobAnalytics(store: Store, job: TuningJobRecord): TuningJo
     if (t.definitionName !== null) row.TrainingJobDefinitionName = t.definitionName;
     return row;
   });
+}
+
+/** The tuned hyperparameters' names in the order the request lists them (or the jobs first show them). */
+export function tunedNames(store: Store, job: TuningJobRecord): string[] {
+  const names: string[] = [];
+  for (const t of store.listTrainingJobs({ tuningJobName: job.name })) {
+    for (const name of Object.keys(t.hyperparameters)) if (!names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+/** The columns of the table, in SageMaker's order: the tuned hyperparameters first. */
+export function tuningJobColumns(store: Store, job: TuningJobRecord, rows: readonly TuningJobRow[]): string[] {
+  const fixed = [
+    "TrainingJobName",
+    "TrainingJobStatus",
+    "FinalObjectiveValue",
+    "TrainingStartTime",
+    "TrainingEndTime",
+    "TrainingElapsedTimeSeconds",
+  ];
+  const withDefinitions = rows.some((r) => r.TrainingJobDefinitionName !== undefined);
+  return [...tunedNames(store, job), ...fixed, ...(withDefinitions ? ["TrainingJobDefinitionName"] : [])];
 }

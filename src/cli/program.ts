@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { analyticsCommand } from "./commands/analytics.js";
 import { deleteCommand, pruneCommand } from "./commands/delete.js";
 import { describeCommand } from "./commands/describe.js";
+import { importanceCommand } from "./commands/importance.js";
 import { jobsCommand } from "./commands/jobs.js";
 import { listCommand } from "./commands/list.js";
 import { listTrainingJobsCommand } from "./commands/list-training-jobs.js";
@@ -37,6 +39,8 @@ ${ExitCode.ambiguous} ambiguous name, ${ExitCode.conflict} wrong state, ${ExitCo
     resumeCommand(),
     watchCommand(),
     jobsCommand(),
+    analyticsCommand(),
+    importanceCommand(),
     listCommand(),
     listTrainingJobsCommand(),
     describeCommand(),

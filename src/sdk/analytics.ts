@@ -1,17 +1,9 @@
+import { type DefinitionImportance, tuningJobImportance } from "../api/importance.js";
 import { trainingJobAnalytics } from "../api/metrics.js";
 import { resolveName } from "../api/resolve-name.js";
+import { toCsv } from "../api/table-formats.js";
 import { type TuningJobRow, tuningJobAnalytics } from "../api/tuning-analytics.js";
 import { Session, type SessionOptions } from "./session.js";
-
-function toCsv(table: readonly object[]): string {
-  const rows = table as readonly Record<string, unknown>[];
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? "" : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [columns.join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\n");
-}
 
 /** HyperparameterTuningJobAnalytics: a tuning job's training jobs as a table (rows of named columns). */
 export class HyperparameterTuningJobAnalytics {
@@ -29,6 +21,13 @@ export class HyperparameterTuningJobAnalytics {
     const target = resolveName(this.session.store, this.name, "tuning-job");
     if (target.kind !== "tuning-job") throw new Error(`${this.name} is not a tuning job`);
     return tuningJobAnalytics(this.session.store, target.record);
+  }
+
+  /** How much of the objective's variation each tuned hyperparameter explains (see tunekit importance). */
+  importance(): DefinitionImportance[] {
+    const target = resolveName(this.session.store, this.name, "tuning-job");
+    if (target.kind !== "tuning-job") throw new Error(`${this.name} is not a tuning job`);
+    return tuningJobImportance(this.session.store, target.record);
   }
 
   /** The same table as CSV, as `dataframe().to_csv()` would write it. */

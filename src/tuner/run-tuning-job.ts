@@ -95,6 +95,12 @@ export async function runTuningJob(options: RunTuningJobOptions): Promise<Tuning
 
   /** Each job's finite objective values in emission order, smaller is better; ended jobs' are final. */
   const series = new Map<string, number[]>();
+  /** The stopper's group of each job (Hyperband's bracket), from its trial index. */
+  const groups = new Map<string, number>();
+  const groupOf = (record: { name: string; trialIndex: number | null }) => {
+    if (!groups.has(record.name)) groups.set(record.name, stopper?.group?.(record.trialIndex ?? 0, seed) ?? 0);
+    return groups.get(record.name) as number;
+  };
   const checkedEpochs = new Map<string, number>();
   const running = new Set<string>();
   const readSeries = (record: TrainingJobRecord) => {
@@ -105,6 +111,7 @@ export async function runTuningJob(options: RunTuningJobOptions): Promise<Tuning
       .filter(Number.isFinite)
       .map(better);
     series.set(record.name, values);
+    groupOf(record);
     return values;
   };
   const recordObjective = (record: TrainingJobRecord): TrainingJobRecord => {
@@ -210,9 +217,12 @@ export async function runTuningJob(options: RunTuningJobOptions): Promise<Tuning
           const from = (checkedEpochs.get(child) ?? 0) + 1;
           if (own.length < from) continue;
           checkedEpochs.set(child, own.length);
-          const others = [...series.entries()].filter(([n]) => n !== child).map(([, s]) => s);
+          const group = groupOf(record);
+          const others = [...series.entries()]
+            .filter(([n]) => n !== child && groups.get(n) === group)
+            .map(([, s]) => s);
           for (let epoch = from; epoch <= own.length; epoch++) {
-            const decision = stopper.decide(own, epoch, others);
+            const decision = stopper.decide(own, epoch, others, group);
             if (decision) {
               options.onEvent?.({ kind: "stopping", job: child, decision });
               executor.stop(child, decision.reason);
@@ -272,6 +282,7 @@ export async function runTuningJob(options: RunTuningJobOptions): Promise<Tuning
         });
         running.add(child);
         series.set(child, []);
+        groupOf({ name: child, trialIndex });
         options.onEvent?.({
           kind: "started",
           job: child,

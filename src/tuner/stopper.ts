@@ -17,7 +17,17 @@ export interface Stopper {
    * Looks at `job` after its epoch `epoch` (1-based, `series.length >= epoch`),
    * against every other job of the tuning job (running or ended).
    */
-  decide(series: readonly number[], epoch: number, others: readonly (readonly number[])[]): StopDecision | undefined;
+  decide(
+    series: readonly number[],
+    epoch: number,
+    others: readonly (readonly number[])[],
+    group?: number,
+  ): StopDecision | undefined;
+  /**
+   * Jobs are compared only with jobs of the same group (Hyperband's brackets); a pure function of the trial
+   * index and the tuning job's seed, so a resumed tuner groups them the same way. Without it, one group.
+   */
+  group?(trialIndex: number, seed: number): number;
 }
 
 export function median(values: readonly number[]): number {

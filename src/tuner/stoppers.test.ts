@@ -51,6 +51,22 @@ describe("HyperbandRungs", () => {
     expect(h.decide([2.5], 1, five)?.reason).toBe("hyperband-rung");
   });
 
+  it("spreads trials over Hyperband's brackets with its weights, reproducibly from the seed", () => {
+    const h = new HyperbandRungs(1, 27);
+    expect(h.bracketRungs).toEqual([[1, 3, 9], [3, 9], [9], []]);
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < 4900; i++) counts[h.group(i, 7)] = (counts[h.group(i, 7)] as number) + 1;
+    // Weights 27, 12, 6, 4 (of 49): most jobs in the most aggressive bracket, a few never judged.
+    expect(counts.map((c) => Math.round((c / 4900) * 49))).toEqual([27, 12, 6, 4]);
+    expect(h.group(5, 7)).toBe(h.group(5, 7));
+    // A job of bracket 1 is not judged at epoch 1, and one of the last bracket only at MaxResource.
+    expect(h.decide([9], 1, [[1]], 1)).toBeUndefined();
+    expect(h.decide([9, 9, 9], 3, [[1, 1, 1]], 1)?.reason).toBe("hyperband-rung");
+    expect(h.decide(new Array(9).fill(9), 9, [new Array(9).fill(1)], 3)).toBeUndefined();
+    // ASHA: one bracket.
+    expect(new HyperbandRungs(1, 27, 3, 1).bracketRungs).toEqual([[1, 3, 9]]);
+  });
+
   it("decides only at rungs, and stops every job at MaxResource", () => {
     const h = new HyperbandRungs(1, 9);
     expect(h.decide([9, 9], 2, [[1, 1]])).toBeUndefined();

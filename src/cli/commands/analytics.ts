@@ -1,0 +1,31 @@
+import { Command, Option } from "commander";
+import { resolveName } from "../../api/index.js";
+import { formatTable, TABLE_FORMATS, type TableFormat } from "../../api/table-formats.js";
+import { tuningJobAnalytics, tuningJobColumns } from "../../api/tuning-analytics.js";
+import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
+
+export function analyticsCommand(): Command {
+  return addCommonOptions(
+    new Command("analytics")
+      .argument("<name>", "a tuning job")
+      .description(
+        "print a tuning job's HyperparameterTuningJobAnalytics table: each tuned hyperparameter, TrainingJobName, TrainingJobStatus, FinalObjectiveValue, times",
+      )
+      .addOption(
+        new Option("--format <format>", "csv (pandas.read_csv), json or jsonl")
+          .choices([...TABLE_FORMATS])
+          .default("csv"),
+      )
+      .addHelpText(
+        "after",
+        "\nExamples:\n  tunekit analytics mrpc-lr > mrpc-lr.csv\n  tunekit analytics mrpc-lr --format jsonl | jq .FinalObjectiveValue",
+      ),
+  ).action((name: string, options: CommonOptions & { format: TableFormat }) =>
+    withContext(options, ({ store, json: asJson, output }) => {
+      const target = resolveName(store, name, "tuning-job");
+      if (target.kind !== "tuning-job") return;
+      const rows = tuningJobAnalytics(store, target.record);
+      output.out(formatTable(rows, asJson ? "json" : options.format, tuningJobColumns(store, target.record, rows)));
+    }),
+  );
+}

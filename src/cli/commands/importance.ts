@@ -1,0 +1,38 @@
+import { Command } from "commander";
+import { tuningJobImportance } from "../../api/importance.js";
+import { resolveName } from "../../api/index.js";
+import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
+import { json, table } from "../output.js";
+
+export function importanceCommand(): Command {
+  return addCommonOptions(
+    new Command("importance")
+      .argument("<name>", "a tuning job")
+      .description(
+        "how much of the objective's variation each tuned hyperparameter explains on its own (functional ANOVA of a GP fitted to the results)",
+      )
+      .addHelpText("after", "\nExample:\n  tunekit importance mrpc-lr --json"),
+  ).action((name: string, options: CommonOptions) =>
+    withContext(options, ({ store, json: asJson, output }) => {
+      const target = resolveName(store, name, "tuning-job");
+      if (target.kind !== "tuning-job" || target.record.kind !== "tuning-job") {
+        return output.out(`${name} is not a tuning job`);
+      }
+      const measured = tuningJobImportance(store, target.record);
+      if (asJson) return output.out(json(measured));
+      for (const m of measured) {
+        output.out(
+          `${m.definitionName ? `${m.definitionName}: ` : ""}${m.results} results${m.results < 3 ? " (too few to measure)" : ""}`,
+        );
+        output.out(
+          table(
+            ["HYPERPARAMETER", "IMPORTANCE"],
+            [...m.importances]
+              .sort((a, b) => b.importance - a.importance)
+              .map((i) => [i.name, i.importance.toFixed(3)]),
+          ),
+        );
+      }
+    }),
+  );
+}

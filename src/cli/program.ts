@@ -9,6 +9,7 @@ import { listCommand } from "./commands/list.js";
 import { listTrainingJobsCommand } from "./commands/list-training-jobs.js";
 import { logsCommand } from "./commands/logs.js";
 import { metricsCommand } from "./commands/metrics.js";
+import { reportCommand } from "./commands/report.js";
 import { stopCommand } from "./commands/stop.js";
 import { trainCommand } from "./commands/train.js";
 import { resumeCommand, tuneCommand, watchCommand } from "./commands/tune.js";
@@ -41,6 +42,7 @@ ${ExitCode.ambiguous} ambiguous name, ${ExitCode.conflict} wrong state, ${ExitCo
     jobsCommand(),
     analyticsCommand(),
     importanceCommand(),
+    reportCommand(),
     listCommand(),
     listTrainingJobsCommand(),
     describeCommand(),

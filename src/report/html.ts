@@ -1,0 +1,119 @@
+import type { Chart } from "./charts.js";
+import type { ReportData } from "./report-data.js";
+
+const escape = (text: unknown) =>
+  String(text ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
+
+const number = (v: number | null | undefined) =>
+  v === null || v === undefined ? "" : Number.isInteger(v) ? String(v) : v.toPrecision(6);
+
+const iso = (ms: number | null) =>
+  ms === null
+    ? ""
+    : new Date(ms)
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, "Z");
+
+const duration = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`
+    : s >= 60
+      ? `${Math.floor(s / 60)}m ${s % 60}s`
+      : `${s}s`;
+};
+
+const hyperparameters = (hp: Record<string, unknown>) =>
+  Object.entries(hp)
+    .map(([k, v]) => `${escape(k)}=${escape(typeof v === "number" ? number(v) : v)}`)
+    .join(" ");
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1320px;color:#222;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+.muted{color:#666}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(640px,1fr));gap:12px}
+figure{margin:0;border:1px solid #e4e4e4;border-radius:6px;padding:4px;background:#fff}
+table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eee}
+th{background:#f6f6f6;position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.kv td:first-child{color:#666;width:220px}.bar{background:#2f6fb0;height:10px;border-radius:2px}
+`;
+
+/**
+ * A tuning job's report as one self-contained HTML page: inline CSS and
+ * SVG charts, no script and no network, so it opens anywhere and can be
+ * mailed around.
+ */
+export function reportHtml(data: ReportData, charts: readonly { chart: Chart; svg: string }[]): string {
+  const d = data.description;
+  const best = d.BestTrainingJob;
+  const counters = d.TrainingJobStatusCounters;
+  const runtime = (data.job.endedAt ?? data.now) - data.job.createdAt;
+  const summary: [string, string][] = [
+    ["Status", escape(data.job.status)],
+    ["Strategy", escape(d.Strategy)],
+    ["Objective", `${escape(data.objective.Type)} ${escape(data.objective.MetricName)}`],
+    [
+      "Training jobs",
+      `${data.jobs.length} (${counters.Completed} completed, ${counters.Stopped} stopped, ${counters.NonRetryableError} failed, ${counters.InProgress} running)`,
+    ],
+    ["Created", iso(data.job.createdAt)],
+    ["Ended", iso(data.job.endedAt)],
+    ["Runtime", duration(runtime)],
+    ...(data.job.completionReason
+      ? ([["Completed early", escape(data.job.completionReason)]] as [string, string][])
+      : []),
+    ...(data.job.failureReason ? ([["Failure reason", escape(data.job.failureReason)]] as [string, string][]) : []),
+  ];
+  const importance = data.importance
+    .map(
+      (
+        m,
+      ) => `<p class="muted">${m.definitionName ? `${escape(m.definitionName)}: ` : ""}measured on ${m.results} results</p>
+<table><tr><th>hyperparameter</th><th>share of the objective's variance</th><th></th></tr>
+${[...m.importances]
+  .sort((a, b) => b.importance - a.importance)
+  .map(
+    (i) =>
+      `<tr><td>${escape(i.name)}</td><td class="num">${i.importance.toFixed(3)}</td><td style="width:50%"><div class="bar" style="width:${(100 * i.importance).toFixed(1)}%"></div></td></tr>`,
+  )
+  .join("\n")}</table>`,
+    )
+    .join("\n");
+  const rows = data.jobs
+    .map((j) => {
+      const end = j.endedAt ?? data.now;
+      const start = j.startedAt ?? j.createdAt;
+      return `<tr><td class="num">${(j.trialIndex ?? 0) + 1}</td><td>${escape(j.name)}</td><td>${escape(j.status)}${j.stopReason && j.status === "Stopped" ? ` (${escape(j.stopReason)})` : ""}</td><td class="num">${number(j.objectiveValue)}</td><td>${hyperparameters(j.hyperparameters)}</td><td>${iso(start)}</td><td class="num">${duration(end - start)}</td></tr>`;
+    })
+    .join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escape(data.job.name)}: tuning job report</title><style>${STYLE}</style></head>
+<body>
+<h1>${escape(data.job.name)}</h1>
+<p class="muted">Tuning job report made by tunekit on ${iso(data.now)}</p>
+<h2>Summary</h2>
+<table class="kv">${summary.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join("")}</table>
+<h2>Best training job</h2>
+${
+  best
+    ? `<table class="kv"><tr><td>Name</td><td>${escape(best.TrainingJobName)}</td></tr><tr><td>${escape(data.objective.MetricName)}</td><td>${number(best.FinalHyperParameterTuningJobObjectiveMetric?.Value)}</td></tr><tr><td>Hyperparameters</td><td>${hyperparameters(best.TunedHyperParameters)}</td></tr></table>`
+    : "<p>No job has produced the objective yet.</p>"
+}
+<h2>Hyperparameter importance</h2>
+${importance || "<p>None measured.</p>"}
+<h2>Charts</h2>
+<div class="grid">
+${charts.map(({ chart, svg }) => `<figure id="${escape(chart.id)}" data-chart="${escape(chart.id)}">${svg}</figure>`).join("\n")}
+</div>
+<h2>Training jobs</h2>
+<table><tr><th>#</th><th>name</th><th>status</th><th>${escape(data.objective.MetricName)}</th><th>hyperparameters</th><th>started</th><th>took</th></tr>
+${rows}
+</table>
+</body></html>
+`;
+}

@@ -1,0 +1,41 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Store, TuningJobRecord } from "../store/index.js";
+import { type Chart, reportCharts } from "./charts.js";
+import { reportHtml } from "./html.js";
+import { renderPng, renderSvg } from "./render-svg.js";
+import { reportData } from "./report-data.js";
+
+export { type Chart, reportCharts } from "./charts.js";
+export { reportHtml } from "./html.js";
+export { renderPng, renderSvg } from "./render-svg.js";
+export { type ReportData, reportData } from "./report-data.js";
+
+export interface RenderedReport {
+  readonly html: string;
+  readonly charts: readonly { chart: Chart; svg: string }[];
+}
+
+/** A tuning job's report: the HTML page and each chart's SVG. */
+export function renderReport(store: Store, job: TuningJobRecord, now = Date.now()): RenderedReport {
+  const data = reportData(store, job, now);
+  const charts = reportCharts(data).map((chart) => ({ chart, svg: renderSvg(chart.option) }));
+  return { html: reportHtml(data, charts), charts };
+}
+
+/** Writes each chart as `<id>.svg` (and `<id>.png` with `png`) into `dir`; returns the paths. */
+export async function exportCharts(report: RenderedReport, dir: string, png: boolean): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  for (const { chart, svg } of report.charts) {
+    const path = join(dir, `${chart.id}.svg`);
+    writeFileSync(path, svg);
+    written.push(path);
+    if (png) {
+      const pngPath = join(dir, `${chart.id}.png`);
+      writeFileSync(pngPath, await renderPng(svg));
+      written.push(pngPath);
+    }
+  }
+  return written;
+}

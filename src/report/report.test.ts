@@ -1,0 +1,95 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseTuningJobRequest } from "../config/tuning-job-request.js";
+import { MemoryStore } from "../store/memory/memory-store.js";
+import { runTuningJob, SimulatedExecutor, suggestInProcess } from "../tuner/index.js";
+import { exportCharts, renderReport, reportCharts, reportData } from "./index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "tunekit-report-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A finished tuning job (simulated: 12 jobs, early stopping) to report on. */
+async function tuned() {
+  const store = new MemoryStore();
+  const request = {
+    HyperParameterTuningJobName: "report-me",
+    HyperParameterTuningJobConfig: {
+      Strategy: "Random",
+      RandomSeed: 3,
+      HyperParameterTuningJobObjective: { Type: "Maximize", MetricName: "f1" },
+      ResourceLimits: { MaxNumberOfTrainingJobs: 12, MaxParallelTrainingJobs: 3 },
+      ParameterRanges: {
+        ContinuousParameterRanges: [{ Name: "lr", MinValue: "1e-5", MaxValue: "1e-1", ScalingType: "Logarithmic" }],
+        CategoricalParameterRanges: [{ Name: "optimizer", Values: ["adam", "sgd"] }],
+      },
+      TrainingJobEarlyStoppingType: "Auto",
+    },
+    TrainingJobDefinition: {
+      AlgorithmSpecification: {
+        TrainingImage: "x",
+        TrainingInputMode: "File",
+        MetricDefinitions: [{ Name: "f1", Regex: "f1=(\\S+)" }],
+      },
+    },
+  };
+  const executor = new SimulatedExecutor(store, "f1", (hp) => {
+    const top = 0.9 - 0.05 * (Math.log10(hp.lr as number) + 3.5) ** 2 - (hp.optimizer === "sgd" ? 0.05 : 0);
+    return { values: [0.5, 0.7, 0.8, 1].map((f) => top * f), epochSeconds: 600 };
+  });
+  const job = await runTuningJob({ store, job: parseTuningJobRequest(request), executor, suggest: suggestInProcess });
+  return { store, job };
+}
+
+describe("report", () => {
+  it("draws every chart from the jobs' data, with log axes for logarithmic ranges", async () => {
+    const { store, job } = await tuned();
+    const data = reportData(store, job);
+    const charts = reportCharts(data);
+    expect(charts.map((c) => c.id)).toEqual([
+      "objective-over-time",
+      "over-time-lr",
+      "over-time-optimizer",
+      "objective-vs-lr",
+      "objective-vs-optimizer",
+      "parallel-coordinates",
+      "timeline",
+    ]);
+    const points = (id: string) =>
+      (charts.find((c) => c.id === id)?.option.series as { type: string; data: unknown[] }[])
+        .filter((s) => s.type === "scatter" || s.type === "parallel" || s.type === "custom")
+        .reduce((n, s) => n + s.data.length, 0);
+    expect(points("objective-over-time")).toBe(12);
+    expect(points("objective-vs-lr")).toBe(12);
+    expect(points("parallel-coordinates")).toBe(12);
+    expect(points("timeline")).toBe(12);
+    expect((charts.find((c) => c.id === "objective-vs-lr")?.option.xAxis as { type: string }).type).toBe("log");
+    expect((charts.find((c) => c.id === "objective-vs-optimizer")?.option.xAxis as { type: string }).type).toBe(
+      "category",
+    );
+  });
+
+  it("is one self-contained HTML page: inline SVG charts, no script, nothing fetched", async () => {
+    const { store, job } = await tuned();
+    const { html, charts } = renderReport(store, job);
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).not.toMatch(/<script|<link|\bsrc=|url\(\s*['"]?https?:/i);
+    expect(html.match(/<svg /g)?.length).toBe(charts.length);
+    expect(html).toContain("report-me");
+    expect(html).toMatch(/Best training job/);
+    expect((html.match(/<tr><td class="num">/g) ?? []).length).toBe(12);
+    // Stopped-early jobs say so.
+    expect(html).toMatch(/Stopped \(early-stopping\)/);
+    for (const { svg } of charts) expect(svg).toMatch(/^<svg [^>]*viewBox="0 0 640 360"/);
+  });
+
+  it("exports each chart as SVG and PNG", async () => {
+    const { store, job } = await tuned();
+    const written = await exportCharts(renderReport(store, job), join(dir, "charts"), true);
+    expect(written).toHaveLength(14);
+    const png = readFileSync(join(dir, "charts", "timeline.png"));
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
+    expect(readdirSync(join(dir, "charts")).filter((f) => f.endsWith(".svg"))).toHaveLength(7);
+  });
+});

@@ -36,7 +36,7 @@ function axisOption(axis: ReportAxis): ChartOption {
   };
 }
 
-function valueOf(job: TrainingJobRecord, axis: ReportAxis): number | string | undefined {
+function hyperparameterValue(job: TrainingJobRecord, axis: ReportAxis): number | string | undefined {
   const value = job.hyperparameters[axis.name];
   if (value === undefined) return undefined;
   return axis.kind === "category" ? String(value) : Number(value);
@@ -112,7 +112,7 @@ export function hyperparameterOverTime(data: ReportData, axis: ReportAxis): Char
       xAxis: { type: "value", name: "minutes since the tuning job started", nameLocation: "middle", nameGap: 28 },
       yAxis: { ...axisOption(axis), nameLocation: "end", nameGap: 12 },
       series: statusSeries(data, (j) => {
-        const v = valueOf(j, axis);
+        const v = hyperparameterValue(j, axis);
         return v === undefined ? undefined : [minutes(data, started(j)), v, j.name];
       }),
     },
@@ -129,7 +129,7 @@ export function objectiveAgainst(data: ReportData, axis: ReportAxis): Chart {
       xAxis: axisOption(axis),
       yAxis: { type: "value", name: data.objective.MetricName, scale: true },
       series: statusSeries(data, (j) => {
-        const v = valueOf(j, axis);
+        const v = hyperparameterValue(j, axis);
         return v === undefined ? undefined : [v, j.objectiveValue, j.name];
       }),
     },
@@ -157,7 +157,7 @@ export function parallelCoordinates(data: ReportData): Chart {
           type: "parallel",
           lineStyle: { width: 1, opacity: 0.6, color: COLORS.completed },
           data: withObjective(data).map((j) => [
-            ...data.axes.map((axis) => valueOf(j, axis) ?? null),
+            ...data.axes.map((axis) => hyperparameterValue(j, axis) ?? null),
             j.objectiveValue,
           ]),
         },

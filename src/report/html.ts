@@ -1,7 +1,7 @@
 import type { Chart } from "./charts.js";
 import type { ReportData } from "./report-data.js";
 
-const escape = (text: unknown) =>
+const escapeHtml = (text: unknown) =>
   String(text ?? "").replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
@@ -29,7 +29,7 @@ const duration = (ms: number) => {
 
 const hyperparameters = (hp: Record<string, unknown>) =>
   Object.entries(hp)
-    .map(([k, v]) => `${escape(k)}=${escape(typeof v === "number" ? number(v) : v)}`)
+    .map(([k, v]) => `${escapeHtml(k)}=${escapeHtml(typeof v === "number" ? number(v) : v)}`)
     .join(" ");
 
 const STYLE = `
@@ -53,9 +53,9 @@ export function reportHtml(data: ReportData, charts: readonly { chart: Chart; sv
   const counters = d.TrainingJobStatusCounters;
   const runtime = (data.job.endedAt ?? data.now) - data.job.createdAt;
   const summary: [string, string][] = [
-    ["Status", escape(data.job.status)],
-    ["Strategy", escape(d.Strategy)],
-    ["Objective", `${escape(data.objective.Type)} ${escape(data.objective.MetricName)}`],
+    ["Status", escapeHtml(data.job.status)],
+    ["Strategy", escapeHtml(d.Strategy)],
+    ["Objective", `${escapeHtml(data.objective.Type)} ${escapeHtml(data.objective.MetricName)}`],
     [
       "Training jobs",
       `${data.jobs.length} (${counters.Completed} completed, ${counters.Stopped} stopped, ${counters.NonRetryableError} failed, ${counters.InProgress} running)`,
@@ -64,21 +64,21 @@ export function reportHtml(data: ReportData, charts: readonly { chart: Chart; sv
     ["Ended", iso(data.job.endedAt)],
     ["Runtime", duration(runtime)],
     ...(data.job.completionReason
-      ? ([["Completed early", escape(data.job.completionReason)]] as [string, string][])
+      ? ([["Completed early", escapeHtml(data.job.completionReason)]] as [string, string][])
       : []),
-    ...(data.job.failureReason ? ([["Failure reason", escape(data.job.failureReason)]] as [string, string][]) : []),
+    ...(data.job.failureReason ? ([["Failure reason", escapeHtml(data.job.failureReason)]] as [string, string][]) : []),
   ];
   const importance = data.importance
     .map(
       (
         m,
-      ) => `<p class="muted">${m.definitionName ? `${escape(m.definitionName)}: ` : ""}measured on ${m.results} results</p>
+      ) => `<p class="muted">${m.definitionName ? `${escapeHtml(m.definitionName)}: ` : ""}measured on ${m.results} results</p>
 <table><tr><th>hyperparameter</th><th>share of the objective's variance</th><th></th></tr>
 ${[...m.importances]
   .sort((a, b) => b.importance - a.importance)
   .map(
     (i) =>
-      `<tr><td>${escape(i.name)}</td><td class="num">${i.importance.toFixed(3)}</td><td style="width:50%"><div class="bar" style="width:${(100 * i.importance).toFixed(1)}%"></div></td></tr>`,
+      `<tr><td>${escapeHtml(i.name)}</td><td class="num">${i.importance.toFixed(3)}</td><td style="width:50%"><div class="bar" style="width:${(100 * i.importance).toFixed(1)}%"></div></td></tr>`,
   )
   .join("\n")}</table>`,
     )
@@ -87,31 +87,31 @@ ${[...m.importances]
     .map((j) => {
       const end = j.endedAt ?? data.now;
       const start = j.startedAt ?? j.createdAt;
-      return `<tr><td class="num">${(j.trialIndex ?? 0) + 1}</td><td>${escape(j.name)}</td><td>${escape(j.status)}${j.stopReason && j.status === "Stopped" ? ` (${escape(j.stopReason)})` : ""}</td><td class="num">${number(j.objectiveValue)}</td><td>${hyperparameters(j.hyperparameters)}</td><td>${iso(start)}</td><td class="num">${duration(end - start)}</td></tr>`;
+      return `<tr><td class="num">${(j.trialIndex ?? 0) + 1}</td><td>${escapeHtml(j.name)}</td><td>${escapeHtml(j.status)}${j.stopReason && j.status === "Stopped" ? ` (${escapeHtml(j.stopReason)})` : ""}</td><td class="num">${number(j.objectiveValue)}</td><td>${hyperparameters(j.hyperparameters)}</td><td>${iso(start)}</td><td class="num">${duration(end - start)}</td></tr>`;
     })
     .join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escape(data.job.name)}: tuning job report</title><style>${STYLE}</style></head>
+<title>${escapeHtml(data.job.name)}: tuning job report</title><style>${STYLE}</style></head>
 <body>
-<h1>${escape(data.job.name)}</h1>
+<h1>${escapeHtml(data.job.name)}</h1>
 <p class="muted">Tuning job report made by tunekit on ${iso(data.now)}</p>
 <h2>Summary</h2>
 <table class="kv">${summary.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join("")}</table>
 <h2>Best training job</h2>
 ${
   best
-    ? `<table class="kv"><tr><td>Name</td><td>${escape(best.TrainingJobName)}</td></tr><tr><td>${escape(data.objective.MetricName)}</td><td>${number(best.FinalHyperParameterTuningJobObjectiveMetric?.Value)}</td></tr><tr><td>Hyperparameters</td><td>${hyperparameters(best.TunedHyperParameters)}</td></tr></table>`
+    ? `<table class="kv"><tr><td>Name</td><td>${escapeHtml(best.TrainingJobName)}</td></tr><tr><td>${escapeHtml(data.objective.MetricName)}</td><td>${number(best.FinalHyperParameterTuningJobObjectiveMetric?.Value)}</td></tr><tr><td>Hyperparameters</td><td>${hyperparameters(best.TunedHyperParameters)}</td></tr></table>`
     : "<p>No job has produced the objective yet.</p>"
 }
 <h2>Hyperparameter importance</h2>
 ${importance || "<p>None measured.</p>"}
 <h2>Charts</h2>
 <div class="grid">
-${charts.map(({ chart, svg }) => `<figure id="${escape(chart.id)}" data-chart="${escape(chart.id)}">${svg}</figure>`).join("\n")}
+${charts.map(({ chart, svg }) => `<figure id="${escapeHtml(chart.id)}" data-chart="${escapeHtml(chart.id)}">${svg}</figure>`).join("\n")}
 </div>
 <h2>Training jobs</h2>
-<table><tr><th>#</th><th>name</th><th>status</th><th>${escape(data.objective.MetricName)}</th><th>hyperparameters</th><th>started</th><th>took</th></tr>
+<table><tr><th>#</th><th>name</th><th>status</th><th>${escapeHtml(data.objective.MetricName)}</th><th>hyperparameters</th><th>started</th><th>took</th></tr>
 ${rows}
 </table>
 </body></html>

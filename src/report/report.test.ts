@@ -56,18 +56,21 @@ describe("report", () => {
       "parallel-coordinates",
       "timeline",
     ]);
+    const chart = (id: string) => {
+      const found = charts.find((c) => c.id === id);
+      if (!found) throw new Error(`no chart ${id}`);
+      return found.option;
+    };
     const points = (id: string) =>
-      (charts.find((c) => c.id === id)?.option.series as { type: string; data: unknown[] }[])
+      (chart(id).series as { type: string; data: unknown[] }[])
         .filter((s) => s.type === "scatter" || s.type === "parallel" || s.type === "custom")
         .reduce((n, s) => n + s.data.length, 0);
     expect(points("objective-over-time")).toBe(12);
     expect(points("objective-vs-lr")).toBe(12);
     expect(points("parallel-coordinates")).toBe(12);
     expect(points("timeline")).toBe(12);
-    expect((charts.find((c) => c.id === "objective-vs-lr")?.option.xAxis as { type: string }).type).toBe("log");
-    expect((charts.find((c) => c.id === "objective-vs-optimizer")?.option.xAxis as { type: string }).type).toBe(
-      "category",
-    );
+    expect((chart("objective-vs-lr").xAxis as { type: string }).type).toBe("log");
+    expect((chart("objective-vs-optimizer").xAxis as { type: string }).type).toBe("category");
   });
 
   it("is one self-contained HTML page: inline SVG charts, no script, nothing fetched", async () => {

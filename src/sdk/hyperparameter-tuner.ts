@@ -63,7 +63,7 @@ export class HyperparameterTuner {
   static attach(name: string, options: SessionOptions = {}): HyperparameterTuner {
     const session = new Session(options);
     const job = session.store.getTuningJob(name);
-    if (!job || job.kind !== "tuning-job") {
+    if (job?.kind !== "tuning-job") {
       throw new TunekitError("E_NOT_FOUND", `no tuning job named "${name}"`, { field: "name" });
     }
     const request = parseTuningJobRequest(job.config);

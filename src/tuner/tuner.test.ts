@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { describeTuningJob } from "../api/describe.js";
 import { parseTuningJobRequest } from "../config/tuning-job-request.js";
 import type { TunekitError } from "../errors.js";
 import type { Store } from "../store/index.js";
@@ -328,6 +329,27 @@ describe("warm start", () => {
     expect(inside).toBeGreaterThan(0);
     expect(inside).toBeLessThan(20);
     expect(seen).toEqual([inside, inside, inside, inside]);
+  });
+
+  it("reports the best of the job and its parents as OverallBestTrainingJob with IdenticalDataAndAlgorithm", async () => {
+    const store = new MemoryStore();
+    await tune(store, request("parent-b"));
+    const child = request("identical", (r) => {
+      r.HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs = 3;
+      r.WarmStartConfig = {
+        ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: "parent-b" }],
+        WarmStartType: "IdenticalDataAndAlgorithm",
+      };
+    });
+    const { record } = await tune(store, child);
+    const view = describeTuningJob(store, record);
+    const all = [
+      ...store.listTrainingJobs({ tuningJobName: "parent-b" }),
+      ...store.listTrainingJobs({ tuningJobName: "identical" }),
+    ];
+    const best = Math.min(...all.map((j) => j.objectiveValue as number));
+    expect(view.OverallBestTrainingJob?.FinalHyperParameterTuningJobObjectiveMetric?.Value).toBe(best);
+    expect(view.BestTrainingJob?.TrainingJobName).toMatch(/^identical-/);
   });
 
   it("refuses a parent that does not exist or has not ended, before creating anything", async () => {

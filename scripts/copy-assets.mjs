@@ -1,4 +1,5 @@
-// tsc compiles only TypeScript; the store's SQL migrations travel beside the compiled code.
+// tsc compiles only TypeScript; the store's SQL migrations and the console's files travel beside the compiled code.
 import { cpSync } from "node:fs";
 
 cpSync("src/store/sqlite/migrations", "dist/store/sqlite/migrations", { recursive: true });
+cpSync("src/console", "dist/console", { recursive: true });

@@ -10,6 +10,7 @@ import { listTrainingJobsCommand } from "./commands/list-training-jobs.js";
 import { logsCommand } from "./commands/logs.js";
 import { metricsCommand } from "./commands/metrics.js";
 import { reportCommand } from "./commands/report.js";
+import { serveCommand } from "./commands/serve.js";
 import { stopCommand } from "./commands/stop.js";
 import { trainCommand } from "./commands/train.js";
 import { resumeCommand, tuneCommand, watchCommand } from "./commands/tune.js";
@@ -43,6 +44,7 @@ ${ExitCode.ambiguous} ambiguous name, ${ExitCode.conflict} wrong state, ${ExitCo
     analyticsCommand(),
     importanceCommand(),
     reportCommand(),
+    serveCommand(),
     listCommand(),
     listTrainingJobsCommand(),
     describeCommand(),

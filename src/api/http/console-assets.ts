@@ -1,0 +1,27 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { TunekitError } from "../../errors.js";
+
+const require = createRequire(import.meta.url);
+
+/** The console's files: its own (beside the compiled code) and ECharts' browser build from the package. */
+const FILES: Record<string, () => string> = {
+  "index.html": () => readFileSync(new URL("../../console/index.html", import.meta.url), "utf8"),
+  "console.js": () => readFileSync(new URL("../../console/console.js", import.meta.url), "utf8"),
+  "console.css": () => readFileSync(new URL("../../console/console.css", import.meta.url), "utf8"),
+  "echarts.min.js": () => readFileSync(require.resolve("echarts/dist/echarts.min.js"), "utf8"),
+};
+
+const cache = new Map<string, string>();
+
+/** A console file by name; only the listed names exist, so no path can lead elsewhere. */
+export function consoleAsset(name: string): string {
+  const load = FILES[name];
+  if (!load) throw new TunekitError("E_NOT_FOUND", `no console file named ${JSON.stringify(name)}`);
+  let text = cache.get(name);
+  if (text === undefined) {
+    text = load();
+    cache.set(name, text);
+  }
+  return text;
+}

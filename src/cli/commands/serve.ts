@@ -1,0 +1,67 @@
+import { serve } from "@hono/node-server";
+import { Command } from "commander";
+import { createApp } from "../../api/http/app.js";
+import { TunekitError } from "../../errors.js";
+import { SqliteStore } from "../../store/index.js";
+import { storeLocation } from "../../store/location.js";
+import { addCommonOptions, type CommonOptions } from "../context.js";
+import { ExitCode } from "../exit-codes.js";
+import { onInterrupt } from "../interrupt.js";
+
+interface ServeOptions extends CommonOptions {
+  port: string;
+  host: string;
+  token?: string;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+export function serveCommand(): Command {
+  return addCommonOptions(
+    new Command("serve")
+      .description("serve the HTTP API and the web console over this store")
+      .option("--port <n>", "port", "8686")
+      .option("--host <address>", "address to bind (anything but loopback needs a token)", "127.0.0.1")
+      .option("--token <token>", "require this token on every request (default $TUNEKIT_TOKEN)")
+      .addHelpText(
+        "after",
+        "\nExamples:\n  tunekit serve                       # http://127.0.0.1:8686\n  TUNEKIT_TOKEN=s3cret tunekit serve --host 0.0.0.0",
+      ),
+  ).action(async (options: ServeOptions) => {
+    const token = options.token ?? process.env.TUNEKIT_TOKEN;
+    const port = Number(options.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+      throw new TunekitError("E_VALIDATION", `--port: must be an integer from 0 to 65535, got ${options.port}`, {
+        field: "port",
+      });
+    }
+    if (!LOOPBACK.has(options.host) && !token) {
+      throw new TunekitError(
+        "E_VALIDATION",
+        `--host: binding ${options.host} exposes the store beyond this machine; give --token (or $TUNEKIT_TOKEN)`,
+        { field: "host" },
+      );
+    }
+    const store = new SqliteStore(storeLocation(options.store));
+    const app = createApp({ store, ...(token ? { token } : {}) });
+    const server = serve({ fetch: app.fetch, port, hostname: options.host }, (info) => {
+      process.stdout.write(
+        `tunekit console on http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${info.port}/${token ? "?token=…" : ""}\n`,
+      );
+    });
+    server.on("error", (error: NodeJS.ErrnoException) => {
+      process.stderr.write(
+        `tunekit: cannot serve on ${options.host}:${port}: ${error.code === "EADDRINUSE" ? "the port is in use (--port)" : error.message}\n`,
+      );
+      store.close();
+      process.exit(ExitCode.failure);
+    });
+    const close = () => {
+      server.close();
+      store.close();
+      process.exit(0);
+    };
+    onInterrupt(close);
+    process.once("SIGTERM", close);
+  });
+}

@@ -1,0 +1,254 @@
+// The tunekit web console: plain browser JavaScript over the HTTP API, no build step, no network beyond it.
+// Pages: #/ (tuning jobs), #/tuning-jobs/NAME, #/training-jobs/NAME. Server-sent events refresh what is shown.
+
+const app = document.getElementById("app");
+const live = document.getElementById("live");
+const token = new URLSearchParams(location.search).get("token");
+const PAGE = 50;
+let teardown = [];
+
+const esc = (s) =>
+  String(s ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c],
+  );
+const num = (v) => (v === null || v === undefined ? "" : Number.isInteger(v) ? String(v) : Number(v).toPrecision(6));
+const hps = (h) =>
+  Object.entries(h ?? {})
+    .map(([k, v]) => `${esc(k)}=${esc(typeof v === "number" ? num(v) : v)}`)
+    .join(" ");
+const withToken = (url) => (token ? `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : url);
+
+async function api(path, init) {
+  const response = await fetch(withToken(path), init);
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error?.message ?? response.statusText);
+  return body;
+}
+
+/** Calls `refresh` now and whenever the server says the topic changed. */
+function follow(topic, refresh) {
+  const source = new EventSource(withToken(`/api/events${topic ? `?${topic}` : ""}`));
+  source.addEventListener("update", () => {
+    live.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
+    refresh().catch((e) => console.error(e));
+  });
+  source.onerror = () => {
+    live.textContent = "reconnecting…";
+  };
+  teardown.push(() => source.close());
+}
+
+/** Waits for every part of a page; reports the failures without hiding the parts that worked. */
+async function settle(parts) {
+  const results = await Promise.allSettled(parts);
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) {
+    live.textContent = `error: ${failed.reason?.message ?? failed.reason}`;
+    console.error(failed.reason);
+  }
+}
+
+function chartPoints(option) {
+  return (option.series ?? [])
+    .filter((s) => s.type === "scatter" || s.type === "parallel" || s.type === "custom")
+    .reduce((n, s) => n + s.data.length, 0);
+}
+
+/** The server's chart options carry no functions (they are JSON): add back the ones the report draws with. */
+function withFunctions(chart) {
+  const option = chart.option;
+  const compact = (v) =>
+    Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? Number(v).toExponential(0) : String(Number(Number(v).toPrecision(6)));
+  for (const axis of [option.xAxis, option.yAxis]) {
+    if (axis && axis.type === "log") axis.axisLabel = { formatter: compact };
+  }
+  if (chart.id === "timeline") {
+    const palette = ["#2f6fb0", "#e08a1e", "#c23b3b", "#7a7a7a"];
+    option.yAxis.axisLabel = { formatter: (v) => (Number.isInteger(v) ? String(v + 1) : "") };
+    option.series[0].renderItem = (_params, api) => {
+      const start = api.coord([api.value(1), api.value(0)]);
+      const end = api.coord([api.value(2), api.value(0)]);
+      const height = Math.max(2, api.size([0, 1])[1] * 0.7);
+      return {
+        type: "rect",
+        shape: { x: start[0], y: start[1] - height / 2, width: Math.max(1, end[0] - start[0]), height },
+        style: { fill: palette[api.value(3)] },
+      };
+    };
+  }
+  return option;
+}
+
+function drawCharts(container, charts) {
+  for (const chart of charts) {
+    let element = container.querySelector(`[data-chart="${chart.id}"]`);
+    if (!element) {
+      element = document.createElement("div");
+      element.className = "chart";
+      element.dataset.chart = chart.id;
+      container.appendChild(element);
+    }
+    const instance = echarts.getInstanceByDom(element) ?? echarts.init(element, null, { renderer: "canvas" });
+    instance.setOption(withFunctions(chart), true);
+    element.dataset.points = String(chartPoints(chart.option));
+    element.dataset.rendered = "true";
+  }
+}
+
+async function listPage() {
+  app.innerHTML = `<h1>Tuning jobs</h1><table data-test="tuning-jobs"><thead><tr><th>name</th><th>status</th><th>strategy</th><th>objective</th><th>jobs</th><th>best</th><th>created</th></tr></thead><tbody></tbody></table>`;
+  const refresh = async () => {
+    const { TuningJobs } = await api("/api/tuning-jobs?limit=200");
+    const body = app.querySelector("tbody");
+    if (!body) return;
+    body.innerHTML =
+      TuningJobs.map((j) => {
+        const c = j.TrainingJobStatusCounters;
+        const total = c.Completed + c.InProgress + c.NonRetryableError + c.Stopped;
+        return `<tr data-name="${esc(j.HyperParameterTuningJobName)}"><td><a href="#/tuning-jobs/${encodeURIComponent(j.HyperParameterTuningJobName)}">${esc(j.HyperParameterTuningJobName)}</a></td><td>${esc(j.HyperParameterTuningJobStatus)}</td><td>${esc(j.Strategy)}</td><td>${esc(j.Objective.Type)} ${esc(j.Objective.MetricName)}</td><td class="num">${total} (${c.InProgress} running)</td><td class="num">${num(j.BestTrainingJob?.FinalHyperParameterTuningJobObjectiveMetric?.Value)}</td><td>${esc(j.CreationTime)}</td></tr>`;
+      }).join("") || `<tr><td colspan="7" class="muted">No tuning jobs in this store yet.</td></tr>`;
+  };
+  await refresh();
+  follow("", refresh);
+}
+
+async function tuningJobPage(name) {
+  const state = { sortBy: "CreationTime", sortOrder: "Descending", offset: 0 };
+  app.innerHTML = `<h1>${esc(name)}</h1><div id="summary"></div><h2>Charts</h2><div class="charts" id="charts"></div>
+<h2>Training jobs</h2><div class="pager"><button id="prev">previous</button><span id="page"></span><button id="next">next</button></div>
+<table data-test="jobs"><thead><tr><th class="sortable" data-sort="Name">name</th><th class="sortable" data-sort="Status">status</th><th class="sortable" data-sort="FinalObjectiveMetricValue">objective</th><th>hyperparameters</th><th class="sortable" data-sort="CreationTime">created</th></tr></thead><tbody></tbody></table>`;
+  const summary = async () => {
+    const d = await api(`/api/tuning-jobs/${encodeURIComponent(name)}`);
+    const c = d.TrainingJobStatusCounters;
+    const best = d.BestTrainingJob;
+    const running = d.HyperParameterTuningJobStatus === "InProgress";
+    document.getElementById("summary").innerHTML =
+      `<p><b data-test="status">${esc(d.HyperParameterTuningJobStatus)}</b> · ${esc(d.Strategy)} · ${esc(d.Objective.Type)} ${esc(d.Objective.MetricName)} ${running ? '<button id="stop">Stop tuning job</button>' : ""}</p>
+<div class="counters" data-test="counters">${["Completed", "InProgress", "Stopped", "NonRetryableError"].map((k) => `<div class="counter"><b>${c[k]}</b>${k === "NonRetryableError" ? "Failed" : k}</div>`).join("")}</div>
+${best ? `<p>Best: <a href="#/training-jobs/${encodeURIComponent(best.TrainingJobName)}">${esc(best.TrainingJobName)}</a> ${num(best.FinalHyperParameterTuningJobObjectiveMetric?.Value)} · ${hps(best.TunedHyperParameters)}</p>` : ""}
+${d.CompletionReason ? `<p class="muted">Completed early: ${esc(d.CompletionReason)}</p>` : ""}${d.FailureReason ? `<p class="error">${esc(d.FailureReason)}</p>` : ""}`;
+    document.getElementById("stop")?.addEventListener("click", async () => {
+      await api(`/api/tuning-jobs/${encodeURIComponent(name)}/stop`, { method: "POST" });
+      await summary();
+    });
+  };
+  const charts = async () =>
+    drawCharts(
+      document.getElementById("charts"),
+      (await api(`/api/tuning-jobs/${encodeURIComponent(name)}/charts`)).charts,
+    );
+  const jobs = async () => {
+    const page = await api(
+      `/api/tuning-jobs/${encodeURIComponent(name)}/training-jobs?limit=${PAGE}&offset=${state.offset}&sortBy=${state.sortBy}&sortOrder=${state.sortOrder}`,
+    );
+    const body = app.querySelector("tbody");
+    if (!body) return;
+    body.innerHTML = page.TrainingJobSummaries.map(
+      (j) =>
+        `<tr data-name="${esc(j.TrainingJobName)}"><td><a href="#/training-jobs/${encodeURIComponent(j.TrainingJobName)}">${esc(j.TrainingJobName)}</a></td><td>${esc(j.TrainingJobStatus)}</td><td class="num">${num(j.FinalHyperParameterTuningJobObjectiveMetric?.Value)}</td><td>${hps(j.TunedHyperParameters)}</td><td>${esc(j.CreationTime)}</td></tr>`,
+    ).join("");
+    document.getElementById("page").textContent =
+      `${page.Total ? state.offset + 1 : 0}–${state.offset + page.TrainingJobSummaries.length} of ${page.Total}`;
+    document.getElementById("prev").disabled = state.offset === 0;
+    document.getElementById("next").disabled = page.NextOffset === undefined;
+  };
+  for (const th of app.querySelectorAll("th.sortable")) {
+    th.addEventListener("click", () => {
+      state.sortOrder =
+        state.sortBy === th.dataset.sort && state.sortOrder === "Descending" ? "Ascending" : "Descending";
+      state.sortBy = th.dataset.sort;
+      state.offset = 0;
+      jobs();
+    });
+  }
+  document.getElementById("prev").addEventListener("click", () => {
+    state.offset = Math.max(0, state.offset - PAGE);
+    jobs();
+  });
+  document.getElementById("next").addEventListener("click", () => {
+    state.offset += PAGE;
+    jobs();
+  });
+  // One part failing (a chart) must not stop the others from showing.
+  const refresh = () => settle([summary(), charts(), jobs()]);
+  await refresh();
+  follow(`tuningJob=${encodeURIComponent(name)}`, refresh);
+}
+
+async function trainingJobPage(name) {
+  app.innerHTML = `<h1>${esc(name)}</h1><div id="summary"></div><h2>Metrics</h2><div class="charts" id="metrics"></div><h2>Log</h2><pre class="log" data-test="log"></pre>`;
+  let logOffset = 0;
+  const log = app.querySelector("pre.log");
+  const summary = async () => {
+    const d = await api(`/api/training-jobs/${encodeURIComponent(name)}`);
+    const running = d.TrainingJobStatus === "InProgress";
+    const parent = d.TuningJobName
+      ? `<a href="#/tuning-jobs/${encodeURIComponent(d.TuningJobName)}">${esc(d.TuningJobName)}</a> · `
+      : "";
+    document.getElementById("summary").innerHTML =
+      `<p>${parent}<b data-test="status">${esc(d.TrainingJobStatus)}</b>${d.SecondaryStatus ? ` (${esc(d.SecondaryStatus)})` : ""} ${running ? '<button id="stop">Stop training job</button>' : ""}</p>
+<table><tr><th>hyperparameter</th><th>value</th></tr>${Object.entries(d.TunedHyperParameters ?? d.HyperParameters ?? {})
+        .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`)
+        .join("")}</table>
+<p class="muted">started ${esc(d.TrainingStartTime)} · ended ${esc(d.TrainingEndTime ?? "")}${d.ModelArtifacts ? ` · model: ${esc(d.ModelArtifacts.S3ModelArtifacts)}` : ""}</p>
+${d.FailureReason ? `<pre class="error">${esc(d.FailureReason)}</pre>` : ""}`;
+    document.getElementById("stop")?.addEventListener("click", async () => {
+      await api(`/api/training-jobs/${encodeURIComponent(name)}/stop`, { method: "POST" });
+      await summary();
+    });
+  };
+  const metrics = async () => {
+    const rows = await api(`/api/training-jobs/${encodeURIComponent(name)}/metrics`);
+    const byMetric = new Map();
+    for (const r of rows) byMetric.set(r.metric_name, [...(byMetric.get(r.metric_name) ?? []), [r.timestamp, r.value]]);
+    drawCharts(
+      document.getElementById("metrics"),
+      [...byMetric].map(([metric, points]) => ({
+        id: `metric-${metric}`,
+        option: {
+          animation: false,
+          title: { text: metric, left: "center", textStyle: { fontSize: 13 } },
+          grid: { left: 64, right: 24, top: 40, bottom: 40 },
+          tooltip: { trigger: "axis" },
+          xAxis: { type: "value", name: "seconds", nameLocation: "middle", nameGap: 26 },
+          yAxis: { type: "value", scale: true },
+          series: [{ type: "line", showSymbol: points.length < 60, data: points }],
+        },
+      })),
+    );
+  };
+  const logs = async () => {
+    try {
+      for (;;) {
+        const chunk = await api(`/api/training-jobs/${encodeURIComponent(name)}/logs?offset=${logOffset}`);
+        log.textContent += chunk.text;
+        logOffset = chunk.nextOffset;
+        if (chunk.nextOffset >= chunk.size) break;
+      }
+      log.scrollTop = log.scrollHeight;
+    } catch (e) {
+      if (!log.textContent) log.textContent = e.message;
+    }
+  };
+  const refresh = () => settle([summary(), metrics(), logs()]);
+  await refresh();
+  follow(`trainingJob=${encodeURIComponent(name)}`, refresh);
+}
+
+async function route() {
+  for (const stop of teardown) stop();
+  teardown = [];
+  for (const element of document.querySelectorAll(".chart")) echarts.getInstanceByDom(element)?.dispose();
+  const [, kind, name] = location.hash.match(/^#\/(tuning-jobs|training-jobs)\/(.+)$/) ?? [];
+  try {
+    if (kind === "tuning-jobs") await tuningJobPage(decodeURIComponent(name));
+    else if (kind === "training-jobs") await trainingJobPage(decodeURIComponent(name));
+    else await listPage();
+  } catch (e) {
+    app.innerHTML = `<p class="error">${esc(e.message)}</p>`;
+  }
+}
+
+window.addEventListener("hashchange", route);
+route();

@@ -29,7 +29,8 @@ export interface ImportanceOptions {
  * (each range on its own scale, so a logarithmic range is uniform in its
  * logarithm); its importance is Var_v f_j(v) / Var_x f(x), with v on an even
  * grid of the range (every value of a categorical). For f = 3·x1 + x2 on the
- * unit square the answer is 0.9 and 0.1.
+ * unit square the answer is 0.9 and 0.1. Above IMPORTANCE_MAX_RESULTS results the GP is fitted on a
+ * seeded uniform draw of them.
  */
 export function hyperparameterImportance(
   space: SearchSpace,
@@ -37,7 +38,10 @@ export function hyperparameterImportance(
   options: ImportanceOptions = {},
 ): Importance[] {
   const names = space.names;
-  const usable = results.filter((r) => Number.isFinite(r.value));
+  const usable = subsample(
+    results.filter((r) => Number.isFinite(r.value)),
+    createRng(options.seed ?? 0, "importance-subsample"),
+  );
   if (usable.length < 3) return names.map((name) => ({ name, importance: 0 }));
   const model = new ModelSpace(space);
   const d = model.dimension;
@@ -95,4 +99,18 @@ function unitWith(space: SearchSpace, j: number, u: number): Float64Array {
   const point = new Float64Array(space.dimension).fill(0.5);
   point[j] = u;
   return point;
+}
+
+/** The GP is fitted on at most this many results: the fit is cubic in their number. */
+export const IMPORTANCE_MAX_RESULTS = 400;
+
+/** Above IMPORTANCE_MAX_RESULTS, a seeded uniform draw of them (so the variances stay those of the whole search). */
+function subsample<T>(results: readonly T[], rng: { int(n: number): number }): readonly T[] {
+  if (results.length <= IMPORTANCE_MAX_RESULTS) return results;
+  const pool = [...results];
+  for (let i = 0; i < IMPORTANCE_MAX_RESULTS; i++) {
+    const j = i + rng.int(pool.length - i);
+    [pool[i], pool[j]] = [pool[j] as T, pool[i] as T];
+  }
+  return pool.slice(0, IMPORTANCE_MAX_RESULTS);
 }

@@ -29,7 +29,9 @@ async function api(path, init) {
 /** Calls `refresh` now and whenever the server says the topic changed. */
 function follow(topic, refresh) {
   const source = new EventSource(withToken(`/api/events${topic ? `?${topic}` : ""}`));
-  source.addEventListener("update", () => {
+  source.addEventListener("update", (event) => {
+    // The first event only says "connected": the page was just drawn from the same state.
+    if (event.lastEventId === "0") return;
     live.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
     refresh().catch((e) => console.error(e));
   });
@@ -63,7 +65,7 @@ function withFunctions(chart) {
   for (const axis of [option.xAxis, option.yAxis]) {
     if (axis && axis.type === "log") axis.axisLabel = { formatter: compact };
   }
-  if (chart.id === "timeline") {
+  if (chart.id === "timeline" && option.series[0]?.type === "custom") {
     const palette = ["#2f6fb0", "#e08a1e", "#c23b3b", "#7a7a7a"];
     option.yAxis.axisLabel = { formatter: (v) => (Number.isInteger(v) ? String(v + 1) : "") };
     option.series[0].renderItem = (_params, api) => {

@@ -1,3 +1,4 @@
+import { createRng } from "../random.js";
 import type { TrainingJobRecord } from "../store/index.js";
 import type { ReportAxis, ReportData } from "./report-data.js";
 
@@ -14,9 +15,16 @@ export interface Chart {
   readonly option: ChartOption;
 }
 
+/** Above this many jobs, scatters draw in large mode, the timeline counts running jobs, and parallel coordinates sample. */
+const LARGE = 2000;
+/** Parallel coordinates draw at most this many jobs: the best quarter of them and a seeded sample of the rest. */
+const PARALLEL_MAX_LINES = 1000;
+
 const COLORS = { completed: "#2f6fb0", stopped: "#e08a1e", failed: "#c23b3b", best: "#2a9d55", running: "#7a7a7a" };
 
-const minutes = (data: ReportData, ms: number) => (ms - data.job.createdAt) / 60_000;
+/** Minutes since creation to 3 decimals, and values to 6 digits: plenty for a chart, and a third of the JSON. */
+const minutes = (data: ReportData, ms: number) => Math.round((ms - data.job.createdAt) / 60) / 1000;
+const short = (value: number) => Number(value.toPrecision(6));
 const started = (job: TrainingJobRecord) => job.startedAt ?? job.createdAt;
 
 /** 0.0001 rather than 0.00010000000000000: log axes print their powers of ten compactly. */
@@ -39,7 +47,7 @@ function axisOption(axis: ReportAxis): ChartOption {
 function hyperparameterValue(job: TrainingJobRecord, axis: ReportAxis): number | string | undefined {
   const value = job.hyperparameters[axis.name];
   if (value === undefined) return undefined;
-  return axis.kind === "category" ? String(value) : Number(value);
+  return axis.kind === "category" ? String(value) : short(Number(value));
 }
 
 const withObjective = (data: ReportData) => data.jobs.filter((j) => j.objectiveValue !== null);
@@ -49,11 +57,14 @@ function statusSeries(data: ReportData, point: (job: TrainingJobRecord) => unkno
     ["completed", COLORS.completed, (j) => j.status === "Completed"],
     ["stopped early", COLORS.stopped, (j) => j.status === "Stopped"],
   ];
+  const many = data.jobs.length > LARGE;
   return groups.map(([name, color, test]) => ({
     type: "scatter",
     name,
-    symbolSize: 7,
+    symbolSize: many ? 4 : 7,
     itemStyle: { color },
+    // Thousands of points: drawn in one pass, all in one frame rather than progressively.
+    ...(many ? { large: true, largeThreshold: LARGE, progressive: 0 } : {}),
     data: withObjective(data)
       .filter(test)
       .map(point)
@@ -75,11 +86,16 @@ export function objectiveOverTime(data: ReportData): Chart {
   const ended = withObjective(data).sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0));
   const best: [number, number][] = [];
   let current: number | undefined;
+  // A step line needs only the moments the best changed, and the last one.
   for (const job of ended) {
     const v = job.objectiveValue as number;
-    if (current === undefined || (maximize ? v > current : v < current)) current = v;
-    best.push([minutes(data, job.endedAt ?? job.createdAt), current]);
+    if (current === undefined || (maximize ? v > current : v < current)) {
+      current = v;
+      best.push([minutes(data, job.endedAt ?? job.createdAt), current]);
+    }
   }
+  const last = ended[ended.length - 1];
+  if (last && current !== undefined) best.push([minutes(data, last.endedAt ?? last.createdAt), current]);
   return {
     id: "objective-over-time",
     title: "Objective against start time, and the best so far",
@@ -88,7 +104,7 @@ export function objectiveOverTime(data: ReportData): Chart {
       xAxis: { type: "value", name: "minutes since the tuning job started", nameLocation: "middle", nameGap: 28 },
       yAxis: { type: "value", name: data.objective.MetricName, scale: true },
       series: [
-        ...statusSeries(data, (j) => [minutes(data, started(j)), j.objectiveValue, j.name]),
+        ...statusSeries(data, (j) => [minutes(data, started(j)), short(j.objectiveValue as number)]),
         {
           type: "line",
           name: "best so far",
@@ -113,7 +129,7 @@ export function hyperparameterOverTime(data: ReportData, axis: ReportAxis): Char
       yAxis: { ...axisOption(axis), nameLocation: "end", nameGap: 12 },
       series: statusSeries(data, (j) => {
         const v = hyperparameterValue(j, axis);
-        return v === undefined ? undefined : [minutes(data, started(j)), v, j.name];
+        return v === undefined ? undefined : [minutes(data, started(j)), v];
       }),
     },
   };
@@ -130,7 +146,7 @@ export function objectiveAgainst(data: ReportData, axis: ReportAxis): Chart {
       yAxis: { type: "value", name: data.objective.MetricName, scale: true },
       series: statusSeries(data, (j) => {
         const v = hyperparameterValue(j, axis);
-        return v === undefined ? undefined : [v, j.objectiveValue, j.name];
+        return v === undefined ? undefined : [v, short(j.objectiveValue as number)];
       }),
     },
   };
@@ -139,12 +155,18 @@ export function objectiveAgainst(data: ReportData, axis: ReportAxis): Chart {
 /** Every job as a line through its hyperparameters and its objective. */
 export function parallelCoordinates(data: ReportData): Chart {
   const axes = [...data.axes, { name: data.objective.MetricName, kind: "value" as const }];
+  const all = withObjective(data);
+  const lines = all.length > PARALLEL_MAX_LINES ? sampleLines(all, data.objective.Type, data.job.seed) : all;
+  const title =
+    lines.length < all.length
+      ? `Parallel coordinates (${lines.length} of ${all.length} jobs: the best ${PARALLEL_MAX_LINES / 4} and a sample)`
+      : "Parallel coordinates";
   return {
     id: "parallel-coordinates",
-    title: "Parallel coordinates",
+    title,
     option: {
       animation: false,
-      title: { text: "Parallel coordinates", left: "center", textStyle: { fontSize: 13 } },
+      title: { text: title, left: "center", textStyle: { fontSize: 13 } },
       parallel: { left: 48, right: 64, top: 56, bottom: 32 },
       parallelAxis: axes.map((axis, dim) => ({
         dim,
@@ -156,10 +178,54 @@ export function parallelCoordinates(data: ReportData): Chart {
         {
           type: "parallel",
           lineStyle: { width: 1, opacity: 0.6, color: COLORS.completed },
-          data: withObjective(data).map((j) => [
-            ...data.axes.map((axis) => hyperparameterValue(j, axis) ?? null),
-            j.objectiveValue,
-          ]),
+          data: lines.map((j) => [...data.axes.map((axis) => hyperparameterValue(j, axis) ?? null), j.objectiveValue]),
+        },
+      ],
+    },
+  };
+}
+
+function sampleLines(jobs: TrainingJobRecord[], type: "Maximize" | "Minimize", seed: number): TrainingJobRecord[] {
+  const sign = type === "Maximize" ? -1 : 1;
+  const sorted = [...jobs].sort((a, b) => sign * ((a.objectiveValue as number) - (b.objectiveValue as number)));
+  const best = sorted.slice(0, PARALLEL_MAX_LINES / 4);
+  const rest = sorted.slice(PARALLEL_MAX_LINES / 4);
+  const rng = createRng(seed, "parallel-sample");
+  for (let i = 0; i < PARALLEL_MAX_LINES - best.length; i++) {
+    const j = i + rng.int(rest.length - i);
+    [rest[i], rest[j]] = [rest[j] as TrainingJobRecord, rest[i] as TrainingJobRecord];
+  }
+  return [...best, ...rest.slice(0, PARALLEL_MAX_LINES - best.length)];
+}
+
+/** Above LARGE jobs, the timeline is aggregated on the server: how many jobs ran at each moment. */
+function runningOverTime(data: ReportData): Chart {
+  const edges = data.jobs.flatMap((j) => [
+    [minutes(data, started(j)), 1],
+    [minutes(data, j.endedAt ?? data.now), -1],
+  ]) as [number, number][];
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let running = 0;
+  const points = edges.map(([t, d]) => {
+    running += d;
+    return [t, running];
+  });
+  const title = `Jobs running over time (${data.jobs.length} jobs)`;
+  return {
+    id: "timeline",
+    title,
+    option: {
+      ...base(title),
+      xAxis: { type: "value", name: "minutes since the tuning job started", nameLocation: "middle", nameGap: 28 },
+      yAxis: { type: "value", name: "jobs running", minInterval: 1 },
+      series: [
+        {
+          type: "line",
+          name: "running",
+          step: "end",
+          symbol: "none",
+          itemStyle: { color: COLORS.completed },
+          data: points,
         },
       ],
     },
@@ -168,6 +234,7 @@ export function parallelCoordinates(data: ReportData): Chart {
 
 /** Who ran when: a bar per job from its start to its end, coloured by how it ended. */
 export function timeline(data: ReportData): Chart {
+  if (data.jobs.length > LARGE) return runningOverTime(data);
   const color = (j: TrainingJobRecord) =>
     j.status === "Completed"
       ? COLORS.completed

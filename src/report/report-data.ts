@@ -31,18 +31,27 @@ function axisOf(name: string, range: ParameterRange): ReportAxis {
   return { name, kind: scaling === "Logarithmic" ? "log" : "value" };
 }
 
-export function reportData(store: Store, job: TuningJobRecord, now = Date.now()): ReportData {
+/**
+ * `charts: true` reads only what the charts draw (the console's live charts): no Describe, no importance,
+ * which cost a pass over every job and a GP fit.
+ */
+export function reportData(
+  store: Store,
+  job: TuningJobRecord,
+  now = Date.now(),
+  options: { charts?: boolean } = {},
+): ReportData {
   const axes = new Map<string, ReportAxis>();
   let importance: DefinitionImportance[] = [];
   if (job.kind === "tuning-job") {
     for (const definition of parseTuningJobRequest(job.config).definitions) {
       for (const [name, range] of definition.space.ranges()) if (!axes.has(name)) axes.set(name, axisOf(name, range));
     }
-    importance = tuningJobImportance(store, job);
+    if (!options.charts) importance = tuningJobImportance(store, job);
   }
   return {
     job,
-    description: describeTuningJob(store, job),
+    description: options.charts ? ({} as ReturnType<typeof describeTuningJob>) : describeTuningJob(store, job),
     objective: objectiveOf(job),
     axes: [...axes.values()],
     jobs: store.listTrainingJobs({ tuningJobName: job.name }),

@@ -92,8 +92,9 @@ describe("HTTP API", () => {
 
   it("gives the charts, the analytics table and the metrics", async () => {
     const app = createApp({ store: await storeWithJobs() });
-    const { charts, importance } = await json(app.request("/api/tuning-jobs/served/charts"));
+    const { charts } = await json(app.request("/api/tuning-jobs/served/charts"));
     expect(charts.map((c: { id: string }) => c.id)).toContain("objective-over-time");
+    const { importance } = await json(app.request("/api/tuning-jobs/served/importance"));
     expect(importance[0].results).toBe(7);
     const csv = await (await app.request("/api/tuning-jobs/served/analytics?format=csv")).text();
     expect(csv.split("\n")[0]).toBe(

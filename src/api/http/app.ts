@@ -8,6 +8,7 @@ import { COMBINED_LOG } from "../../jobs/index.js";
 import { reportCharts, reportData } from "../../report/index.js";
 import type { Store, TrainingJobRecord } from "../../store/index.js";
 import { describeTrainingJob, describeTuningJob, objectiveOf, strategyOf } from "../describe.js";
+import { tuningJobImportance } from "../importance.js";
 import { listTrainingJobsForTuningJob } from "../list-training-jobs-for-tuning-job.js";
 import { trainingJobAnalytics } from "../metrics.js";
 import { stopJob } from "../stop.js";
@@ -132,8 +133,13 @@ export function createApp(options: AppOptions): Hono {
 
   app.get("/api/tuning-jobs/:name/charts", (c) => {
     parseQuery(TokenOnly, c.req.query());
-    const data = reportData(store, tuningJob(c.req.param("name")));
-    return c.json({ charts: reportCharts(data), importance: data.importance });
+    const data = reportData(store, tuningJob(c.req.param("name")), Date.now(), { charts: true });
+    return c.json({ charts: reportCharts(data) });
+  });
+
+  app.get("/api/tuning-jobs/:name/importance", (c) => {
+    parseQuery(TokenOnly, c.req.query());
+    return c.json({ importance: tuningJobImportance(store, tuningJob(c.req.param("name"))) });
   });
 
   app.get("/api/tuning-jobs/:name/analytics", (c) => {

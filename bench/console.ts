@@ -1,0 +1,173 @@
+// `npm run bench:console`: how fast the web console draws a big tuning job. A store holding one tuning job of
+// 10,000 finished training jobs is served by createApp; Debian's Chromium (through playwright-core) opens the
+// tuning job's page and we time, from navigation to the charts being drawn with all 10,000 points, five loads.
+// Also times the API calls the page makes. Writes bench/results/console-DATE.md.
+/// <reference lib="dom" />
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { serve } from "@hono/node-server";
+import { chromium } from "playwright-core";
+import { createApp } from "../src/api/http/app.js";
+import { createRng } from "../src/random.js";
+import { SqliteStore } from "../src/store/index.js";
+import { machineDescription, markdownTable, median } from "./report.js";
+
+const { values: args } = parseArgs({
+  options: {
+    jobs: { type: "string", default: "10000" },
+    loads: { type: "string", default: "5" },
+    chromium: { type: "string", default: process.env.TUNEKIT_CHROMIUM ?? "/usr/bin/chromium" },
+  },
+});
+const JOBS = Number(args.jobs);
+const home = mkdtempSync(join(tmpdir(), "tunekit-bench-console-"));
+const store = new SqliteStore(join(home, "tunekit.db"));
+const request = {
+  HyperParameterTuningJobName: "big",
+  HyperParameterTuningJobConfig: {
+    Strategy: "Random",
+    HyperParameterTuningJobObjective: { Type: "Maximize", MetricName: "f1" },
+    ResourceLimits: { MaxNumberOfTrainingJobs: JOBS, MaxParallelTrainingJobs: 8 },
+    ParameterRanges: {
+      ContinuousParameterRanges: [
+        { Name: "learning_rate", MinValue: "5e-6", MaxValue: "5e-4", ScalingType: "Logarithmic" },
+      ],
+      IntegerParameterRanges: [{ Name: "batch_size", MinValue: "16", MaxValue: "64" }],
+    },
+  },
+  TrainingJobDefinition: {
+    AlgorithmSpecification: {
+      TrainingImage: "x",
+      TrainingInputMode: "File",
+      MetricDefinitions: [{ Name: "f1", Regex: "f1=(\\S+)" }],
+    },
+  },
+};
+const t0 = Date.UTC(2026, 10, 1);
+const started = performance.now();
+store.createTuningJob({ name: "big", kind: "tuning-job", config: request, seed: 1, now: t0 });
+const rng = createRng(1, "bench-console");
+for (let i = 0; i < JOBS; i++) {
+  const lr = 5e-6 * 100 ** rng.next();
+  const batch = 16 + rng.int(49);
+  const name = `big-${String(i + 1).padStart(5, "0")}`;
+  const start = t0 + Math.floor(i / 8) * 600_000;
+  store.createTrainingJob({
+    name,
+    tuningJobName: "big",
+    trialIndex: i,
+    hyperparameters: { learning_rate: lr, batch_size: batch },
+    now: start,
+  });
+  const f1 = 0.92 - 0.04 * (Math.log10(lr) + 4.2) ** 2 - 0.0002 * (batch - 32) ** 2 + 0.01 * (rng.next() - 0.5);
+  store.updateTrainingJob(name, {
+    status: "Completed",
+    objectiveValue: f1,
+    objectiveStatus: "Succeeded",
+    startedAt: start,
+    endedAt: start + 590_000,
+    now: start + 590_000,
+  });
+}
+store.updateTuningJob("big", {
+  status: "Completed",
+  endedAt: t0 + (JOBS / 8) * 600_000,
+  now: t0 + (JOBS / 8) * 600_000,
+});
+console.error(`store of ${JOBS} jobs written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+const app = createApp({ store });
+const timeApi = async (path: string) => {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < 5; i++) {
+    const s = performance.now();
+    const response = await app.request(path);
+    bytes = (await response.text()).length;
+    times.push(performance.now() - s);
+  }
+  return { path, ms: median(times), bytes };
+};
+const apiRows = [
+  await timeApi("/api/tuning-jobs/big"),
+  await timeApi("/api/tuning-jobs/big/charts"),
+  await timeApi("/api/tuning-jobs/big/training-jobs?limit=50&sortBy=FinalObjectiveMetricValue&sortOrder=Descending"),
+];
+
+const base = await new Promise<string>((resolve) => {
+  serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(`http://127.0.0.1:${info.port}`));
+});
+const browser = await chromium.launch({
+  executablePath: args.chromium as string,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+});
+const loads: number[] = [];
+for (let i = 0; i < Number(args.loads); i++) {
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  const s = performance.now();
+  await page.goto(`${base}/#/tuning-jobs/big`);
+  await page.waitForFunction(
+    (n) => {
+      const charts = Array.from(document.querySelectorAll(".chart"));
+      return (
+        charts.length >= 7 &&
+        charts.every((c) => c.getAttribute("data-rendered") === "true") &&
+        document.querySelector('[data-chart="objective-over-time"]')?.getAttribute("data-points") === String(n)
+      );
+    },
+    JOBS,
+    { polling: "raf", timeout: 60_000 },
+  );
+  // The frame after the last setOption is when the canvas shows it.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  loads.push(performance.now() - s);
+  await page.close();
+}
+await browser.close();
+store.close();
+rmSync(home, { recursive: true, force: true });
+
+const apiTable = markdownTable(
+  ["request", "median ms", "response bytes"],
+  apiRows.map((r) => [`\`GET ${r.path}\``, r.ms.toFixed(0), String(r.bytes)]),
+);
+const loadTable = markdownTable(
+  ["training jobs", "loads", "page drawn, median ms", "min ms", "max ms"],
+  [
+    [
+      String(JOBS),
+      String(loads.length),
+      median(loads).toFixed(0),
+      Math.min(...loads).toFixed(0),
+      Math.max(...loads).toFixed(0),
+    ],
+  ],
+);
+console.log(loadTable);
+console.log(apiTable);
+const date = new Date().toISOString().slice(0, 10);
+const command = `npm run bench:console${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
+writeFileSync(
+  new URL(`./results/console-${date}.md`, import.meta.url),
+  `# bench:console, ${date}
+
+Command: \`${command}\`
+Machine: ${machineDescription()}; Chromium ${args.chromium}
+
+A tuning job of ${JOBS} finished training jobs (two hyperparameters) in a SQLite store, served by createApp on
+127.0.0.1. Each load opens the tuning job's page in a new tab and times, from navigation, until all its charts
+(objective over time with the best so far, each hyperparameter over time, objective against each
+hyperparameter, parallel coordinates, timeline) are drawn with all ${JOBS} points and the next frame is painted.
+The jobs table is one server-sorted page of 50.
+
+${loadTable}
+
+The API calls behind it (in-process, no socket):
+
+${apiTable}
+`,
+);
+console.log(`\nwrote bench/results/console-${date}.md`);

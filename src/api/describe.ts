@@ -1,6 +1,7 @@
 import type { Hyperparameters } from "../space/index.js";
 import type { ResourceKind, Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
 import type { ObjectiveType } from "../strategies/index.js";
+import { checkCompletion, resultsInOrder } from "../tuner/completion.js";
 
 /**
  * SageMaker-shaped views of what the store holds: the same objects answer
@@ -76,25 +77,16 @@ export function tuningJobArn(name: string): string {
   return `arn:tunekit:sagemaker:local:000000000000:hyper-parameter-tuning-job/${name.toLowerCase()}`;
 }
 
-/** Results of a tuning job in the order they finished, for the completion details. */
-function resultsInOrder(store: Store, job: TuningJobRecord): TrainingJobRecord[] {
-  return store
-    .listTrainingJobs({ tuningJobName: job.name })
-    .filter((r) => r.objectiveStatus === "Succeeded" && r.objectiveValue !== null)
-    .sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0) || (a.trialIndex ?? 0) - (b.trialIndex ?? 0));
-}
-
-/** Jobs that finished since the best last improved by more than 1% of max(|best|, 1e-12). */
-function jobsNotImproving(results: readonly TrainingJobRecord[], type: ObjectiveType): number {
-  let best: number | undefined;
-  let count = 0;
-  for (const r of results) {
-    const v = type === "Maximize" ? -(r.objectiveValue as number) : (r.objectiveValue as number);
-    if (best === undefined || best - v > 0.01 * Math.max(Math.abs(best), 1e-12)) count = 0;
-    else count++;
-    best = best === undefined ? v : Math.min(best, v);
-  }
-  return count;
+/** Jobs that finished since the best last improved by more than 1%: the tuner's own count, from the store. */
+function jobsNotImproving(store: Store, job: TuningJobRecord, type: ObjectiveType): number {
+  const orient = (v: number) => (type === "Maximize" ? -v : v);
+  const results = resultsInOrder(store.listTrainingJobs({ tuningJobName: job.name }));
+  return checkCompletion(
+    results.map((r) => orient(r.objectiveValue as number)),
+    { convergence: false },
+    results.length,
+    orient,
+  ).notImproving;
 }
 
 /** With an IdenticalDataAndAlgorithm warm start, the best job of this tuning job and its parents. */
@@ -150,7 +142,7 @@ export function describeTuningJob(store: Store, job: TuningJobRecord) {
     ...(overall ? { OverallBestTrainingJob: summarizeTrainingJob(overall, objective) } : {}),
     ...(job.failureReason === null ? {} : { FailureReason: job.failureReason }),
     TuningJobCompletionDetails: {
-      NumberOfTrainingJobsObjectiveNotImproving: jobsNotImproving(resultsInOrder(store, job), objective.Type),
+      NumberOfTrainingJobsObjectiveNotImproving: jobsNotImproving(store, job, objective.Type),
       ...(job.convergenceDetectedAt === null ? {} : { ConvergenceDetectedTime: iso(job.convergenceDetectedAt) }),
     },
     ...(job.completionReason === null ? {} : { CompletionReason: job.completionReason }),

@@ -11,8 +11,10 @@ export type TuningJobRow = Record<string, string | number | null>;
  * times exist) and TrainingJobDefinitionName (when set). Times are ISO 8601.
  */
 export function tuningJobAnalytics(store: Store, job: TuningJobRecord): TuningJobRow[] {
-  const tuned = tunedNames(store, job);
-  return store.listTrainingJobs({ tuningJobName: job.name }).map((t) => {
+  const jobs = store.listTrainingJobs({ tuningJobName: job.name });
+  // Every tuned name in the order the jobs first show them (alphabetical: the space's order).
+  const tuned = [...new Set(jobs.flatMap((t) => Object.keys(t.hyperparameters)))];
+  return jobs.map((t) => {
     const row: TuningJobRow = {};
     // Every row has every tuned column (several definitions tune different ones), in one order.
     for (const name of tuned) row[name] = null;
@@ -31,17 +33,8 @@ export function tuningJobAnalytics(store: Store, job: TuningJobRecord): TuningJo
   });
 }
 
-/** The tuned hyperparameters' names in the order the request lists them (or the jobs first show them). */
-export function tunedNames(store: Store, job: TuningJobRecord): string[] {
-  const names: string[] = [];
-  for (const t of store.listTrainingJobs({ tuningJobName: job.name })) {
-    for (const name of Object.keys(t.hyperparameters)) if (!names.includes(name)) names.push(name);
-  }
-  return names;
-}
-
 /** The columns of the table, in SageMaker's order: the tuned hyperparameters first. */
-export function tuningJobColumns(store: Store, job: TuningJobRecord, rows: readonly TuningJobRow[]): string[] {
+export function tuningJobColumns(rows: readonly TuningJobRow[]): string[] {
   const fixed = [
     "TrainingJobName",
     "TrainingJobStatus",
@@ -50,6 +43,9 @@ export function tuningJobColumns(store: Store, job: TuningJobRecord, rows: reado
     "TrainingEndTime",
     "TrainingElapsedTimeSeconds",
   ];
+  // Each row starts with every tuned name, in one order.
+  const first = Object.keys(rows[0] ?? {});
+  const tuned = first.slice(0, Math.max(0, first.indexOf("TrainingJobName")));
   const withDefinitions = rows.some((r) => r.TrainingJobDefinitionName !== undefined);
-  return [...tunedNames(store, job), ...fixed, ...(withDefinitions ? ["TrainingJobDefinitionName"] : [])];
+  return [...tuned, ...fixed, ...(withDefinitions ? ["TrainingJobDefinitionName"] : [])];
 }

@@ -26,19 +26,25 @@ async function api(path, init) {
   return body;
 }
 
-/** Calls `refresh` now and whenever the server says the topic changed. */
+/**
+ * Draws the page when the event stream has connected (its first event) and again whenever the topic changes.
+ * Connecting before the first draw means no change between that draw and the stream can be missed. Resolves
+ * after the first draw.
+ */
 function follow(topic, refresh) {
-  const source = new EventSource(withToken(`/api/events${topic ? `?${topic}` : ""}`));
-  source.addEventListener("update", (event) => {
-    // The first event only says "connected": the page was just drawn from the same state.
-    if (event.lastEventId === "0") return;
-    live.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
-    refresh().catch((e) => console.error(e));
+  return new Promise((resolve) => {
+    const source = new EventSource(withToken(`/api/events${topic ? `?${topic}` : ""}`));
+    source.addEventListener("update", () => {
+      live.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
+      refresh()
+        .catch((e) => console.error(e))
+        .finally(resolve);
+    });
+    source.onerror = () => {
+      live.textContent = "reconnecting…";
+    };
+    teardown.push(() => source.close());
   });
-  source.onerror = () => {
-    live.textContent = "reconnecting…";
-  };
-  teardown.push(() => source.close());
 }
 
 /** Waits for every part of a page; reports the failures without hiding the parts that worked. */
@@ -111,8 +117,7 @@ async function listPage() {
         return `<tr data-name="${esc(j.HyperParameterTuningJobName)}"><td><a href="#/tuning-jobs/${encodeURIComponent(j.HyperParameterTuningJobName)}">${esc(j.HyperParameterTuningJobName)}</a></td><td>${esc(j.HyperParameterTuningJobStatus)}</td><td>${esc(j.Strategy)}</td><td>${esc(j.Objective.Type)} ${esc(j.Objective.MetricName)}</td><td class="num">${total} (${c.InProgress} running)</td><td class="num">${num(j.BestTrainingJob?.FinalHyperParameterTuningJobObjectiveMetric?.Value)}</td><td>${esc(j.CreationTime)}</td></tr>`;
       }).join("") || `<tr><td colspan="7" class="muted">No tuning jobs in this store yet.</td></tr>`;
   };
-  await refresh();
-  follow("", refresh);
+  await follow("", refresh);
 }
 
 async function tuningJobPage(name) {
@@ -174,8 +179,7 @@ ${d.CompletionReason ? `<p class="muted">Completed early: ${esc(d.CompletionReas
   });
   // One part failing (a chart) must not stop the others from showing.
   const refresh = () => settle([summary(), charts(), jobs()]);
-  await refresh();
-  follow(`tuningJob=${encodeURIComponent(name)}`, refresh);
+  await follow(`tuningJob=${encodeURIComponent(name)}`, refresh);
 }
 
 async function trainingJobPage(name) {
@@ -234,8 +238,7 @@ ${d.FailureReason ? `<pre class="error">${esc(d.FailureReason)}</pre>` : ""}`;
     }
   };
   const refresh = () => settle([summary(), metrics(), logs()]);
-  await refresh();
-  follow(`trainingJob=${encodeURIComponent(name)}`, refresh);
+  await follow(`trainingJob=${encodeURIComponent(name)}`, refresh);
 }
 
 async function route() {

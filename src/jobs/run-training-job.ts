@@ -51,7 +51,8 @@ export interface RunTrainingJobOptions {
 type Outcome =
   | { kind: "completed" }
   | { kind: "failed"; reason: string; retryable: boolean }
-  | { kind: "stopped"; reason: "user" | "MaxRuntimeExceeded" };
+  /** `reason`: MaxRuntimeExceeded, or the stop request's reason ("user", "early-stopping", ...), the job's StopReason. */
+  | { kind: "stopped"; reason: string };
 
 /** Signals the job did not send itself that mean the machine, not the script, ended it (retryable under RetryStrategy). */
 const INFRASTRUCTURE_SIGNALS = new Set(["SIGKILL", "SIGSEGV", "SIGBUS"]);
@@ -256,7 +257,7 @@ export async function runTrainingJob(options: RunTrainingJobOptions): Promise<Tr
       ]);
 
       // Supervise: runtime limit, stop requests, the caller's abort, the lease heartbeat, metric batches.
-      let stopping: "user" | "MaxRuntimeExceeded" | undefined;
+      let stopping: string | undefined;
       const deadline = clock.now() + request.StoppingCondition.MaxRuntimeInSeconds * 1000;
       let killAt = Number.POSITIVE_INFINITY;
       let done = false;
@@ -264,11 +265,13 @@ export async function runTrainingJob(options: RunTrainingJobOptions): Promise<Tr
         done = true;
       });
       let lastBeat = clock.now();
-      const requestStop = (reason: "user" | "MaxRuntimeExceeded") => {
+      const requestStop = (reason: string) => {
         if (stopping) return;
         stopping = reason;
         capture.note(
-          reason === "user" ? "stop requested: sending SIGTERM" : "MaxRuntimeInSeconds reached: sending SIGTERM",
+          reason === "MaxRuntimeExceeded"
+            ? "MaxRuntimeInSeconds reached: sending SIGTERM"
+            : `stop requested (${reason}): sending SIGTERM`,
         );
         store.updateTrainingJob(name, { status: "Stopping", now: clock.now() }, ["InProgress"]);
         if (box.private) signalGroupMembers(spawned.pgid, "SIGTERM");
@@ -282,7 +285,7 @@ export async function runTrainingJob(options: RunTrainingJobOptions): Promise<Tr
         if (options.signal?.aborted) requestStop("user");
         for (const stop of store.pendingStopRequests("training-job", name)) {
           store.acknowledgeStopRequest(stop.id, now);
-          requestStop("user");
+          requestStop(stop.reason ?? "user");
         }
         if (now >= deadline) requestStop("MaxRuntimeExceeded");
         if (now >= killAt && !done) {

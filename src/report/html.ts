@@ -49,6 +49,7 @@ th{background:#f6f6f6;position:sticky;top:0}td.num{text-align:right;font-variant
  */
 export function reportHtml(data: ReportData, charts: readonly { chart: Chart; svg: string }[]): string {
   const d = data.description;
+  if (!d) throw new Error("a report needs the tuning job's description: read it with reportData(store, job)");
   const best = d.BestTrainingJob;
   const counters = d.TrainingJobStatusCounters;
   const runtime = (data.job.endedAt ?? data.now) - data.job.createdAt;

@@ -16,7 +16,8 @@ export interface ReportAxis {
 /** Everything a report or the console's charts draw, read once from the store. */
 export interface ReportData {
   readonly job: TuningJobRecord;
-  readonly description: ReturnType<typeof describeTuningJob>;
+  /** DescribeHyperParameterTuningJob; absent when only the charts were read. */
+  readonly description: ReturnType<typeof describeTuningJob> | undefined;
   readonly objective: TuningObjective;
   readonly axes: readonly ReportAxis[];
   readonly jobs: readonly TrainingJobRecord[];
@@ -51,7 +52,7 @@ export function reportData(
   }
   return {
     job,
-    description: options.charts ? ({} as ReturnType<typeof describeTuningJob>) : describeTuningJob(store, job),
+    description: options.charts ? undefined : describeTuningJob(store, job),
     objective: objectiveOf(job),
     axes: [...axes.values()],
     jobs: store.listTrainingJobs({ tuningJobName: job.name }),

@@ -25,18 +25,18 @@ async function untilEnded(executor: Executor, count: number) {
   return ended;
 }
 
+/** A fresh executor with the tuning job its trials belong to. */
+function harness(make: () => ExecutorHarness): ExecutorHarness {
+  const h = make();
+  h.store.createTuningJob({ name: "contract", kind: "tuning-job", config: {}, seed: 1, now: h.executor.clock.now() });
+  return h;
+}
+
 /** What every executor must do for the tuner: the same loop drives them all. */
 export function executorContract(name: string, make: () => ExecutorHarness): void {
   describe(`Executor contract: ${name}`, () => {
     it("runs a trial: its record exists at once, its values land in the store, and it ends Completed", async () => {
-      const h = make();
-      h.store.createTuningJob({
-        name: "contract",
-        kind: "tuning-job",
-        config: {},
-        seed: 1,
-        now: h.executor.clock.now(),
-      });
+      const h = harness(make);
       expect(h.executor.reserve()).toBe(true);
       const trial = h.trial(0, { values: [3, 2, 1], seconds: 0.05 });
       h.executor.launch(trial);
@@ -51,14 +51,7 @@ export function executorContract(name: string, make: () => ExecutorHarness): voi
     });
 
     it("reports a failing trial as Failed", async () => {
-      const h = make();
-      h.store.createTuningJob({
-        name: "contract",
-        kind: "tuning-job",
-        config: {},
-        seed: 1,
-        now: h.executor.clock.now(),
-      });
+      const h = harness(make);
       h.executor.reserve();
       const trial = h.trial(0, { values: [5], seconds: 0, fails: true });
       h.executor.launch(trial);
@@ -69,14 +62,7 @@ export function executorContract(name: string, make: () => ExecutorHarness): voi
     });
 
     it("stops a running trial on request, recording why", async () => {
-      const h = make();
-      h.store.createTuningJob({
-        name: "contract",
-        kind: "tuning-job",
-        config: {},
-        seed: 1,
-        now: h.executor.clock.now(),
-      });
+      const h = harness(make);
       h.executor.reserve();
       const trial = h.trial(0, { values: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], seconds: 0.5 });
       h.executor.launch(trial);
@@ -92,14 +78,7 @@ export function executorContract(name: string, make: () => ExecutorHarness): voi
     });
 
     it("runs trials side by side, each ending on its own", async () => {
-      const h = make();
-      h.store.createTuningJob({
-        name: "contract",
-        kind: "tuning-job",
-        config: {},
-        seed: 1,
-        now: h.executor.clock.now(),
-      });
+      const h = harness(make);
       const trials = [0, 1].map((i) => h.trial(i, { values: [i + 1], seconds: 0.05 * (i + 1) }));
       for (const t of trials) {
         expect(h.executor.reserve()).toBe(true);

@@ -16,7 +16,8 @@ export class LocalExecutor implements Executor {
   readonly clock: Clock;
   private readonly jobs = new Map<string, Promise<void>>();
   private readonly ended: TrainingJobRecord[] = [];
-  private readonly stopReasons = new Map<string, string>();
+  /** Jobs already asked to stop: asked once, they need no second request. */
+  private readonly stopping = new Set<string>();
   private wake: (() => void) | undefined;
   private reserved: Slot | undefined;
 
@@ -71,8 +72,9 @@ export class LocalExecutor implements Executor {
   }
 
   stop(name: string, reason: string): void {
-    if (!this.jobs.has(name) || this.stopReasons.has(name)) return;
-    this.stopReasons.set(name, reason);
+    if (!this.jobs.has(name) || this.stopping.has(name)) return;
+    this.stopping.add(name);
+    // The job's runner records the request's reason as its StopReason.
     this.store.requestStop("training-job", name, this.clock.now(), reason);
   }
 
@@ -105,13 +107,7 @@ export class LocalExecutor implements Executor {
     const settings = slot ? { ...this.settings, resources: slot.resources } : this.settings;
     const job = run(settings)
       .then((record) => {
-        const reason = this.stopReasons.get(name);
-        // A job the tuner stopped (early stopping, a Hyperband rung) says why, not just "user".
-        const final =
-          reason && record.status === "Stopped"
-            ? (this.store.updateTrainingJob(name, { stopReason: reason, now: this.clock.now() }) ?? record)
-            : record;
-        this.ended.push(final);
+        this.ended.push(record);
       })
       .catch((error: Error) => {
         const now = this.clock.now();
@@ -126,7 +122,7 @@ export class LocalExecutor implements Executor {
       .finally(() => {
         slot?.release();
         this.jobs.delete(name);
-        this.stopReasons.delete(name);
+        this.stopping.delete(name);
         this.wake?.();
       });
     this.jobs.set(name, job);

@@ -151,7 +151,7 @@ export function createApp(options: AppOptions): Hono {
     }
     const job = tuningJob(c.req.param("name"));
     const rows = tuningJobAnalytics(store, job);
-    const body = formatTable(rows, format as "csv" | "json" | "jsonl", tuningJobColumns(store, job, rows));
+    const body = formatTable(rows, format as "csv" | "json" | "jsonl", tuningJobColumns(rows));
     return c.body(body, 200, { "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/json" });
   });
 

@@ -25,7 +25,7 @@ export function analyticsCommand(): Command {
       const target = resolveName(store, name, "tuning-job");
       if (target.kind !== "tuning-job") return;
       const rows = tuningJobAnalytics(store, target.record);
-      output.out(formatTable(rows, asJson ? "json" : options.format, tuningJobColumns(store, target.record, rows)));
+      output.out(formatTable(rows, asJson ? "json" : options.format, tuningJobColumns(rows)));
     }),
   );
 }

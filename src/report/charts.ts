@@ -77,7 +77,7 @@ const base = (title: string): ChartOption => ({
   title: { text: title, left: "center", top: 2, textStyle: { fontSize: 13 } },
   grid: { left: 64, right: 24, top: 70, bottom: 44 },
   tooltip: { trigger: "item" },
-  legend: { top: 30, itemHeight: 10, textStyle: { fontSize: 11 } },
+  legend: { top: 30, itemHeight: 10, itemGap: 28, textStyle: { fontSize: 11 } },
 });
 
 /** The best objective so far against time, over every job's result: is the search converging? */

@@ -1,4 +1,5 @@
 import type { Chart } from "./charts.js";
+import { findingsSentences, tuningFindings } from "./findings.js";
 import type { ReportData } from "./report-data.js";
 
 const escapeHtml = (text: unknown) =>
@@ -84,6 +85,12 @@ ${[...m.importances]
   .join("\n")}</table>`,
     )
     .join("\n");
+  const findings = tuningFindings(data.jobs, data.objective, data.axes);
+  const findingsHtml = findings
+    ? findingsSentences(findings, data.objective.MetricName)
+        .map((sentence) => `<p>${escapeHtml(sentence)}</p>`)
+        .join("\n")
+    : "<p>No job has produced the objective yet.</p>";
   const rows = data.jobs
     .map((j) => {
       const end = j.endedAt ?? data.now;
@@ -105,6 +112,8 @@ ${
     ? `<table class="kv"><tr><td>Name</td><td>${escapeHtml(best.TrainingJobName)}</td></tr><tr><td>${escapeHtml(data.objective.MetricName)}</td><td>${number(best.FinalHyperParameterTuningJobObjectiveMetric?.Value)}</td></tr><tr><td>Hyperparameters</td><td>${hyperparameters(best.TunedHyperParameters)}</td></tr></table>`
     : "<p>No job has produced the objective yet.</p>"
 }
+<h2>Findings</h2>
+<div id="findings">${findingsHtml}</div>
 <h2>Hyperparameter importance</h2>
 ${importance || "<p>None measured.</p>"}
 <h2>Charts</h2>

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseTuningJobRequest } from "../config/tuning-job-request.js";
 import { MemoryStore } from "../store/memory/memory-store.js";
 import { runTuningJob, SimulatedExecutor, suggestInProcess } from "../tuner/index.js";
-import { exportCharts, renderReport, reportCharts, reportData } from "./index.js";
+import { exportCharts, findingsSentences, renderReport, reportCharts, reportData, tuningFindings } from "./index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tunekit-report-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -94,5 +94,42 @@ describe("report", () => {
     const png = readFileSync(join(dir, "charts", "timeline.png"));
     expect(png.subarray(1, 4).toString()).toBe("PNG");
     expect(readdirSync(join(dir, "charts")).filter((f) => f.endsWith(".svg"))).toHaveLength(7);
+  });
+
+  it("finds after how many jobs the best was found and how many jobs ran within a factor of 2 of its values", async () => {
+    const { store, job } = await tuned();
+    const data = reportData(store, job);
+    const template = data.jobs[0] as (typeof data.jobs)[number];
+    // Five jobs launched in this order; the best (0.9) is the 4th; lr 1e-3 has 2e-3 and 6e-4 within a factor of 2.
+    const spec: [number, number | null, number][] = [
+      [0, 0.5, 1e-5],
+      [1, 0.8, 2e-3],
+      [2, null, 6e-4],
+      [3, 0.9, 1e-3],
+      [4, 0.7, 2.1e-3],
+    ];
+    const jobs = spec.map(([trialIndex, objectiveValue, lr]) => ({
+      ...template,
+      name: `job-${trialIndex}`,
+      trialIndex,
+      objectiveValue,
+      hyperparameters: { lr, optimizer: "adam" },
+    }));
+    const findings = tuningFindings([...jobs].reverse(), data.objective, data.axes);
+    expect(findings).toEqual({
+      bestJob: "job-3",
+      bestValue: 0.9,
+      foundAfter: 4,
+      jobsRun: 5,
+      nearOptimum: [{ name: "lr", best: 1e-3, near: 3, of: 5 }],
+    });
+    expect(findingsSentences(findings as NonNullable<typeof findings>, "f1")).toEqual([
+      "The best job, job-3 (f1 0.9000), was the 4th of 5 jobs: the optimum was found after 4 jobs.",
+      "3 of 5 jobs ran near the optimum of lr: within a factor of 2 of the best job's 0.00100.",
+    ]);
+    // Minimising, the best is the lowest value.
+    expect(tuningFindings(jobs, { ...data.objective, Type: "Minimize" }, data.axes)?.bestJob).toBe("job-0");
+    expect(tuningFindings([], data.objective, data.axes)).toBeUndefined();
+    expect(renderReport(store, job).html).toMatch(/<div id="findings"><p>The best job, report-me-\d+/);
   });
 });

@@ -1,7 +1,7 @@
 // A small in-process tuning run: logistic regression with polynomial features
 // on a noisy two-class problem, trained by gradient descent, tuned for
 // validation log-loss over learning rate, L2 penalty and feature degree.
-// Run it with `npm run demo`; it stores the study where `tunekit list` finds it.
+// Run it with `npx tsx examples/ask-tell.ts`; it stores the study where `tunekit list` finds it.
 import {
   CategoricalParameter,
   ContinuousParameter,
@@ -62,7 +62,7 @@ function validationLoss(
 const data = makeData(600, 1);
 const train = data.slice(0, 400);
 const valid = data.slice(400);
-const name = `quickstart-${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}`;
+const name = `ask-tell-${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}`;
 const storage = defaultStorePath();
 
 const optimizer = createOptimizer({

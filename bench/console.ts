@@ -46,6 +46,35 @@ const request = {
     },
   },
 };
+/** A child job's CreateTrainingJob request as the tuner writes it (about 1.3 kB of JSON). */
+function childRequest(name: string, hyperparameters: Record<string, number>) {
+  return {
+    TrainingJobName: name,
+    RoleArn: "arn:aws:iam::123456789012:role/SageMakerRole",
+    AlgorithmSpecification: {
+      TrainingImage: "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1-cpu-py310",
+      TrainingInputMode: "File",
+      MetricDefinitions: [{ Name: "f1", Regex: "f1=(\\S+)" }],
+    },
+    HyperParameters: {
+      ...Object.fromEntries(Object.entries(hyperparameters).map(([k, v]) => [k, String(v)])),
+      epochs: "3",
+      sagemaker_program: '"train.py"',
+      sagemaker_submit_directory: '"s3://my-bucket/code"',
+      _tuning_objective_metric: '"f1"',
+    },
+    InputDataConfig: [
+      {
+        ChannelName: "training",
+        DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: "s3://my-bucket/glue/MRPC" } },
+      },
+    ],
+    OutputDataConfig: { S3OutputPath: "s3://my-bucket/output" },
+    ResourceConfig: { InstanceType: "ml.m5.xlarge", InstanceCount: 1, VolumeSizeInGB: 30 },
+    StoppingCondition: { MaxRuntimeInSeconds: 3600 },
+  };
+}
+
 const t0 = Date.UTC(2026, 10, 1);
 const started = performance.now();
 store.createTuningJob({ name: "big", kind: "tuning-job", config: request, seed: 1, now: t0 });
@@ -55,11 +84,14 @@ for (let i = 0; i < JOBS; i++) {
   const batch = 16 + rng.int(49);
   const name = `big-${String(i + 1).padStart(5, "0")}`;
   const start = t0 + Math.floor(i / 8) * 600_000;
+  const hyperparameters = { learning_rate: lr, batch_size: batch };
   store.createTrainingJob({
     name,
     tuningJobName: "big",
     trialIndex: i,
-    hyperparameters: { learning_rate: lr, batch_size: batch },
+    hyperparameters,
+    // What the tuner stores for each job: its whole CreateTrainingJob request.
+    request: childRequest(name, hyperparameters),
     now: start,
   });
   const f1 = 0.92 - 0.04 * (Math.log10(lr) + 4.2) ** 2 - 0.0002 * (batch - 32) ** 2 + 0.01 * (rng.next() - 0.5);
@@ -105,6 +137,14 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
 });
 const loads: number[] = [];
+const PHASES = [
+  "/console/console.js",
+  "/console/echarts.min.js",
+  "/api/tuning-jobs/big",
+  "/api/tuning-jobs/big/charts",
+  "/api/tuning-jobs/big/training-jobs",
+];
+const phases = new Map<string, number[]>(PHASES.map((p) => [p, []]));
 for (let i = 0; i < Number(args.loads); i++) {
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
   const s = performance.now();
@@ -124,6 +164,17 @@ for (let i = 0; i < Number(args.loads); i++) {
   // The frame after the last setOption is when the canvas shows it.
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
   loads.push(performance.now() - s);
+  // When each request the page made had its response, in the page's clock (ms from navigation).
+  const timings = await page.evaluate(() =>
+    (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map((e) => ({
+      name: new URL(e.name).pathname,
+      end: e.responseEnd,
+    })),
+  );
+  for (const t of timings) {
+    const key = PHASES.find((p) => t.name.endsWith(p));
+    if (key) phases.get(key)?.push(t.end);
+  }
   await page.close();
 }
 await browser.close();
@@ -146,7 +197,12 @@ const loadTable = markdownTable(
     ],
   ],
 );
+const phaseTable = markdownTable(
+  ["response received", "median ms from navigation"],
+  PHASES.map((p) => [`\`${p}\``, median(phases.get(p) ?? []).toFixed(0)]),
+);
 console.log(loadTable);
+console.log(phaseTable);
 console.log(apiTable);
 const date = new Date().toISOString().slice(0, 10);
 const command = `npm run bench:console${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
@@ -157,13 +213,18 @@ writeFileSync(
 Command: \`${command}\`
 Machine: ${machineDescription()}; Chromium ${args.chromium}
 
-A tuning job of ${JOBS} finished training jobs (two hyperparameters) in a SQLite store, served by createApp on
+A tuning job of ${JOBS} finished training jobs (two hyperparameters, each job with the full CreateTrainingJob
+request the tuner stores) in a SQLite store, served by createApp on
 127.0.0.1. Each load opens the tuning job's page in a new tab and times, from navigation, until all its charts
 (objective over time with the best so far, each hyperparameter over time, objective against each
 hyperparameter, parallel coordinates, timeline) are drawn with all ${JOBS} points and the next frame is painted.
 The jobs table is one server-sorted page of 50.
 
 ${loadTable}
+
+When the page had each response (median over the loads, from navigation):
+
+${phaseTable}
 
 The API calls behind it (in-process, no socket):
 

@@ -1,7 +1,7 @@
 import type { Hyperparameters } from "../space/index.js";
 import type { ResourceKind, Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
 import type { ObjectiveType } from "../strategies/index.js";
-import { checkCompletion, resultsInOrder } from "../tuner/completion.js";
+import { checkCompletion } from "../tuner/completion.js";
 
 /**
  * SageMaker-shaped views of what the store holds: the same objects answer
@@ -80,9 +80,9 @@ export function tuningJobArn(name: string): string {
 /** Jobs that finished since the best last improved by more than 1%: the tuner's own count, from the store. */
 function jobsNotImproving(store: Store, job: TuningJobRecord, type: ObjectiveType): number {
   const orient = (v: number) => (type === "Maximize" ? -v : v);
-  const results = resultsInOrder(store.listTrainingJobs({ tuningJobName: job.name }));
+  const results = store.listObjectiveResults(job.name);
   return checkCompletion(
-    results.map((r) => orient(r.objectiveValue as number)),
+    results.map((r) => orient(r.value)),
     { convergence: false },
     results.length,
     orient,

@@ -1,5 +1,5 @@
 import { ValidationError } from "../errors.js";
-import type { Store, TrainingJobRecord, TrainingJobStatus, TuningJobRecord } from "../store/index.js";
+import type { Store, TrainingJobSortKey, TrainingJobStatus, TuningJobRecord } from "../store/index.js";
 import { objectiveOf, summarizeTrainingJob, type TrainingJobSummary } from "./describe.js";
 
 export const SORT_BY = ["Name", "CreationTime", "Status", "FinalObjectiveMetricValue"] as const;
@@ -14,11 +14,12 @@ export interface ListForTuningJobOptions {
   nextToken?: string;
 }
 
-const KEYS: Record<SortBy, (job: TrainingJobRecord) => string | number> = {
-  Name: (job) => job.name.toLowerCase(),
-  CreationTime: (job) => job.createdAt,
-  Status: (job) => job.status,
-  FinalObjectiveMetricValue: (job) => job.objectiveValue ?? Number.NaN,
+/** The API's sort names and the store's. */
+export const SORT_KEYS: Record<SortBy, TrainingJobSortKey> = {
+  Name: "name",
+  CreationTime: "createdAt",
+  Status: "status",
+  FinalObjectiveMetricValue: "objectiveValue",
 };
 
 /**
@@ -44,23 +45,17 @@ export function listTrainingJobsForTuningJob(
   if (!Number.isInteger(offset) || offset < 0) {
     throw new ValidationError("NextToken", `is not a token this list gave: ${JSON.stringify(options.nextToken)}`);
   }
-  let jobs = store.listTrainingJobs({
-    tuningJobName: job.name,
+  const { jobs: page, total } = store.pageTrainingJobs(job.name, {
+    sortBy: SORT_KEYS[sortBy],
+    descending: options.sortOrder === "Descending",
     ...(options.statusEquals ? { status: options.statusEquals } : {}),
+    ...(max === undefined ? {} : { limit: max }),
+    offset,
   });
-  if (sortBy === "FinalObjectiveMetricValue") jobs = jobs.filter((j) => j.objectiveValue !== null);
-  const key = KEYS[sortBy];
-  const sign = options.sortOrder === "Descending" ? -1 : 1;
-  jobs.sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    return sign * (x < y ? -1 : x > y ? 1 : 0) || (a.trialIndex ?? 0) - (b.trialIndex ?? 0);
-  });
-  const page = max === undefined ? jobs.slice(offset) : jobs.slice(offset, offset + max);
   const objective = objectiveOf(job);
   const next = offset + page.length;
   return {
     TrainingJobSummaries: page.map((j) => summarizeTrainingJob(j, objective)),
-    ...(next < jobs.length ? { NextToken: String(next) } : {}),
+    ...(next < total ? { NextToken: String(next) } : {}),
   };
 }

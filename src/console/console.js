@@ -19,32 +19,65 @@ const hps = (h) =>
     .join(" ");
 const withToken = (url) => (token ? `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : url);
 
+/** The fingerprints of the server's state that the responses of the current refresh carried. */
+let fingerprints = new Set();
+
 async function api(path, init) {
   const response = await fetch(withToken(path), init);
+  const fingerprint = response.headers.get("x-tunekit-fingerprint");
+  if (fingerprint !== null) fingerprints.add(fingerprint);
   const body = await response.json();
   if (!response.ok) throw new Error(body.error?.message ?? response.statusText);
   return body;
 }
 
 /**
- * Draws the page when the event stream has connected (its first event) and again whenever the topic changes.
- * Connecting before the first draw means no change between that draw and the stream can be missed. Resolves
- * after the first draw.
+ * ECharts is loaded beside the page's first requests, not before them: its download and parse overlap the
+ * server's work instead of delaying it.
+ */
+const echartsReady = new Promise((resolve, reject) => {
+  const script = document.createElement("script");
+  script.src = "/console/echarts.min.js";
+  script.onload = resolve;
+  script.onerror = () => reject(new Error("could not load /console/echarts.min.js"));
+  document.head.appendChild(script);
+});
+
+/**
+ * Draws the page at once, and again whenever the server's state behind it changes. Every response the page
+ * reads carries the server's fingerprint of that state, and the event stream sends the same fingerprint: its
+ * first event redraws only if something changed between the first draw and the stream connecting, so no change
+ * is missed and none is drawn twice. Refreshes never overlap (the log is read by offset): an event during one
+ * is checked when it ends. Resolves after the first draw.
  */
 function follow(topic, refresh) {
-  return new Promise((resolve) => {
-    const source = new EventSource(withToken(`/api/events${topic ? `?${topic}` : ""}`));
-    source.addEventListener("update", () => {
-      live.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
-      refresh()
-        .catch((e) => console.error(e))
-        .finally(resolve);
-    });
-    source.onerror = () => {
-      live.textContent = "reconnecting…";
-    };
-    teardown.push(() => source.close());
+  let drawn = null;
+  let latest = null;
+  let running = false;
+  let dirty = false;
+  const run = async () => {
+    running = true;
+    do {
+      dirty = false;
+      fingerprints = new Set();
+      await refresh().catch((e) => console.error(e));
+      drawn = fingerprints.size === 1 ? [...fingerprints][0] : null;
+    } while (dirty && latest !== drawn);
+    running = false;
+  };
+  const source = new EventSource(withToken(`/api/events${topic ? `?${topic}` : ""}`));
+  source.addEventListener("update", (event) => {
+    live.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
+    latest = event.data;
+    if (latest === drawn) return;
+    if (running) dirty = true;
+    else run();
   });
+  source.onerror = () => {
+    live.textContent = "reconnecting…";
+  };
+  teardown.push(() => source.close());
+  return run();
 }
 
 /** Waits for every part of a page; reports the failures without hiding the parts that worked. */
@@ -88,7 +121,8 @@ function withFunctions(chart) {
   return option;
 }
 
-function drawCharts(container, charts) {
+async function drawCharts(container, charts) {
+  await echartsReady;
   for (const chart of charts) {
     let element = container.querySelector(`[data-chart="${chart.id}"]`);
     if (!element) {
@@ -208,7 +242,7 @@ ${d.FailureReason ? `<pre class="error">${esc(d.FailureReason)}</pre>` : ""}`;
     const rows = await api(`/api/training-jobs/${encodeURIComponent(name)}/metrics`);
     const byMetric = new Map();
     for (const r of rows) byMetric.set(r.metric_name, [...(byMetric.get(r.metric_name) ?? []), [r.timestamp, r.value]]);
-    drawCharts(
+    await drawCharts(
       document.getElementById("metrics"),
       [...byMetric].map(([metric, points]) => ({
         id: `metric-${metric}`,
@@ -244,7 +278,7 @@ ${d.FailureReason ? `<pre class="error">${esc(d.FailureReason)}</pre>` : ""}`;
 async function route() {
   for (const stop of teardown) stop();
   teardown = [];
-  for (const element of document.querySelectorAll(".chart")) echarts.getInstanceByDom(element)?.dispose();
+  for (const element of document.querySelectorAll(".chart")) globalThis.echarts?.getInstanceByDom(element)?.dispose();
   const [, kind, name] = location.hash.match(/^#\/(tuning-jobs|training-jobs)\/(.+)$/) ?? [];
   try {
     if (kind === "tuning-jobs") await tuningJobPage(decodeURIComponent(name));

@@ -55,7 +55,7 @@ export function reportData(
     description: options.charts ? undefined : describeTuningJob(store, job),
     objective: objectiveOf(job),
     axes: [...axes.values()],
-    jobs: store.listTrainingJobs({ tuningJobName: job.name }),
+    jobs: store.listTrainingJobs({ tuningJobName: job.name, summary: true }),
     importance,
     now,
   };

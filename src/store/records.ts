@@ -179,5 +179,29 @@ export interface ListOptions {
   offset?: number;
 }
 
+export interface TrainingJobListOptions extends ListOptions {
+  readonly tuningJobName?: string;
+  readonly status?: TrainingJobStatus;
+  /** Leave out the request, status history and strategy state (see Store.listTrainingJobs). */
+  readonly summary?: boolean;
+}
+
+/** The orders a tuning job's training jobs can be paged in. */
+export type TrainingJobSortKey = "name" | "createdAt" | "status" | "objectiveValue";
+
+export interface TrainingJobPageOptions extends ListOptions {
+  /** Names compare case-insensitively; sorting by objectiveValue leaves out jobs without one. Ties go by trial index. */
+  readonly sortBy: TrainingJobSortKey;
+  readonly descending?: boolean;
+  readonly status?: TrainingJobStatus;
+}
+
+/** A finished job's objective value, with what orders the results: when it ended, then its trial index. */
+export interface ObjectiveResult {
+  readonly value: number;
+  readonly endedAt: number | null;
+  readonly trialIndex: number | null;
+}
+
 export type StatusCounters = Record<TrainingJobStatus, number>;
 export type ObjectiveCounters = Record<ObjectiveStatus, number>;

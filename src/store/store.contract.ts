@@ -150,6 +150,54 @@ export function storeContract(label: string, open: () => Store): void {
         expect(store.bestTrainingJob("nothing-here", "Minimize")).toBeUndefined();
       });
 
+      it("pages a tuning job's jobs in any order with the total, and lists finished results in the order they ended", () => {
+        study();
+        // name, objective value (null: none), status, ended at
+        const spec: [string, number | null, "Completed" | "Stopped" | "InProgress", number | null][] = [
+          ["Job-c", 0.5, "Completed", 30],
+          ["job-a", 0.9, "Stopped", 10],
+          ["job-B", null, "InProgress", null],
+          ["job-d", 0.2, "Completed", 20],
+          ["job-e", 0.9, "Completed", 20],
+        ];
+        spec.forEach(([name, value, status, endedAt], i) => {
+          store.createTrainingJob({ name, tuningJobName: "study-a", trialIndex: i, hyperparameters: {}, now: 100 - i });
+          store.updateTrainingJob(name, {
+            status,
+            ...(value === null ? {} : { objectiveValue: value, objectiveStatus: "Succeeded" as const }),
+            ...(endedAt === null ? {} : { endedAt }),
+            now: 200,
+          });
+        });
+        const names = (o: Parameters<typeof store.pageTrainingJobs>[1]) => {
+          const { jobs, total } = store.pageTrainingJobs("STUDY-A", o);
+          return { names: jobs.map((j) => j.name), total };
+        };
+        expect(names({ sortBy: "name" })).toEqual({ names: ["job-a", "job-B", "Job-c", "job-d", "job-e"], total: 5 });
+        // Ties keep trial order whichever the direction; jobs without a value are left out of an objective sort.
+        expect(names({ sortBy: "objectiveValue", descending: true })).toEqual({
+          names: ["job-a", "job-e", "Job-c", "job-d"],
+          total: 4,
+        });
+        expect(names({ sortBy: "objectiveValue", limit: 2, offset: 1 })).toEqual({
+          names: ["Job-c", "job-a"],
+          total: 4,
+        });
+        expect(names({ sortBy: "createdAt" }).names).toEqual(["job-e", "job-d", "job-B", "job-a", "Job-c"]);
+        expect(names({ sortBy: "status", status: "Completed", descending: true })).toEqual({
+          names: ["Job-c", "job-d", "job-e"],
+          total: 3,
+        });
+        expect(names({ sortBy: "name", status: "Failed" })).toEqual({ names: [], total: 0 });
+        expect(store.listObjectiveResults("study-a")).toEqual([
+          { value: 0.9, endedAt: 10, trialIndex: 1 },
+          { value: 0.2, endedAt: 20, trialIndex: 3 },
+          { value: 0.9, endedAt: 20, trialIndex: 4 },
+          { value: 0.5, endedAt: 30, trialIndex: 0 },
+        ]);
+        expect(store.listObjectiveResults("nothing-here")).toEqual([]);
+      });
+
       it("moves status by compare-and-set and keeps the fields not patched", () => {
         store.createTrainingJob({ name: "job", hyperparameters: { a: "x" }, request: { R: 1 }, now: 1 });
         expect(store.updateTrainingJob("job", { status: "Stopping", now: 2 }, ["InProgress"])?.status).toBe("Stopping");
@@ -183,6 +231,28 @@ export function storeContract(label: string, open: () => Store): void {
           jobDir: "/jobs/run",
           modelArtifacts: "/out/run/output/model.tar.gz",
         });
+      });
+
+      it("lists summaries: every field but the request, status history and strategy state", () => {
+        store.createTrainingJob({
+          name: "full",
+          hyperparameters: { lr: 0.1 },
+          request: { TrainingJobName: "full" },
+          strategyState: { step: 3 },
+          now: 1,
+        });
+        store.updateTrainingJob("full", {
+          statusTransitions: [{ Status: "Starting", StartTime: 1, StatusMessage: "Preparing" }],
+          objectiveValue: 0.5,
+          objectiveStatus: "Succeeded",
+          now: 2,
+        });
+        const full = store.getTrainingJob("full");
+        expect(full).toMatchObject({ request: { TrainingJobName: "full" }, strategyState: { step: 3 } });
+        expect(store.listTrainingJobs({ summary: true })).toEqual([
+          { ...full, request: null, statusTransitions: [], strategyState: null },
+        ]);
+        expect(store.listTrainingJobs()).toEqual([full]);
       });
 
       it("deletes a job with its metrics, logs, lease and stop requests", () => {

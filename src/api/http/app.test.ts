@@ -172,7 +172,13 @@ describe("HTTP API", () => {
       while ((text.match(/event: update/g) ?? []).length < n) text += decoder.decode((await reader.read()).value);
       return text;
     };
-    expect(await events(1)).toContain("event: update");
+    const data = (text: string) => /data: (.*)/.exec(text)?.[1];
+    const first = data(await events(1));
+    // The pages' responses carry the same fingerprint as the event, so the page can tell it has drawn that state.
+    const fingerprint = async (path: string) => (await app.request(path)).headers.get("x-tunekit-fingerprint");
+    expect(await fingerprint("/api/tuning-jobs/growing")).toBe(first);
+    expect(await fingerprint("/api/tuning-jobs/growing/charts")).toBe(first);
+    expect(await fingerprint("/api/tuning-jobs/growing/training-jobs")).toBe(first);
     store.createTrainingJob({
       name: "growing-001",
       tuningJobName: "growing",
@@ -180,13 +186,18 @@ describe("HTTP API", () => {
       hyperparameters: {},
       now: 1,
     });
-    expect(await events(1)).toContain("id: 1");
+    const second = await events(1);
+    expect(second).toContain("id: 1");
+    expect(data(second)).not.toBe(first);
+    expect(await fingerprint("/api/tuning-jobs/growing")).toBe(data(second));
     await reader.cancel();
   });
 
   it("serves the console from the package, and only its own files", async () => {
     const app = createApp({ store: new MemoryStore() });
-    expect(await (await app.request("/")).text()).toContain('<script type="module" src="/console/console.js">');
+    const html = await (await app.request("/")).text();
+    expect(html).toContain('<script type="module" src="/console/console.js">');
+    expect(html).toContain('<link rel="preload" href="/console/echarts.min.js" as="script" />');
     expect((await app.request("/console/echarts.min.js")).status).toBe(200);
     expect((await app.request("/console/..%2f..%2fpackage.json")).status).toBe(404);
   });

@@ -1,21 +1,22 @@
 import { timingSafeEqual } from "node:crypto";
 import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import { sep } from "node:path";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { TunekitError } from "../../errors.js";
 import { COMBINED_LOG } from "../../jobs/index.js";
 import { reportCharts, reportData } from "../../report/index.js";
 import type { Store, TrainingJobRecord } from "../../store/index.js";
-import { describeTrainingJob, describeTuningJob, objectiveOf, strategyOf } from "../describe.js";
+import { describeTrainingJob, describeTuningJob, objectiveOf, strategyOf, summarizeTrainingJob } from "../describe.js";
 import { tuningJobImportance } from "../importance.js";
-import { listTrainingJobsForTuningJob } from "../list-training-jobs-for-tuning-job.js";
+import { SORT_KEYS } from "../list-training-jobs-for-tuning-job.js";
 import { trainingJobAnalytics } from "../metrics.js";
 import { stopJob } from "../stop.js";
 import { formatTable } from "../table-formats.js";
 import { tuningJobAnalytics, tuningJobColumns } from "../tuning-analytics.js";
 import { consoleAsset } from "./console-assets.js";
 import { errorBody, httpStatusFor } from "./errors.js";
+import { FINGERPRINT_HEADER, type Topic, topicFingerprint } from "./fingerprint.js";
 import { EventsQuery, LogQuery, parseQuery, TokenOnly, TrainingJobsQuery, TuningJobsQuery } from "./query.js";
 
 export interface AppOptions {
@@ -87,8 +88,12 @@ export function createApp(options: AppOptions): Hono {
     return job;
   };
 
+  // Taken before the data is read: a change during the read makes the page's next event look new, never old.
+  const stamp = (c: Context, topic: Topic) => c.header(FINGERPRINT_HEADER, topicFingerprint(store, topic));
+
   app.get("/api/tuning-jobs", (c) => {
     const q = parseQuery(TuningJobsQuery, c.req.query());
+    stamp(c, {});
     const jobs = store.listTuningJobs({ limit: q.limit, offset: q.offset, ...(q.status ? { status: q.status } : {}) });
     return c.json({
       TuningJobs: jobs.map((job) => {
@@ -112,27 +117,33 @@ export function createApp(options: AppOptions): Hono {
 
   app.get("/api/tuning-jobs/:name", (c) => {
     parseQuery(TokenOnly, c.req.query());
+    stamp(c, { tuningJob: c.req.param("name") });
     return c.json(describeTuningJob(store, tuningJob(c.req.param("name"))));
   });
 
   app.get("/api/tuning-jobs/:name/training-jobs", (c) => {
     const q = parseQuery(TrainingJobsQuery, c.req.query());
+    stamp(c, { tuningJob: c.req.param("name") });
     const job = tuningJob(c.req.param("name"));
-    // Server-side sort and page: a tuning job of 10,000 jobs sends one page at a time.
-    const all = listTrainingJobsForTuningJob(store, job, {
-      sortBy: q.sortBy,
-      sortOrder: q.sortOrder,
-      ...(q.status ? { statusEquals: q.status } : {}),
-    }).TrainingJobSummaries;
+    // Sorted and paged by the store: a tuning job of 10,000 jobs reads one page of records.
+    const { jobs, total } = store.pageTrainingJobs(job.name, {
+      sortBy: SORT_KEYS[q.sortBy],
+      descending: q.sortOrder === "Descending",
+      ...(q.status ? { status: q.status } : {}),
+      limit: q.limit,
+      offset: q.offset,
+    });
+    const objective = objectiveOf(job);
     return c.json({
-      TrainingJobSummaries: all.slice(q.offset, q.offset + q.limit),
-      Total: all.length,
-      ...(q.offset + q.limit < all.length ? { NextOffset: q.offset + q.limit } : {}),
+      TrainingJobSummaries: jobs.map((j) => summarizeTrainingJob(j, objective)),
+      Total: total,
+      ...(q.offset + q.limit < total ? { NextOffset: q.offset + q.limit } : {}),
     });
   });
 
   app.get("/api/tuning-jobs/:name/charts", (c) => {
     parseQuery(TokenOnly, c.req.query());
+    stamp(c, { tuningJob: c.req.param("name") });
     const data = reportData(store, tuningJob(c.req.param("name")), Date.now(), { charts: true });
     return c.json({ charts: reportCharts(data) });
   });
@@ -161,11 +172,13 @@ export function createApp(options: AppOptions): Hono {
 
   app.get("/api/training-jobs/:name", (c) => {
     parseQuery(TokenOnly, c.req.query());
+    stamp(c, { trainingJob: c.req.param("name") });
     return c.json(describeTrainingJob(store, trainingJob(c.req.param("name"))));
   });
 
   app.get("/api/training-jobs/:name/metrics", (c) => {
     parseQuery(TokenOnly, c.req.query());
+    stamp(c, { trainingJob: c.req.param("name") });
     return c.json(trainingJobAnalytics(store, trainingJob(c.req.param("name")).name));
   });
 
@@ -206,21 +219,7 @@ export function createApp(options: AppOptions): Hono {
   // Live updates: an event whenever what the page shows changed, found by polling the store (any process may write it).
   app.get("/api/events", (c) => {
     const q = parseQuery(EventsQuery, c.req.query());
-    const fingerprint = () => {
-      if (q.trainingJob) {
-        const job = store.getTrainingJob(q.trainingJob);
-        const cursor = job && store.getLogCursor(job.name, COMBINED_LOG);
-        const size = cursor && existsSync(cursor.path) ? statSync(cursor.path).size : 0;
-        return JSON.stringify([job?.status, job?.updatedAt, job && store.listMetricPoints(job.name).length, size]);
-      }
-      if (q.tuningJob) {
-        const job = store.getTuningJob(q.tuningJob);
-        return JSON.stringify([job?.status, job?.updatedAt, job?.trialCount, job && store.countTrainingJobs(job.name)]);
-      }
-      return JSON.stringify(
-        store.listTuningJobs({ limit: 1000 }).map((j) => [j.name, j.status, j.updatedAt, j.trialCount]),
-      );
-    };
+    const fingerprint = () => topicFingerprint(store, q);
     return streamSSE(c, async (stream) => {
       let last = "";
       let id = 0;
@@ -228,7 +227,7 @@ export function createApp(options: AppOptions): Hono {
         const now = fingerprint();
         if (now !== last) {
           last = now;
-          await stream.writeSSE({ event: "update", data: String(Date.now()), id: String(id++) });
+          await stream.writeSSE({ event: "update", data: now, id: String(id++) });
         }
         await stream.sleep(pollMs);
       }

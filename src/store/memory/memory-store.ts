@@ -9,10 +9,13 @@ import type {
   NewTrainingJob,
   NewTuningJob,
   ObjectiveCounters,
+  ObjectiveResult,
   ResourceKind,
   StatusCounters,
   StopRequest,
   StoredMetricPoint,
+  TrainingJobListOptions,
+  TrainingJobPageOptions,
   TrainingJobPatch,
   TrainingJobRecord,
   TrainingJobStatus,
@@ -144,9 +147,7 @@ export class MemoryStore implements Store {
     return record && clone(record);
   }
 
-  listTrainingJobs(
-    options: ListOptions & { tuningJobName?: string; status?: TrainingJobStatus } = {},
-  ): TrainingJobRecord[] {
+  listTrainingJobs(options: TrainingJobListOptions = {}): TrainingJobRecord[] {
     this.open();
     const parent = options.tuningJobName === undefined ? undefined : key(options.tuningJobName);
     const all = this.creationOrder
@@ -154,7 +155,10 @@ export class MemoryStore implements Store {
       .filter((job) => parent === undefined || (job.tuningJobName !== null && key(job.tuningJobName) === parent))
       .filter((job) => options.status === undefined || job.status === options.status);
     if (parent !== undefined) all.sort((a, b) => (a.trialIndex ?? 0) - (b.trialIndex ?? 0));
-    return page(all, options).map(clone);
+    const listed = page(all, options).map(clone);
+    return options.summary
+      ? listed.map((job) => ({ ...job, request: null, statusTransitions: [], strategyState: null }))
+      : listed;
   }
 
   updateTrainingJob(
@@ -192,6 +196,35 @@ export class MemoryStore implements Store {
       counters.objective[job.objectiveStatus]++;
     }
     return counters;
+  }
+
+  pageTrainingJobs(
+    tuningJobName: string,
+    options: TrainingJobPageOptions,
+  ): { jobs: TrainingJobRecord[]; total: number } {
+    const sortKey: Record<TrainingJobPageOptions["sortBy"], (job: TrainingJobRecord) => string | number> = {
+      name: (job) => job.name.toLowerCase(),
+      createdAt: (job) => job.createdAt,
+      status: (job) => job.status,
+      objectiveValue: (job) => job.objectiveValue as number,
+    };
+    let jobs = this.listTrainingJobs({ tuningJobName, ...(options.status ? { status: options.status } : {}) });
+    if (options.sortBy === "objectiveValue") jobs = jobs.filter((job) => job.objectiveValue !== null);
+    const by = sortKey[options.sortBy];
+    const sign = options.descending ? -1 : 1;
+    jobs.sort((a, b) => {
+      const x = by(a);
+      const y = by(b);
+      return sign * (x < y ? -1 : x > y ? 1 : 0) || (a.trialIndex ?? 0) - (b.trialIndex ?? 0);
+    });
+    return { jobs: page(jobs, options), total: jobs.length };
+  }
+
+  listObjectiveResults(tuningJobName: string): ObjectiveResult[] {
+    return this.listTrainingJobs({ tuningJobName })
+      .filter((job) => job.objectiveStatus === "Succeeded" && job.objectiveValue !== null)
+      .sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0) || (a.trialIndex ?? 0) - (b.trialIndex ?? 0))
+      .map((job) => ({ value: job.objectiveValue as number, endedAt: job.endedAt, trialIndex: job.trialIndex }));
   }
 
   bestTrainingJob(tuningJobName: string, objective: "Maximize" | "Minimize"): TrainingJobRecord | undefined {

@@ -1,3 +1,4 @@
+import { ValidationError } from "../../errors.js";
 import { emptyCounters } from "../counters.js";
 import { alreadyExists, notFound, trialIndexConflict } from "../errors.js";
 import type {
@@ -9,11 +10,14 @@ import type {
   NewTrainingJob,
   NewTuningJob,
   ObjectiveCounters,
+  ObjectiveResult,
   ObjectiveStatus,
   ResourceKind,
   StatusCounters,
   StopRequest,
   StoredMetricPoint,
+  TrainingJobListOptions,
+  TrainingJobPageOptions,
   TrainingJobPatch,
   TrainingJobRecord,
   TrainingJobStatus,
@@ -59,6 +63,18 @@ const TRAINING_JOB_COLUMNS = {
   jobDir: "job_dir",
   modelArtifacts: "model_artifacts",
   now: "updated_at",
+};
+
+/** Every column but the large JSON ones (request, status_transitions, strategy_state), which read as null / []. */
+const SUMMARY_COLUMNS = `name, tuning_job_name, trial_index, definition_name, status, hyperparameters, secondary_status,
+  job_dir, model_artifacts, objective_value, objective_status, failure_reason, stop_reason, retry_attempt,
+  created_at, updated_at, started_at, ended_at, NULL AS request, NULL AS strategy_state, '[]' AS status_transitions`;
+
+const SORT_COLUMNS: Record<TrainingJobPageOptions["sortBy"], string> = {
+  name: "lower(name)",
+  createdAt: "created_at",
+  status: "status",
+  objectiveValue: "objective_value",
 };
 
 function limitClause(options: ListOptions): string {
@@ -183,9 +199,7 @@ export class SqliteStore implements Store {
     return row && toTrainingJob(row);
   }
 
-  listTrainingJobs(
-    options: ListOptions & { tuningJobName?: string; status?: TrainingJobStatus } = {},
-  ): TrainingJobRecord[] {
+  listTrainingJobs(options: TrainingJobListOptions = {}): TrainingJobRecord[] {
     const conditions: string[] = [];
     const params: unknown[] = [];
     if (options.tuningJobName !== undefined) {
@@ -198,8 +212,9 @@ export class SqliteStore implements Store {
     }
     const where = conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "";
     const order = options.tuningJobName !== undefined ? "trial_index" : "created_at, rowid";
+    const columns = options.summary ? SUMMARY_COLUMNS : "*";
     const rows = this.connection.read(() =>
-      this.all(`SELECT * FROM training_jobs${where} ORDER BY ${order}${limitClause(options)}`, ...params),
+      this.all(`SELECT ${columns} FROM training_jobs${where} ORDER BY ${order}${limitClause(options)}`, ...params),
     ) as TrainingJobRow[];
     return rows.map(toTrainingJob);
   }
@@ -264,6 +279,44 @@ export class SqliteStore implements Store {
       ),
     ) as TrainingJobRow | undefined;
     return row && toTrainingJob(row);
+  }
+
+  pageTrainingJobs(
+    tuningJobName: string,
+    options: TrainingJobPageOptions,
+  ): { jobs: TrainingJobRecord[]; total: number } {
+    // Column expressions from this fixed table and a fixed direction word: nothing from the caller reaches the SQL.
+    const column = SORT_COLUMNS[options.sortBy];
+    if (!column) throw new ValidationError("sortBy", `must be one of ${Object.keys(SORT_COLUMNS).join(", ")}`);
+    const direction = options.descending ? "DESC" : "ASC";
+    const conditions = ["tuning_job_name = ?"];
+    const params: unknown[] = [tuningJobName];
+    if (options.status !== undefined) {
+      conditions.push("status = ?");
+      params.push(options.status);
+    }
+    if (options.sortBy === "objectiveValue") conditions.push("objective_value IS NOT NULL");
+    const where = ` WHERE ${conditions.join(" AND ")}`;
+    return this.connection.read(() => {
+      const rows = this.all(
+        `SELECT * FROM training_jobs${where} ORDER BY ${column} ${direction}, trial_index${limitClause(options)}`,
+        ...params,
+      ) as TrainingJobRow[];
+      const { total } = this.get(`SELECT count(*) AS total FROM training_jobs${where}`, ...params) as { total: number };
+      return { jobs: rows.map(toTrainingJob), total };
+    });
+  }
+
+  listObjectiveResults(tuningJobName: string): ObjectiveResult[] {
+    const rows = this.connection.read(() =>
+      this.all(
+        `SELECT objective_value AS value, ended_at AS endedAt, trial_index AS trialIndex FROM training_jobs
+         WHERE tuning_job_name = ? AND objective_status = 'Succeeded' AND objective_value IS NOT NULL
+         ORDER BY coalesce(ended_at, 0), coalesce(trial_index, 0)`,
+        tuningJobName,
+      ),
+    ) as ObjectiveResult[];
+    return rows;
   }
 
   appendMetricPoints(trainingJobName: string, points: readonly MetricPoint[]): void {

@@ -31,13 +31,23 @@ function run(argv: string[], env: Record<string, string> = {}, cwd?: string) {
 }
 const tsx = (script: string, ...args: string[]) => [process.execPath, "--import", "tsx", script, ...args];
 
-/** The jobs of the one tuning job a driver ran into `store`, and the job's name. */
-function tuned(store: string) {
+/**
+ * Runs an example's driver (`examples/EXAMPLE/SCRIPT --jobs N`) into a store of its own, checks that its one
+ * tuning job completed with N jobs, and returns what it printed, that job and the store's path.
+ */
+function runDriver(example: string, script: string, jobs: number) {
+  const store = join(root, example, "tunekit.db");
+  const out = join(root, example, "out");
+  const driver = run(tsx(join(EXAMPLES, example, script), "--jobs", String(jobs), "--store", store, "--out", out));
+  expect(driver.code, driver.all).toBe(0);
   const db = new SqliteStore(store);
   try {
     const [job] = db.listTuningJobs();
     if (!job) throw new Error("no tuning job in the store");
-    return { name: job.name, status: job.status, jobs: db.listTrainingJobs({ tuningJobName: job.name }) };
+    expect(job.status).toBe("Completed");
+    const trainingJobs = db.listTrainingJobs({ tuningJobName: job.name });
+    expect(trainingJobs).toHaveLength(jobs);
+    return { stdout: driver.stdout, name: job.name, jobs: trainingJobs, store, out };
   } finally {
     db.close();
   }
@@ -66,19 +76,13 @@ describe("the demo: a spam classifier written in TypeScript, tuned with Bayesian
   });
 
   it("runs as `npm run demo` does, with fewer jobs: a best job above the majority baseline, and the report", () => {
-    const store = join(root, "demo", "tunekit.db");
-    const out = join(root, "demo", "out");
-    const demo = run(tsx(join(EXAMPLES, "spam", "demo.ts"), "--jobs", "4", "--store", store, "--out", out));
-    expect(demo.code, demo.all).toBe(0);
-    const { name, status, jobs } = tuned(store);
-    expect(status).toBe("Completed");
-    expect(jobs).toHaveLength(4);
+    const { stdout, name, jobs, out } = runDriver("spam", "demo.ts", 4);
     // Predicting "spam" for every mail gives F1 2p/(1+p) with p = 1,896/6,046 spam: 0.477. Predicting "ham" gives 0.
     const best = Math.max(...jobs.map((j) => j.objectiveValue ?? 0));
     expect(best).toBeGreaterThan(0.477);
-    expect(demo.stdout).toMatch(new RegExp(`best: ${name}-\\d{3}-[0-9a-f]{8} 0\\.9`));
-    expect(demo.stdout).toMatch(/the optimum was found after \d+ jobs?\./);
-    expect(demo.stdout).toMatch(/\d+ of 4 jobs ran near the optimum of learning_rate/);
+    expect(stdout).toMatch(new RegExp(`best: ${name}-\\d{3}-[0-9a-f]{8} 0\\.9`));
+    expect(stdout).toMatch(/the optimum was found after \d+ jobs?\./);
+    expect(stdout).toMatch(/\d+ of 4 jobs ran near the optimum of learning_rate/);
     const html = readFileSync(join(out, `${name}-report.html`), "utf8");
     expect(html).toContain('<div id="findings">');
     expect(existsSync(join(out, `${name}-charts`, "objective-vs-learning_rate.png"))).toBe(true);
@@ -88,31 +92,27 @@ describe("the demo: a spam classifier written in TypeScript, tuned with Bayesian
 
 describe.skipIf(!hasTorch || !existsSync(MRPC))("MRPC with PyTorch, as the seed ran it", () => {
   const script = join(EXAMPLES, "mrpc", "code", "run_glue.py");
+  /** run_glue.py on ../shared/data/glue/MRPC, writing to OUTPUT, with these arguments besides. */
+  const runGlue = (output: string, ...args: string[]) =>
+    run([PYTHON, script, "--data_dir", MRPC, "--output_dir", output, "--learning_rate", "5e-4", ...args]);
   const evaluations = (stdout: string) =>
     [...stdout.matchAll(/'acc_': ([0-9.]+), 'f1_': ([0-9.]+)/g)].map((m) => ({ acc: Number(m[1]), f1: Number(m[2]) }));
 
   it("on a slice: evaluates every epoch as the seed's regex reads it, takes booleans as values, saves the model", () => {
     const output = join(root, "mrpc-slice");
-    const trained = run([
-      PYTHON,
-      script,
-      "--data_dir",
-      MRPC,
-      "--output_dir",
+    const trained = runGlue(
       output,
       "--max_train_examples",
       "300",
       "--num_train_epochs",
       "2",
-      "--learning_rate",
-      "5e-4",
       "--do_train",
       "True",
       "--do_lower_case",
       "False",
       "--model_name_or_path",
       "bert-base-uncased",
-    ]);
+    );
     expect(trained.code, trained.all).toBe(0);
     expect(evaluations(trained.stdout)).toHaveLength(2);
     // The seed's metric definition, applied as the tuning job applies it.
@@ -129,20 +129,7 @@ describe.skipIf(!hasTorch || !existsSync(MRPC))("MRPC with PyTorch, as the seed 
   }, 60_000);
 
   it("in full: trained from scratch it reaches dev F1 ≥ 0.83, above always predicting 1 (0.812)", () => {
-    const trained = run([
-      PYTHON,
-      script,
-      "--data_dir",
-      MRPC,
-      "--output_dir",
-      join(root, "mrpc-full"),
-      "--learning_rate",
-      "5e-4",
-      "--num_train_epochs",
-      "3",
-      "--per_gpu_train_batch_size",
-      "64",
-    ]);
+    const trained = runGlue(join(root, "mrpc-full"), "--num_train_epochs", "3", "--per_gpu_train_batch_size", "64");
     expect(trained.code, trained.all).toBe(0);
     const scores = evaluations(trained.stdout);
     expect(scores).toHaveLength(3);
@@ -150,13 +137,7 @@ describe.skipIf(!hasTorch || !existsSync(MRPC))("MRPC with PyTorch, as the seed 
   }, 120_000);
 
   it("runs the seed's tuning job, shortened to 3 jobs, for real: per-epoch F1 values, the best job, the report", () => {
-    const store = join(root, "mrpc", "tunekit.db");
-    const out = join(root, "mrpc", "out");
-    const tuning = run(tsx(join(EXAMPLES, "mrpc", "run.ts"), "--jobs", "3", "--store", store, "--out", out));
-    expect(tuning.code, tuning.all).toBe(0);
-    const { name, status, jobs } = tuned(store);
-    expect(status).toBe("Completed");
-    expect(jobs).toHaveLength(3);
+    const { name, jobs, store, out } = runDriver("mrpc", "run.ts", 3);
     const db = new SqliteStore(store);
     try {
       for (const job of jobs) {
@@ -174,14 +155,9 @@ describe.skipIf(!existsSync(SQUAD))(
   "SQuAD: a span scorer tuned on half the dev set, reported on the other half",
   () => {
     it("tunes with a tuning job and scores the best hyperparameters on the held-out articles", () => {
-      const store = join(root, "squad", "tunekit.db");
-      const out = join(root, "squad", "out");
-      const tuning = run(tsx(join(EXAMPLES, "squad", "run.ts"), "--jobs", "3", "--store", store, "--out", out));
-      expect(tuning.code, tuning.all).toBe(0);
-      const { jobs } = tuned(store);
-      expect(jobs).toHaveLength(3);
-      const held = /held-out half \(odd\)\s+([0-9.]+)\s+([0-9.]+)/.exec(tuning.stdout);
-      expect(held, tuning.stdout).not.toBeNull();
+      const { stdout } = runDriver("squad", "run.ts", 3);
+      const held = /held-out half \(odd\)\s+([0-9.]+)\s+([0-9.]+)/.exec(stdout);
+      expect(held, stdout).not.toBeNull();
       // An empty answer scores EM 0.03 and F1 0 (official-scores.json): the scorer must do far better.
       expect(Number(held?.[1])).toBeGreaterThan(3);
       expect(Number(held?.[2])).toBeGreaterThan(8);

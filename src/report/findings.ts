@@ -45,7 +45,8 @@ export function tuningFindings(
   const sign = objective.Type === "Minimize" ? -1 : 1;
   let best: TrainingJobRecord | undefined;
   for (const job of ran) {
-    if (job.objectiveValue === null || !Number.isFinite(job.objectiveValue)) continue;
+    // The jobs Describe's BestTrainingJob is chosen among: an objective that Succeeded.
+    if (job.objectiveStatus !== "Succeeded" || job.objectiveValue === null) continue;
     if (!best || sign * job.objectiveValue > sign * (best.objectiveValue as number)) best = job;
   }
   if (!best) return undefined;

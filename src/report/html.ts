@@ -1,5 +1,5 @@
 import type { Chart } from "./charts.js";
-import { findingsSentences, tuningFindings } from "./findings.js";
+import { type Findings, findingsSentences } from "./findings.js";
 import type { ReportData } from "./report-data.js";
 
 const escapeHtml = (text: unknown) =>
@@ -48,7 +48,11 @@ th{background:#f6f6f6;position:sticky;top:0}td.num{text-align:right;font-variant
  * SVG charts, no script and no network, so it opens anywhere and can be
  * mailed around.
  */
-export function reportHtml(data: ReportData, charts: readonly { chart: Chart; svg: string }[]): string {
+export function reportHtml(
+  data: ReportData,
+  charts: readonly { chart: Chart; svg: string }[],
+  findings: Findings | undefined,
+): string {
   const d = data.description;
   if (!d) throw new Error("a report needs the tuning job's description: read it with reportData(store, job)");
   const best = d.BestTrainingJob;
@@ -85,7 +89,6 @@ ${[...m.importances]
   .join("\n")}</table>`,
     )
     .join("\n");
-  const findings = tuningFindings(data.jobs, data.objective, data.axes);
   const findingsHtml = findings
     ? findingsSentences(findings, data.objective.MetricName)
         .map((sentence) => `<p>${escapeHtml(sentence)}</p>`)

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Store, TuningJobRecord } from "../store/index.js";
 import { type Chart, reportCharts } from "./charts.js";
+import { type Findings, tuningFindings } from "./findings.js";
 import { reportHtml } from "./html.js";
 import { renderPng, renderSvg } from "./render-svg.js";
 import { reportData } from "./report-data.js";
@@ -15,13 +16,15 @@ export { type ReportData, reportData } from "./report-data.js";
 export interface RenderedReport {
   readonly html: string;
   readonly charts: readonly { chart: Chart; svg: string }[];
+  readonly findings: Findings | undefined;
 }
 
 /** A tuning job's report: the HTML page and each chart's SVG. */
 export function renderReport(store: Store, job: TuningJobRecord, now = Date.now()): RenderedReport {
   const data = reportData(store, job, now);
   const charts = reportCharts(data).map((chart) => ({ chart, svg: renderSvg(chart.option) }));
-  return { html: reportHtml(data, charts), charts };
+  const findings = tuningFindings(data.jobs, data.objective, data.axes);
+  return { html: reportHtml(data, charts, findings), charts, findings };
 }
 
 /** Writes each chart as `<id>.svg` (and `<id>.png` with `png`) into `dir`; returns the paths. */

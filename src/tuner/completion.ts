@@ -1,5 +1,4 @@
 import type { CompletionCriteria } from "../config/tuning-job-request.js";
-import type { TrainingJobRecord } from "../store/index.js";
 
 /** A result counts as an improvement when it beats the best by more than this share of max(|best|, 1e-12). */
 export const IMPROVEMENT_SHARE = 0.01;
@@ -17,13 +16,6 @@ export interface CompletionCheck {
 }
 
 const scale = (best: number) => Math.max(Math.abs(best), 1e-12);
-
-/** A tuning job's results in the order they finished (trial order breaks ties): what completion is judged on. */
-export function resultsInOrder(jobs: readonly TrainingJobRecord[]): TrainingJobRecord[] {
-  return jobs
-    .filter((r) => r.objectiveStatus === "Succeeded" && r.objectiveValue !== null)
-    .sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0) || (a.trialIndex ?? 0) - (b.trialIndex ?? 0));
-}
 
 /**
  * TuningJobCompletionCriteria over the objective values of finished jobs, in

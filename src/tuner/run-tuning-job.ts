@@ -6,7 +6,7 @@ import type { Store, TrainingJobRecord, TuningJobRecord } from "../store/index.j
 import { createStrategy, type StrategyName, type Suggestion, SuggestionWorker } from "../strategies/index.js";
 import type { SuggestRequest } from "../strategies/suggest-request.js";
 import { childJobName, childRequest } from "./child-job.js";
-import { checkCompletion, resultsInOrder } from "./completion.js";
+import { checkCompletion } from "./completion.js";
 import type { Executor } from "./executor.js";
 import { HyperbandRungs } from "./hyperband-rungs.js";
 import { suggestInProcess } from "./in-process.js";
@@ -190,9 +190,7 @@ export async function runTuningJob(options: RunTuningJobOptions): Promise<Tuning
         options.onEvent?.({ kind: "finished", job: finished, best: store.bestTrainingJob(name, objectiveType) });
       }
       if (ended.length > 0) {
-        const results = resultsInOrder(store.listTrainingJobs({ tuningJobName: name })).map((r) =>
-          better(r.objectiveValue as number),
-        );
+        const results = store.listObjectiveResults(name).map((r) => better(r.value));
         const check = checkCompletion(results, job.completion, maxJobs, better);
         if (check.reason) finish(check.reason, check.converged ? now : undefined);
         const counters = store.countTrainingJobs(name);

@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { Command } from "commander";
+import { objectiveOf } from "../../api/describe.js";
 import { resolveName } from "../../api/index.js";
-import { exportCharts, findingsSentences, renderReport, reportData, tuningFindings } from "../../report/index.js";
+import { exportCharts, findingsSentences, renderReport } from "../../report/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 
 interface ReportOptions extends CommonOptions {
@@ -32,11 +33,11 @@ export function reportCommand(): Command {
       const file = options.output ?? `${target.record.name}-report.html`;
       writeFileSync(file, report.html);
       const charts = options.charts ? await exportCharts(report, options.charts, options.png === true) : [];
-      const data = reportData(store, target.record, Date.now(), { charts: true });
-      const findings = tuningFindings(data.jobs, data.objective, data.axes);
+      const { findings } = report;
       if (asJson) return output.out(JSON.stringify({ report: file, charts, findings: findings ?? null }, null, 2));
       output.out(`wrote ${file}${charts.length ? ` and ${charts.length} chart files in ${options.charts}` : ""}`);
-      if (findings) for (const line of findingsSentences(findings, data.objective.MetricName)) output.out(line);
+      if (findings)
+        for (const line of findingsSentences(findings, objectiveOf(target.record).MetricName)) output.out(line);
     }),
   );
 }

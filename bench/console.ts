@@ -136,34 +136,60 @@ const browser = await chromium.launch({
   executablePath: args.chromium as string,
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
 });
-const loads: number[] = [];
+/** Per load: in the page's clock, when the frame the last chart was drawn in had been rendered; and the wall clock. */
+const painted: number[] = [];
+const wall: number[] = [];
+/** Per load: the time spent drawing the charts (the sum of their draws). */
+const drawing: number[] = [];
 const PHASES = [
   "/console/console.js",
-  "/console/echarts.min.js",
-  "/api/tuning-jobs/big",
+  "/console/plot.js",
   "/api/tuning-jobs/big/charts",
+  "/api/tuning-jobs/big",
   "/api/tuning-jobs/big/training-jobs",
 ];
 const phases = new Map<string, number[]>(PHASES.map((p) => [p, []]));
+const CHARTS = 7;
 for (let i = 0; i < Number(args.loads); i++) {
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  // Watches, from before the page's own scripts run, for every chart drawn with every point; then notes when
+  // the frame they were drawn in has been rendered, in the page's clock.
+  await page.addInitScript(
+    ([jobs, charts]) => {
+      const w = window as unknown as { tunekitPainted?: number };
+      new MutationObserver(() => {
+        if (w.tunekitPainted !== undefined) return;
+        const drawn = Array.from(document.querySelectorAll(".chart"));
+        if (
+          drawn.length >= (charts ?? 0) &&
+          drawn.every((c) => c.getAttribute("data-rendered") === "true") &&
+          document.querySelector('[data-chart="objective-over-time"]')?.getAttribute("data-points") === String(jobs)
+        ) {
+          // The last chart is drawn while the browser renders a frame: a message posted now is handled once
+          // that frame's rendering has finished.
+          w.tunekitPainted = -1;
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => {
+            w.tunekitPainted = performance.now();
+          };
+          channel.port2.postMessage(null);
+        }
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-rendered"] });
+    },
+    [JOBS, CHARTS],
+  );
   const s = performance.now();
   await page.goto(`${base}/#/tuning-jobs/big`);
-  await page.waitForFunction(
-    (n) => {
-      const charts = Array.from(document.querySelectorAll(".chart"));
-      return (
-        charts.length >= 7 &&
-        charts.every((c) => c.getAttribute("data-rendered") === "true") &&
-        document.querySelector('[data-chart="objective-over-time"]')?.getAttribute("data-points") === String(n)
-      );
+  const handle = await page.waitForFunction(
+    () => {
+      const at = (window as unknown as { tunekitPainted?: number }).tunekitPainted;
+      return at !== undefined && at > 0 ? at : false;
     },
-    JOBS,
+    undefined,
     { polling: "raf", timeout: 60_000 },
   );
-  // The frame after the last setOption is when the canvas shows it.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
-  loads.push(performance.now() - s);
+  painted.push((await handle.jsonValue()) as number);
+  wall.push(performance.now() - s);
   // When each request the page made had its response, in the page's clock (ms from navigation).
   const timings = await page.evaluate(() =>
     (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map((e) => ({
@@ -172,9 +198,16 @@ for (let i = 0; i < Number(args.loads); i++) {
     })),
   );
   for (const t of timings) {
-    const key = PHASES.find((p) => t.name.endsWith(p));
+    const key = PHASES.find((p) => t.name === p);
     if (key) phases.get(key)?.push(t.end);
   }
+  const draws = await page.evaluate(() =>
+    performance
+      .getEntriesByType("measure")
+      .filter((e) => e.name.startsWith("draw "))
+      .reduce((sum, e) => sum + e.duration, 0),
+  );
+  drawing.push(draws);
   await page.close();
 }
 await browser.close();
@@ -185,16 +218,18 @@ const apiTable = markdownTable(
   ["request", "median ms", "response bytes"],
   apiRows.map((r) => [`\`GET ${r.path}\``, r.ms.toFixed(0), String(r.bytes)]),
 );
+const stats = (values: number[]) => [median(values), Math.min(...values), Math.max(...values)].map((v) => v.toFixed(0));
 const loadTable = markdownTable(
-  ["training jobs", "loads", "page drawn, median ms", "min ms", "max ms"],
+  ["training jobs", "loads", "measure", "median ms", "min ms", "max ms"],
   [
     [
       String(JOBS),
-      String(loads.length),
-      median(loads).toFixed(0),
-      Math.min(...loads).toFixed(0),
-      Math.max(...loads).toFixed(0),
+      String(painted.length),
+      "**all charts drawn and painted, from navigation (page clock)**",
+      ...stats(painted),
     ],
+    ["", "", "the same, as the benchmark's wall clock sees it (adds navigation and polling)", ...stats(wall)],
+    ["", "", "drawing the 7 charts (sum of their draws)", ...stats(drawing)],
   ],
 );
 const phaseTable = markdownTable(
@@ -215,10 +250,12 @@ Machine: ${machineDescription()}; Chromium ${args.chromium}
 
 A tuning job of ${JOBS} finished training jobs (two hyperparameters, each job with the full CreateTrainingJob
 request the tuner stores) in a SQLite store, served by createApp on
-127.0.0.1. Each load opens the tuning job's page in a new tab and times, from navigation, until all its charts
-(objective over time with the best so far, each hyperparameter over time, objective against each
-hyperparameter, parallel coordinates, timeline) are drawn with all ${JOBS} points and the next frame is painted.
-The jobs table is one server-sorted page of 50.
+127.0.0.1. Each load opens the tuning job's page in a new tab and times, in the page's own clock from navigation,
+until all its charts (objective over time with the best so far, each hyperparameter over time, objective against
+each hyperparameter, parallel coordinates, timeline) are drawn with all ${JOBS} points and the frame they were
+drawn in has been rendered. The console draws the charts' ECharts options onto canvases
+itself (src/console/plot.js); the scatters' points come once, as columns, for all the charts. The jobs table is
+one server-sorted page of 50.
 
 ${loadTable}
 

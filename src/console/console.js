@@ -1,6 +1,8 @@
 // The tunekit web console: plain browser JavaScript over the HTTP API, no build step, no network beyond it.
 // Pages: #/ (tuning jobs), #/tuning-jobs/NAME, #/training-jobs/NAME. Server-sent events refresh what is shown.
 
+import { plot } from "./plot.js";
+
 const app = document.getElementById("app");
 const live = document.getElementById("live");
 const token = new URLSearchParams(location.search).get("token");
@@ -17,31 +19,27 @@ const hps = (h) =>
   Object.entries(h ?? {})
     .map(([k, v]) => `${esc(k)}=${esc(typeof v === "number" ? num(v) : v)}`)
     .join(" ");
+// Not toLocaleTimeString: its first call loads locale data, tens of milliseconds while a page is drawing.
+const clock = (d) => [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
 const withToken = (url) => (token ? `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : url);
 
 /** The fingerprints of the server's state that the responses of the current refresh carried. */
 let fingerprints = new Set();
 
+/** Responses index.html asked for before this script loaded, by URL: each is used once. */
+const early = new Map(globalThis.tunekitEarly ?? []);
+
 async function api(path, init) {
-  const response = await fetch(withToken(path), init);
+  const url = withToken(path);
+  const prefetched = init ? undefined : early.get(url);
+  early.delete(url);
+  const response = await (prefetched ?? fetch(url, init));
   const fingerprint = response.headers.get("x-tunekit-fingerprint");
   if (fingerprint !== null) fingerprints.add(fingerprint);
   const body = await response.json();
   if (!response.ok) throw new Error(body.error?.message ?? response.statusText);
   return body;
 }
-
-/**
- * ECharts is loaded beside the page's first requests, not before them: its download and parse overlap the
- * server's work instead of delaying it.
- */
-const echartsReady = new Promise((resolve, reject) => {
-  const script = document.createElement("script");
-  script.src = "/console/echarts.min.js";
-  script.onload = resolve;
-  script.onerror = () => reject(new Error("could not load /console/echarts.min.js"));
-  document.head.appendChild(script);
-});
 
 /**
  * Draws the page at once, and again whenever the server's state behind it changes. Every response the page
@@ -67,7 +65,7 @@ function follow(topic, refresh) {
   };
   const source = new EventSource(withToken(`/api/events${topic ? `?${topic}` : ""}`));
   source.addEventListener("update", (event) => {
-    live.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
+    live.textContent = `live · updated ${clock(new Date())}`;
     latest = event.data;
     if (latest === drawn) return;
     if (running) dirty = true;
@@ -90,39 +88,11 @@ async function settle(parts) {
   }
 }
 
-function chartPoints(option) {
-  return (option.series ?? [])
-    .filter((s) => s.type === "scatter" || s.type === "parallel" || s.type === "custom")
-    .reduce((n, s) => n + s.data.length, 0);
-}
-
-/** The server's chart options carry no functions (they are JSON): add back the ones the report draws with. */
-function withFunctions(chart) {
-  const option = chart.option;
-  const compact = (v) =>
-    Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? Number(v).toExponential(0) : String(Number(Number(v).toPrecision(6)));
-  for (const axis of [option.xAxis, option.yAxis]) {
-    if (axis && axis.type === "log") axis.axisLabel = { formatter: compact };
-  }
-  if (chart.id === "timeline" && option.series[0]?.type === "custom") {
-    const palette = ["#2f6fb0", "#e08a1e", "#c23b3b", "#7a7a7a"];
-    option.yAxis.axisLabel = { formatter: (v) => (Number.isInteger(v) ? String(v + 1) : "") };
-    option.series[0].renderItem = (_params, api) => {
-      const start = api.coord([api.value(1), api.value(0)]);
-      const end = api.coord([api.value(2), api.value(0)]);
-      const height = Math.max(2, api.size([0, 1])[1] * 0.7);
-      return {
-        type: "rect",
-        shape: { x: start[0], y: start[1] - height / 2, width: Math.max(1, end[0] - start[0]), height },
-        style: { fill: palette[api.value(3)] },
-      };
-    };
-  }
-  return option;
-}
-
-async function drawCharts(container, charts) {
-  await echartsReady;
+/**
+ * Draws each chart into its element (made on first draw), marked with how many items it draws; plot marks it
+ * data-rendered once drawn. Scatters read their points from `columns` (see chartSet in src/report/charts.ts).
+ */
+function drawCharts(container, charts, columns = {}) {
   for (const chart of charts) {
     let element = container.querySelector(`[data-chart="${chart.id}"]`);
     if (!element) {
@@ -131,10 +101,7 @@ async function drawCharts(container, charts) {
       element.dataset.chart = chart.id;
       container.appendChild(element);
     }
-    const instance = echarts.getInstanceByDom(element) ?? echarts.init(element, null, { renderer: "canvas" });
-    instance.setOption(withFunctions(chart), true);
-    element.dataset.points = String(chartPoints(chart.option));
-    element.dataset.rendered = "true";
+    element.dataset.points = String(plot(element, chart.option, columns));
   }
 }
 
@@ -174,11 +141,10 @@ ${d.CompletionReason ? `<p class="muted">Completed early: ${esc(d.CompletionReas
       await summary();
     });
   };
-  const charts = async () =>
-    drawCharts(
-      document.getElementById("charts"),
-      (await api(`/api/tuning-jobs/${encodeURIComponent(name)}/charts`)).charts,
-    );
+  const charts = async () => {
+    const set = await api(`/api/tuning-jobs/${encodeURIComponent(name)}/charts`);
+    drawCharts(document.getElementById("charts"), set.charts, set.columns);
+  };
   const jobs = async () => {
     const page = await api(
       `/api/tuning-jobs/${encodeURIComponent(name)}/training-jobs?limit=${PAGE}&offset=${state.offset}&sortBy=${state.sortBy}&sortOrder=${state.sortOrder}`,
@@ -212,7 +178,8 @@ ${d.CompletionReason ? `<p class="muted">Completed early: ${esc(d.CompletionReas
     jobs();
   });
   // One part failing (a chart) must not stop the others from showing.
-  const refresh = () => settle([summary(), charts(), jobs()]);
+  // The charts are asked for first: theirs is the server's longest answer.
+  const refresh = () => settle([charts(), summary(), jobs()]);
   await follow(`tuningJob=${encodeURIComponent(name)}`, refresh);
 }
 
@@ -242,7 +209,7 @@ ${d.FailureReason ? `<pre class="error">${esc(d.FailureReason)}</pre>` : ""}`;
     const rows = await api(`/api/training-jobs/${encodeURIComponent(name)}/metrics`);
     const byMetric = new Map();
     for (const r of rows) byMetric.set(r.metric_name, [...(byMetric.get(r.metric_name) ?? []), [r.timestamp, r.value]]);
-    await drawCharts(
+    drawCharts(
       document.getElementById("metrics"),
       [...byMetric].map(([metric, points]) => ({
         id: `metric-${metric}`,
@@ -278,7 +245,6 @@ ${d.FailureReason ? `<pre class="error">${esc(d.FailureReason)}</pre>` : ""}`;
 async function route() {
   for (const stop of teardown) stop();
   teardown = [];
-  for (const element of document.querySelectorAll(".chart")) globalThis.echarts?.getInstanceByDom(element)?.dispose();
   const [, kind, name] = location.hash.match(/^#\/(tuning-jobs|training-jobs)\/(.+)$/) ?? [];
   try {
     if (kind === "tuning-jobs") await tuningJobPage(decodeURIComponent(name));

@@ -54,7 +54,6 @@ export function reportHtml(
   findings: Findings | undefined,
 ): string {
   const d = data.description;
-  if (!d) throw new Error("a report needs the tuning job's description: read it with reportData(store, job)");
   const best = d.BestTrainingJob;
   const counters = d.TrainingJobStatusCounters;
   const runtime = (data.job.endedAt ?? data.now) - data.job.createdAt;

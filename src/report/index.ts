@@ -7,11 +7,11 @@ import { reportHtml } from "./html.js";
 import { renderPng, renderSvg } from "./render-svg.js";
 import { reportData } from "./report-data.js";
 
-export { type Chart, reportCharts } from "./charts.js";
+export { type Chart, type ColumnRef, chartSet, inlinePoints, type PointColumns, reportCharts } from "./charts.js";
 export { type Findings, findingsSentences, NEAR_FACTOR, type NearOptimum, tuningFindings } from "./findings.js";
 export { reportHtml } from "./html.js";
 export { renderPng, renderSvg } from "./render-svg.js";
-export { type ReportData, reportData } from "./report-data.js";
+export { type ChartData, chartData, type ReportData, reportData } from "./report-data.js";
 
 export interface RenderedReport {
   readonly html: string;

@@ -2,7 +2,7 @@ import { describeTuningJob, objectiveOf, type TuningObjective } from "../api/des
 import { type DefinitionImportance, tuningJobImportance } from "../api/importance.js";
 import { parseTuningJobRequest } from "../config/tuning-job-request.js";
 import { CategoricalParameter, type ParameterRange } from "../space/index.js";
-import type { Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
+import type { Store, TrainingJobPoint, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
 
 /** How a hyperparameter's axis is drawn: on a log scale where its range is logarithmic, as categories where categorical. */
 export type AxisKind = "value" | "log" | "category";
@@ -13,17 +13,21 @@ export interface ReportAxis {
   readonly categories?: readonly string[];
 }
 
-/** Everything a report or the console's charts draw, read once from the store. */
-export interface ReportData {
+/** What the charts draw, read once from the store: all the console's live charts read. */
+export interface ChartData {
   readonly job: TuningJobRecord;
-  /** DescribeHyperParameterTuningJob; absent when only the charts were read. */
-  readonly description: ReturnType<typeof describeTuningJob> | undefined;
   readonly objective: TuningObjective;
   readonly axes: readonly ReportAxis[];
+  readonly jobs: readonly TrainingJobPoint[];
+  /** When the data was read (ms since the epoch): "now" for running jobs' bars. */
+  readonly now: number;
+}
+
+/** Everything a report draws and tells, read once from the store. */
+export interface ReportData extends ChartData {
+  readonly description: ReturnType<typeof describeTuningJob>;
   readonly jobs: readonly TrainingJobRecord[];
   readonly importance: readonly DefinitionImportance[];
-  /** When the report was made (ms since the epoch): "now" for running jobs' bars. */
-  readonly now: number;
 }
 
 function axisOf(name: string, range: ParameterRange): ReportAxis {
@@ -32,31 +36,30 @@ function axisOf(name: string, range: ParameterRange): ReportAxis {
   return { name, kind: scaling === "Logarithmic" ? "log" : "value" };
 }
 
-/**
- * `charts: true` reads only what the charts draw (the console's live charts): no Describe, no importance,
- * which cost a pass over every job and a GP fit.
- */
-export function reportData(
-  store: Store,
-  job: TuningJobRecord,
-  now = Date.now(),
-  options: { charts?: boolean } = {},
-): ReportData {
+/** Each tuned hyperparameter's axis, in the order the definitions name them. */
+function axesOf(job: TuningJobRecord): ReportAxis[] {
   const axes = new Map<string, ReportAxis>();
-  let importance: DefinitionImportance[] = [];
   if (job.kind === "tuning-job") {
     for (const definition of parseTuningJobRequest(job.config).definitions) {
       for (const [name, range] of definition.space.ranges()) if (!axes.has(name)) axes.set(name, axisOf(name, range));
     }
-    if (!options.charts) importance = tuningJobImportance(store, job);
   }
+  return [...axes.values()];
+}
+
+/** The charts' data alone: each job's chart fields, without Describe or importance (a pass over every job and a GP fit). */
+export function chartData(store: Store, job: TuningJobRecord, now = Date.now()): ChartData {
+  return { job, objective: objectiveOf(job), axes: axesOf(job), jobs: store.listTrainingJobPoints(job.name), now };
+}
+
+export function reportData(store: Store, job: TuningJobRecord, now = Date.now()): ReportData {
   return {
     job,
-    description: options.charts ? undefined : describeTuningJob(store, job),
+    description: describeTuningJob(store, job),
     objective: objectiveOf(job),
-    axes: [...axes.values()],
-    jobs: store.listTrainingJobs({ tuningJobName: job.name, summary: true }),
-    importance,
+    axes: axesOf(job),
+    jobs: store.listTrainingJobs({ tuningJobName: job.name }),
+    importance: job.kind === "tuning-job" ? tuningJobImportance(store, job) : [],
     now,
   };
 }

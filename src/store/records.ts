@@ -182,9 +182,13 @@ export interface ListOptions {
 export interface TrainingJobListOptions extends ListOptions {
   readonly tuningJobName?: string;
   readonly status?: TrainingJobStatus;
-  /** Leave out the request, status history and strategy state (see Store.listTrainingJobs). */
-  readonly summary?: boolean;
 }
+
+/** What a chart draws of a training job: a narrow read of thousands of them (see Store.listTrainingJobPoints). */
+export type TrainingJobPoint = Pick<
+  TrainingJobRecord,
+  "name" | "trialIndex" | "status" | "hyperparameters" | "objectiveValue" | "createdAt" | "startedAt" | "endedAt"
+>;
 
 /** The orders a tuning job's training jobs can be paged in. */
 export type TrainingJobSortKey = "name" | "createdAt" | "status" | "objectiveValue";

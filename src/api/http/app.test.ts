@@ -197,8 +197,9 @@ describe("HTTP API", () => {
     const app = createApp({ store: new MemoryStore() });
     const html = await (await app.request("/")).text();
     expect(html).toContain('<script type="module" src="/console/console.js">');
-    expect(html).toContain('<link rel="preload" href="/console/echarts.min.js" as="script" />');
-    expect((await app.request("/console/echarts.min.js")).status).toBe(200);
+    expect(html).toContain('<link rel="modulepreload" href="/console/plot.js" />');
+    expect((await app.request("/console/plot.js")).status).toBe(200);
+    expect((await app.request("/console/echarts.min.js")).status).toBe(404);
     expect((await app.request("/console/..%2f..%2fpackage.json")).status).toBe(404);
   });
 });

@@ -5,7 +5,7 @@ import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { TunekitError } from "../../errors.js";
 import { COMBINED_LOG } from "../../jobs/index.js";
-import { reportCharts, reportData } from "../../report/index.js";
+import { chartData, chartSet } from "../../report/index.js";
 import type { Store, TrainingJobRecord } from "../../store/index.js";
 import { describeTrainingJob, describeTuningJob, objectiveOf, strategyOf, summarizeTrainingJob } from "../describe.js";
 import { tuningJobImportance } from "../importance.js";
@@ -144,8 +144,9 @@ export function createApp(options: AppOptions): Hono {
   app.get("/api/tuning-jobs/:name/charts", (c) => {
     parseQuery(TokenOnly, c.req.query());
     stamp(c, { tuningJob: c.req.param("name") });
-    const data = reportData(store, tuningJob(c.req.param("name")), Date.now(), { charts: true });
-    return c.json({ charts: reportCharts(data) });
+    const data = chartData(store, tuningJob(c.req.param("name")));
+    // The scatters' points travel once, as columns, for all the charts that read them.
+    return c.json(chartSet(data));
   });
 
   app.get("/api/tuning-jobs/:name/importance", (c) => {

@@ -1,15 +1,12 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { TunekitError } from "../../errors.js";
 
-const require = createRequire(import.meta.url);
-
-/** The console's files: its own (beside the compiled code) and ECharts' browser build from the package. */
+/** The console's files, beside the compiled code. */
 const FILES: Record<string, () => string> = {
   "index.html": () => readFileSync(new URL("../../console/index.html", import.meta.url), "utf8"),
   "console.js": () => readFileSync(new URL("../../console/console.js", import.meta.url), "utf8"),
   "console.css": () => readFileSync(new URL("../../console/console.css", import.meta.url), "utf8"),
-  "echarts.min.js": () => readFileSync(require.resolve("echarts/dist/echarts.min.js"), "utf8"),
+  "plot.js": () => readFileSync(new URL("../../console/plot.js", import.meta.url), "utf8"),
 };
 
 const cache = new Map<string, string>();

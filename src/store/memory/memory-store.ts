@@ -17,6 +17,7 @@ import type {
   TrainingJobListOptions,
   TrainingJobPageOptions,
   TrainingJobPatch,
+  TrainingJobPoint,
   TrainingJobRecord,
   TrainingJobStatus,
   TuningJobPatch,
@@ -155,10 +156,20 @@ export class MemoryStore implements Store {
       .filter((job) => parent === undefined || (job.tuningJobName !== null && key(job.tuningJobName) === parent))
       .filter((job) => options.status === undefined || job.status === options.status);
     if (parent !== undefined) all.sort((a, b) => (a.trialIndex ?? 0) - (b.trialIndex ?? 0));
-    const listed = page(all, options).map(clone);
-    return options.summary
-      ? listed.map((job) => ({ ...job, request: null, statusTransitions: [], strategyState: null }))
-      : listed;
+    return page(all, options).map(clone);
+  }
+
+  listTrainingJobPoints(tuningJobName: string): TrainingJobPoint[] {
+    return this.listTrainingJobs({ tuningJobName }).map((job) => ({
+      name: job.name,
+      trialIndex: job.trialIndex,
+      status: job.status,
+      hyperparameters: job.hyperparameters,
+      objectiveValue: job.objectiveValue,
+      createdAt: job.createdAt,
+      startedAt: job.startedAt,
+      endedAt: job.endedAt,
+    }));
   }
 
   updateTrainingJob(

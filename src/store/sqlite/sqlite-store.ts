@@ -19,6 +19,7 @@ import type {
   TrainingJobListOptions,
   TrainingJobPageOptions,
   TrainingJobPatch,
+  TrainingJobPoint,
   TrainingJobRecord,
   TrainingJobStatus,
   TuningJobPatch,
@@ -64,11 +65,6 @@ const TRAINING_JOB_COLUMNS = {
   modelArtifacts: "model_artifacts",
   now: "updated_at",
 };
-
-/** Every column but the large JSON ones (request, status_transitions, strategy_state), which read as null / []. */
-const SUMMARY_COLUMNS = `name, tuning_job_name, trial_index, definition_name, status, hyperparameters, secondary_status,
-  job_dir, model_artifacts, objective_value, objective_status, failure_reason, stop_reason, retry_attempt,
-  created_at, updated_at, started_at, ended_at, NULL AS request, NULL AS strategy_state, '[]' AS status_transitions`;
 
 const SORT_COLUMNS: Record<TrainingJobPageOptions["sortBy"], string> = {
   name: "lower(name)",
@@ -212,11 +208,30 @@ export class SqliteStore implements Store {
     }
     const where = conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "";
     const order = options.tuningJobName !== undefined ? "trial_index" : "created_at, rowid";
-    const columns = options.summary ? SUMMARY_COLUMNS : "*";
     const rows = this.connection.read(() =>
-      this.all(`SELECT ${columns} FROM training_jobs${where} ORDER BY ${order}${limitClause(options)}`, ...params),
+      this.all(`SELECT * FROM training_jobs${where} ORDER BY ${order}${limitClause(options)}`, ...params),
     ) as TrainingJobRow[];
     return rows.map(toTrainingJob);
+  }
+
+  listTrainingJobPoints(tuningJobName: string): TrainingJobPoint[] {
+    const rows = this.connection.read(() =>
+      this.all(
+        `SELECT name, trial_index, status, hyperparameters, objective_value, created_at, started_at, ended_at
+         FROM training_jobs WHERE tuning_job_name = ? ORDER BY trial_index`,
+        tuningJobName,
+      ),
+    ) as TrainingJobRow[];
+    return rows.map((row) => ({
+      name: row.name,
+      trialIndex: row.trial_index,
+      status: row.status,
+      hyperparameters: JSON.parse(row.hyperparameters),
+      objectiveValue: row.objective_value,
+      createdAt: row.created_at,
+      startedAt: row.started_at,
+      endedAt: row.ended_at,
+    }));
   }
 
   updateTrainingJob(

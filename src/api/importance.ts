@@ -1,6 +1,6 @@
 import { hyperparameterImportance, type Importance } from "../analytics/importance.js";
 import { parseTuningJobRequest } from "../config/tuning-job-request.js";
-import type { Store, TuningJobRecord } from "../store/index.js";
+import type { Store, TrainingJobPoint, TuningJobRecord } from "../store/index.js";
 
 export interface DefinitionImportance {
   /** TrainingJobDefinitions' DefinitionName, if the tuning job has several. */
@@ -11,9 +11,12 @@ export interface DefinitionImportance {
 }
 
 /** The importance of each tuned hyperparameter of a tuning job (per definition), from its results so far. */
-export function tuningJobImportance(store: Store, job: TuningJobRecord): DefinitionImportance[] {
+export function tuningJobImportance(
+  store: Store,
+  job: TuningJobRecord,
+  jobs: readonly TrainingJobPoint[] = store.listTrainingJobPoints(job.name),
+): DefinitionImportance[] {
   const parsed = parseTuningJobRequest(job.config);
-  const jobs = store.listTrainingJobs({ tuningJobName: job.name });
   return parsed.definitions.map((definition) => {
     const results = jobs
       .filter((j) => j.definitionName === (definition.name ?? null) && j.objectiveStatus === "Succeeded")

@@ -1,5 +1,5 @@
 import { objectiveOf, strategyOf } from "../api/index.js";
-import type { Store, TrainingJobRecord } from "../store/index.js";
+import type { Store, TrainingJobPoint } from "../store/index.js";
 import { formatValue, table } from "./output.js";
 
 /** How many finished jobs the live table keeps under the running ones. */
@@ -23,7 +23,7 @@ function bar(done: number, total: number, width = 24): string {
   return `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
 }
 
-function objectiveCell(store: Store, job: TrainingJobRecord, metric: string): string | undefined {
+function objectiveCell(store: Store, job: TrainingJobPoint, metric: string): string | undefined {
   if (job.objectiveValue !== null) return formatValue(job.objectiveValue);
   if (job.status !== "InProgress" && job.status !== "Stopping")
     return job.objectiveStatus === "Failed" ? "none" : undefined;
@@ -45,7 +45,7 @@ export function renderTuningJob(store: Store, name: string, now: number): string
   const config = job.config as {
     HyperParameterTuningJobConfig?: { ResourceLimits?: { MaxNumberOfTrainingJobs?: number } };
   };
-  const jobs = store.listTrainingJobs({ tuningJobName: job.name });
+  const jobs = store.listTrainingJobPoints(job.name);
   const max = config.HyperParameterTuningJobConfig?.ResourceLimits?.MaxNumberOfTrainingJobs ?? jobs.length;
   const counts = { running: 0, Completed: 0, Stopped: 0, Failed: 0 };
   for (const j of jobs) {

@@ -1,5 +1,5 @@
 import type { TuningObjective } from "../api/describe.js";
-import type { TrainingJobRecord } from "../store/index.js";
+import type { TrainingJobPoint } from "../store/index.js";
 import type { ReportAxis } from "./report-data.js";
 
 /**
@@ -31,19 +31,19 @@ export interface Findings {
 }
 
 /** The order jobs were launched in; a warm start's parents come first, with negative indices, and are not counted. */
-const launchOrder = (jobs: readonly TrainingJobRecord[]) =>
+const launchOrder = (jobs: readonly TrainingJobPoint[]) =>
   jobs
     .filter((j) => j.startedAt !== null)
     .sort((a, b) => (a.trialIndex ?? 0) - (b.trialIndex ?? 0) || a.createdAt - b.createdAt);
 
 export function tuningFindings(
-  jobs: readonly TrainingJobRecord[],
+  jobs: readonly TrainingJobPoint[],
   objective: TuningObjective,
   axes: readonly ReportAxis[],
 ): Findings | undefined {
   const ran = launchOrder(jobs);
   const sign = objective.Type === "Minimize" ? -1 : 1;
-  let best: TrainingJobRecord | undefined;
+  let best: TrainingJobPoint | undefined;
   for (const job of ran) {
     // The jobs Describe's BestTrainingJob is chosen among: an objective that Succeeded.
     if (job.objectiveStatus !== "Succeeded" || job.objectiveValue === null) continue;

@@ -2,7 +2,7 @@ import { describeTuningJob, objectiveOf, type TuningObjective } from "../api/des
 import { type DefinitionImportance, tuningJobImportance } from "../api/importance.js";
 import { parseTuningJobRequest } from "../config/tuning-job-request.js";
 import { CategoricalParameter, type ParameterRange } from "../space/index.js";
-import type { Store, TrainingJobPoint, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
+import type { Store, TrainingJobPoint, TuningJobRecord } from "../store/index.js";
 
 /** How a hyperparameter's axis is drawn: on a log scale where its range is logarithmic, as categories where categorical. */
 export type AxisKind = "value" | "log" | "category";
@@ -26,7 +26,6 @@ export interface ChartData {
 /** Everything a report draws and tells, read once from the store. */
 export interface ReportData extends ChartData {
   readonly description: ReturnType<typeof describeTuningJob>;
-  readonly jobs: readonly TrainingJobRecord[];
   readonly importance: readonly DefinitionImportance[];
 }
 
@@ -53,13 +52,14 @@ export function chartData(store: Store, job: TuningJobRecord, now = Date.now()):
 }
 
 export function reportData(store: Store, job: TuningJobRecord, now = Date.now()): ReportData {
+  const jobs = store.listTrainingJobPoints(job.name);
   return {
     job,
     description: describeTuningJob(store, job),
     objective: objectiveOf(job),
     axes: axesOf(job),
-    jobs: store.listTrainingJobs({ tuningJobName: job.name }),
-    importance: job.kind === "tuning-job" ? tuningJobImportance(store, job) : [],
+    jobs,
+    importance: job.kind === "tuning-job" ? tuningJobImportance(store, job, jobs) : [],
     now,
   };
 }

@@ -184,10 +184,23 @@ export interface TrainingJobListOptions extends ListOptions {
   readonly status?: TrainingJobStatus;
 }
 
-/** What a chart draws of a training job: a narrow read of thousands of them (see Store.listTrainingJobPoints). */
+/**
+ * What a chart or a report shows of a training job: a narrow read of thousands of them (see
+ * Store.listTrainingJobPoints), without the stored request, the metrics or the output.
+ */
 export type TrainingJobPoint = Pick<
   TrainingJobRecord,
-  "name" | "trialIndex" | "status" | "hyperparameters" | "objectiveValue" | "createdAt" | "startedAt" | "endedAt"
+  | "name"
+  | "trialIndex"
+  | "definitionName"
+  | "status"
+  | "stopReason"
+  | "hyperparameters"
+  | "objectiveValue"
+  | "objectiveStatus"
+  | "createdAt"
+  | "startedAt"
+  | "endedAt"
 >;
 
 /** The orders a tuning job's training jobs can be paged in. */

@@ -163,9 +163,12 @@ export class MemoryStore implements Store {
     return this.listTrainingJobs({ tuningJobName }).map((job) => ({
       name: job.name,
       trialIndex: job.trialIndex,
+      definitionName: job.definitionName,
       status: job.status,
+      stopReason: job.stopReason,
       hyperparameters: job.hyperparameters,
       objectiveValue: job.objectiveValue,
+      objectiveStatus: job.objectiveStatus,
       createdAt: job.createdAt,
       startedAt: job.startedAt,
       endedAt: job.endedAt,

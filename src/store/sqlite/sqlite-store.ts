@@ -217,7 +217,8 @@ export class SqliteStore implements Store {
   listTrainingJobPoints(tuningJobName: string): TrainingJobPoint[] {
     const rows = this.connection.read(() =>
       this.all(
-        `SELECT name, trial_index, status, hyperparameters, objective_value, created_at, started_at, ended_at
+        `SELECT name, trial_index, definition_name, status, stop_reason, hyperparameters, objective_value,
+           objective_status, created_at, started_at, ended_at
          FROM training_jobs WHERE tuning_job_name = ? ORDER BY trial_index`,
         tuningJobName,
       ),
@@ -225,9 +226,12 @@ export class SqliteStore implements Store {
     return rows.map((row) => ({
       name: row.name,
       trialIndex: row.trial_index,
+      definitionName: row.definition_name,
       status: row.status,
+      stopReason: row.stop_reason,
       hyperparameters: JSON.parse(row.hyperparameters),
       objectiveValue: row.objective_value,
+      objectiveStatus: row.objective_status,
       createdAt: row.created_at,
       startedAt: row.started_at,
       endedAt: row.ended_at,

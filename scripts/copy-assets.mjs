@@ -2,4 +2,5 @@
 import { cpSync } from "node:fs";
 
 cpSync("src/store/sqlite/migrations", "dist/store/sqlite/migrations", { recursive: true });
-cpSync("src/console", "dist/console", { recursive: true });
+// The console's tests stay behind; its type declarations travel, for TypeScript users of plot.js.
+cpSync("src/console", "dist/console", { recursive: true, filter: (path) => !path.endsWith(".test.ts") });

@@ -52,7 +52,8 @@ export function resolveSeries(series, columns) {
     const picked = new Int32Array(groups.length);
     let n = 0;
     for (let i = 0; i < groups.length; i++) {
-      if (groups[i] === status && xs[i] !== null && ys[i] !== null) picked[n++] = i;
+      // `!= null`: a value left empty (null) or a column that is not there (undefined) has no point.
+      if (groups[i] === status && xs[i] != null && ys[i] != null) picked[n++] = i;
     }
     return { ...series, xs, ys, rows: picked.subarray(0, n) };
   }
@@ -390,14 +391,19 @@ function draw(element) {
  * The element's size comes from its resize observation, which the browser makes after layout and before
  * painting: reading it from the element while drawing a page of charts would force a layout per chart.
  */
-const sizes = new ResizeObserver((entries) => {
-  for (const entry of entries) {
-    const element = entry.target;
-    element.plotted.width = entry.contentRect.width;
-    element.plotted.height = entry.contentRect.height;
-    draw(element);
-  }
-});
+let sizes;
+/** The one observer of every chart's size, made on the first plot (so the module also loads where there is no DOM). */
+function sizeObserver() {
+  sizes ??= new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      const element = entry.target;
+      element.plotted.width = entry.contentRect.width;
+      element.plotted.height = entry.contentRect.height;
+      draw(element);
+    }
+  });
+  return sizes;
+}
 
 /**
  * Draws `option` into `element` (whose style sets the size), replacing what was there: now if the element's
@@ -414,7 +420,7 @@ export function plot(element, option, columns = {}) {
     element.plotted = { option: resolved };
     element.addEventListener("mousemove", (event) => showTooltip(element, event));
     element.addEventListener("mouseleave", () => element.querySelector(".tooltip")?.remove());
-    sizes.observe(element);
+    sizeObserver().observe(element);
   }
   return chartItems(resolved.series);
 }

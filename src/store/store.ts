@@ -45,8 +45,9 @@ export interface Store {
   /** In trial order within a tuning job, else in creation order. */
   listTrainingJobs(options?: TrainingJobListOptions): TrainingJobRecord[];
   /**
-   * A tuning job's training jobs in trial order, with only what charts draw of each: reading ten thousand of
-   * them this way costs a fraction of reading their records.
+   * A tuning job's training jobs in trial order, with only what charts, reports and tables show of each (no
+   * stored request, metrics or output): reading ten thousand of them this way costs a fraction of reading
+   * their records.
    */
   listTrainingJobPoints(tuningJobName: string): TrainingJobPoint[];
   updateTrainingJob(

@@ -8,7 +8,7 @@ import { CategoricalParameter, ContinuousParameter, IntegerParameter, SearchSpac
 import type { TrialView } from "../strategy.js";
 import { runSuggestRequest, type SuggestRequest } from "../suggest-request.js";
 import { SuggestionWorker } from "../suggestion-worker.js";
-import { BayesianStrategy, initialDesignSize } from "./index.js";
+import { BayesianStrategy, initialDesignSize, PRIOR_MEAN_QUANTILE, quantile } from "./index.js";
 import { transformOutputs, yeoJohnson } from "./output-transform.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tunekit-bayesian-"));
@@ -47,9 +47,24 @@ describe("Bayesian strategy", () => {
     expect(initialDesignSize(20)).toBe(21);
   });
 
-  it("finds Branin's minimum to within 1e-3 in 40 trials", async () => {
-    const { best } = await minimiseBranin({ seed: 1, trials: 40 });
-    expect(best - 0.397887357729738).toBeLessThan(1e-3);
+  it("puts the prior mean below most observed outputs, at one of them", () => {
+    const outputs = [0.9, -1.2, 0.1, 2.0, -0.4, 0.3, -2.5, 0.6, 1.1, -0.1];
+    const prior = quantile(outputs, PRIOR_MEAN_QUANTILE);
+    expect(outputs).toContain(prior);
+    expect(outputs.filter((v) => v > prior).length / outputs.length).toBeGreaterThan(0.5);
+    expect(quantile(outputs, 0)).toBe(-2.5);
+    expect(quantile(outputs, 1)).toBe(2.0);
+    expect(quantile([3], 0.35)).toBe(3);
+  });
+
+  it("finds Branin's minimum to within 1e-3 in 40 trials on most seeds", async () => {
+    const regrets: number[] = [];
+    for (let seed = 1; seed <= 5; seed++) {
+      const { best } = await minimiseBranin({ seed, trials: 40 });
+      regrets.push(best - 0.397887357729738);
+    }
+    // One seed is luck; the median of five is the strategy.
+    expect(regrets.filter((r) => r < 1e-3).length).toBeGreaterThanOrEqual(3);
   });
 
   it("suggests the same sequence for the same seed and told values, also after a restart from the store", async () => {

@@ -39,6 +39,23 @@ const WARM_FIT_ITERATIONS = 10;
 const PENDING_EXCLUSION = 1.2e-3;
 
 /**
+ * The GP's prior mean, as this quantile of the observed outputs (a zero-mean GP on them, shifted). Far from
+ * every observation the model then expects a result below most of those seen rather than an average one, so
+ * expected improvement spends fewer trials where only the prior's variance is left: the space's edges and
+ * corners. In bench:bayesian (20 seeds) the prior at the mean left Hartmann-6 at a median log10 regret of
+ * -5.36 after 100 trials and this one reaches -6.09, Six-hump camel -7.26 and -7.65, with the tables about
+ * unchanged; the 20th percentile sped up the noise-free functions more but lost on the HPOBench tables, whose
+ * noisy plateaus need the exploration.
+ */
+export const PRIOR_MEAN_QUANTILE = 0.35;
+
+/** The q-quantile of `values`, taken as one of them (no interpolation). */
+export function quantile(values: ArrayLike<number>, q: number): number {
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)))] as number;
+}
+
+/**
  * The Sobol initial design: d + 1 points, at least 5, before the GP takes
  * over. In development runs on Hartmann-6 a larger design, 2(d + 1), left
  * more runs stuck in its local minimum: the model finds the basins sooner
@@ -142,10 +159,12 @@ export class BayesianStrategy implements Strategy {
 
     // Failed trials (no value) are imputed at the worst observed output: the model learns to avoid their region.
     const failed = history.filter((t) => t.value === undefined);
-    const outputs = transformOutputs(
+    const transformed = transformOutputs(
       observed.map((t) => t.value as number),
       objective === "Maximize" ? 1 : -1,
     );
+    const prior = quantile(transformed, PRIOR_MEAN_QUANTILE);
+    const outputs = transformed.map((v) => v - prior);
     let worst = Number.POSITIVE_INFINITY;
     let best = Number.NEGATIVE_INFINITY;
     for (const v of outputs) {

@@ -229,7 +229,7 @@ const loadTable = markdownTable(
       ...stats(painted),
     ],
     ["", "", "the same, as the benchmark's wall clock sees it (adds navigation and polling)", ...stats(wall)],
-    ["", "", "drawing the 7 charts (sum of their draws)", ...stats(drawing)],
+    ["", "", `drawing the ${CHARTS} charts (sum of their draws)`, ...stats(drawing)],
   ],
 );
 const phaseTable = markdownTable(

@@ -7,7 +7,8 @@ export type Columns = Record<string, readonly (number | string | null)[]>;
 export interface SeriesOption {
   readonly type: "scatter" | "line" | "custom" | "parallel";
   readonly name?: string;
-  readonly columns?: { readonly x: string; readonly y: string; readonly status: string };
+  /** The columns a scatter reads, and its status group: the index the `status` column holds for its jobs. */
+  readonly columns?: { readonly x: string; readonly y: string; readonly status: number };
   readonly data?: readonly (readonly unknown[])[];
   readonly [key: string]: unknown;
 }

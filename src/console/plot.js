@@ -202,8 +202,10 @@ function drawCartesian(ctx, ratio, option, width, height) {
   const x = axisScale(option.xAxis, (visit) => eachValue(option.series, "x", visit));
   const y = axisScale(option.yAxis, (visit) => eachValue(option.series, "y", visit));
   const inverse = Boolean(option.yAxis.inverse);
+  /** The canvas y of a position along the y axis (0 to 1). */
+  const atY = (at) => (inverse ? box.y + at * box.h : box.y + box.h - at * box.h);
   const px = (v) => box.x + x.position(v) * box.w;
-  const py = (v) => (inverse ? box.y + y.position(v) * box.h : box.y + box.h - y.position(v) * box.h);
+  const py = (v) => atY(y.position(v));
 
   // Points first, then the grid beneath them ("destination-over"), then axes, lines and bars above.
   drawPoints(
@@ -219,7 +221,7 @@ function drawCartesian(ctx, ratio, option, width, height) {
   ctx.lineWidth = 1;
   ctx.beginPath();
   for (const tick of y.ticks) {
-    const at = Math.round(inverse ? box.y + tick.at * box.h : box.y + box.h - tick.at * box.h) + 0.5;
+    const at = Math.round(atY(tick.at)) + 0.5;
     ctx.moveTo(box.x, at);
     ctx.lineTo(box.x + box.w, at);
   }
@@ -229,8 +231,7 @@ function drawCartesian(ctx, ratio, option, width, height) {
   ctx.fillStyle = TEXT;
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
-  for (const tick of y.ticks)
-    ctx.fillText(tick.label, box.x - 6, inverse ? box.y + tick.at * box.h : box.y + box.h - tick.at * box.h);
+  for (const tick of y.ticks) ctx.fillText(tick.label, box.x - 6, atY(tick.at));
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   for (const tick of x.ticks) ctx.fillText(tick.label, box.x + tick.at * box.w, box.y + box.h + 6);
@@ -255,14 +256,16 @@ function drawCartesian(ctx, ratio, option, width, height) {
       ctx.strokeStyle = ctx.fillStyle = seriesColour(s);
       ctx.lineWidth = 1.5;
       ctx.beginPath();
-      s.rows.forEach((i, k) => {
+      let previous = -1;
+      for (const i of s.rows) {
         const [cx, cy] = [px(s.xs[i]), py(s.ys[i])];
-        if (k === 0) ctx.moveTo(cx, cy);
+        if (previous < 0) ctx.moveTo(cx, cy);
         else {
-          if (s.step === "end") ctx.lineTo(cx, py(s.ys[i - 1]));
+          if (s.step === "end") ctx.lineTo(cx, py(s.ys[previous]));
           ctx.lineTo(cx, cy);
         }
-      });
+        previous = i;
+      }
       ctx.stroke();
       if (s.showSymbol) for (const i of s.rows) ctx.fillRect(px(s.xs[i]) - 2, py(s.ys[i]) - 2, 4, 4);
     } else if (s.type === "custom") {
@@ -387,12 +390,12 @@ function draw(element) {
   performance.measure(`draw ${element.dataset.chart ?? "chart"}`, { start: started });
 }
 
+let sizes;
 /**
- * The element's size comes from its resize observation, which the browser makes after layout and before
+ * The one observer of every chart's size, made on the first plot (so the module also loads where there is no
+ * DOM). The element's size comes from its resize observation, which the browser makes after layout and before
  * painting: reading it from the element while drawing a page of charts would force a layout per chart.
  */
-let sizes;
-/** The one observer of every chart's size, made on the first plot (so the module also loads where there is no DOM). */
 function sizeObserver() {
   sizes ??= new ResizeObserver((entries) => {
     for (const entry of entries) {

@@ -73,27 +73,22 @@ describe("axisScale", () => {
 });
 
 describe("resolveSeries", () => {
+  // As chartSet sends them: `status` is each job's status group (0 completed, 1 stopped early).
   const columns = {
-    status: ["Completed", "Stopped", "Completed", "Completed"],
+    status: [0, 1, 0, 0],
     start: [10, 20, 30, 40],
     objective: [0.5, 0.6, null, 0.8],
   };
 
   it("draws the rows of a scatter's status group that have both values", () => {
-    const series = resolveSeries(
-      { type: "scatter", columns: { x: "start", y: "objective", status: "Completed" } },
-      columns,
-    );
+    const series = resolveSeries({ type: "scatter", columns: { x: "start", y: "objective", status: 0 } }, columns);
     expect(Array.from(series.rows ?? [])).toEqual([0, 3]);
     expect(series.xs).toBe(columns.start);
     expect(chartItems([series])).toBe(2);
   });
 
   it("draws a column that is not there as no points", () => {
-    const series = resolveSeries(
-      { type: "scatter", columns: { x: "hp:lr", y: "objective", status: "Completed" } },
-      columns,
-    );
+    const series = resolveSeries({ type: "scatter", columns: { x: "hp:lr", y: "objective", status: 0 } }, columns);
     expect(Array.from(series.rows ?? [])).toEqual([]);
   });
 

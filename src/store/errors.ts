@@ -8,7 +8,11 @@ export type StoreErrorCode =
   | "E_STORE_FOREIGN"
   | "E_STORE_SCHEMA_TOO_NEW"
   | "E_STORE_BUSY"
-  | "E_STORE_CLOSED";
+  | "E_STORE_CLOSED"
+  | "E_STORE_READ_ONLY"
+  | "E_STORE_UNAVAILABLE"
+  | "E_LEASE_LOST"
+  | "E_STALE_ATTEMPT";
 
 export class StoreError extends TunekitError {
   declare readonly code: StoreErrorCode;
@@ -37,5 +41,23 @@ export function trialIndexConflict(tuningJob: string, expected: number, got: num
     "E_STORE_CONFLICT",
     `trial index ${got} of tuning job "${tuningJob}" is taken or skipped: the next index is ${expected}`,
     { field: "trialIndex" },
+  );
+}
+
+/** A write under a lease that another process has taken over (see Fence). */
+export function leaseLost(kind: string, name: string, token: number): StoreError {
+  return new StoreError(
+    "E_LEASE_LOST",
+    `the lease on ${kind} "${name}" (token ${token}) is no longer held: another process took the job over`,
+    { field: "fence" },
+  );
+}
+
+/** A write for an attempt of a training job that is no longer its current one. */
+export function staleAttempt(name: string, attempt: number, current: number): StoreError {
+  return new StoreError(
+    "E_STALE_ATTEMPT",
+    `attempt ${attempt} of training job "${name}" is not its current attempt (${current}): its output is refused`,
+    { field: "attempt" },
   );
 }

@@ -25,6 +25,11 @@ export interface TuningJobRecord {
   readonly completionReason: string | null;
   /** When convergence was detected (TuningJobCompletionDetails.ConvergenceDetectedTime). */
   readonly convergenceDetectedAt: number | null;
+  /**
+   * How this machine runs the job's training jobs beyond the request (where relative paths resolve, the S3 map,
+   * the interpreter, ...): kept in the store, so any controller that takes the job over runs it the same way.
+   */
+  readonly runOptions: unknown;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly endedAt: number | null;
@@ -35,6 +40,7 @@ export interface NewTuningJob {
   kind: TuningJobKind;
   config: unknown;
   seed: number;
+  runOptions?: unknown;
   now: number;
 }
 
@@ -71,7 +77,10 @@ export interface TrainingJobRecord {
   readonly failureReason: string | null;
   /** Why the job was stopped ("early-stopping", "user", "hyperband-rung", ...), if it was. */
   readonly stopReason: string | null;
+  /** The attempt running or last run, from 0: metric points and log lines belong to an attempt. */
   readonly retryAttempt: number;
+  /** A standalone job's run options (see TuningJobRecord.runOptions); a tuning job's children use their parent's. */
+  readonly runOptions: unknown;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly startedAt: number | null;
@@ -98,6 +107,7 @@ export interface NewTrainingJob {
   status?: TrainingJobStatus;
   secondaryStatus?: string;
   jobDir?: string;
+  runOptions?: unknown;
   now: number;
 }
 
@@ -125,23 +135,34 @@ export interface MetricPoint {
 }
 
 export interface StoredMetricPoint extends MetricPoint {
-  /** Order of emission within the job, from 0, over all metrics. */
+  /** Order of emission within the job, from 0, over all metrics and attempts: a reader's cursor. */
   readonly seq: number;
+  /** The attempt (TrainingJobRecord.retryAttempt) that emitted it. */
+  readonly attempt: number;
 }
 
-/** How far a job's log file has been read, so a restarted reader resumes where it stopped. */
-export interface LogCursor {
-  readonly trainingJobName: string;
-  readonly stream: string;
-  readonly path: string;
-  readonly offset: number;
-  readonly updatedAt: number;
+/** A piece of a training job's log (stdout and stderr in order, with tunekit's own notes), as written. */
+export interface LogChunk {
+  /** Order within the job, from 0, over all attempts: a reader's cursor. */
+  readonly seq: number;
+  readonly attempt: number;
+  /** Milliseconds since the epoch when the chunk was written. */
+  readonly timestamp: number;
+  readonly text: string;
 }
 
-/** Ownership of a running tuning job or training job, renewed by heartbeat. */
-export interface Lease {
+/**
+ * Which lease a write is made under. A store refuses the write (E_LEASE_LOST) unless the lease still has this
+ * token: a process that lost its lease (paused past its expiry and taken over) cannot overwrite its successor.
+ */
+export interface Fence {
   readonly kind: ResourceKind;
   readonly name: string;
+  readonly token: number;
+}
+
+/** Ownership of a running tuning job or training job, renewed by heartbeat. Times are the store's clock. */
+export interface Lease extends Fence {
   readonly owner: string;
   readonly host: string | null;
   /** The process and process group running the job, and the process's start time, to adopt or end it later. */
@@ -153,16 +174,19 @@ export interface Lease {
   readonly expiresAt: number;
 }
 
-export interface LeaseRequest {
-  kind: ResourceKind;
-  name: string;
-  owner: string;
-  ttlMs: number;
-  now: number;
+/** The process running a job, recorded with its lease so another process can adopt or end it later. */
+export interface LeaseProcess {
   host?: string;
   pid?: number;
   pgid?: number;
   processStartTime?: number;
+}
+
+export interface LeaseRequest extends LeaseProcess {
+  kind: ResourceKind;
+  name: string;
+  owner: string;
+  ttlMs: number;
 }
 
 export interface StopRequest {
@@ -179,9 +203,34 @@ export interface ListOptions {
   offset?: number;
 }
 
-export interface TrainingJobListOptions extends ListOptions {
+/** Filters shared by the two listings, as SageMaker's List operations have them. Times in ms since the epoch. */
+export interface ListFilters<S> extends ListOptions {
+  readonly status?: S;
+  /** A case-insensitive substring of the name. */
+  readonly nameContains?: string;
+  readonly createdAfter?: number;
+  readonly createdBefore?: number;
+  readonly modifiedAfter?: number;
+  readonly modifiedBefore?: number;
+  /** Without it: newest first for tuning jobs; trial order within a tuning job, else creation order, for training jobs. */
+  readonly sortBy?: "name" | "createdAt" | "status";
+  readonly descending?: boolean;
+}
+
+export interface TuningJobListOptions extends ListFilters<TuningJobStatus> {
+  readonly kind?: TuningJobKind;
+}
+
+export interface TrainingJobListOptions extends ListFilters<TrainingJobStatus> {
   readonly tuningJobName?: string;
-  readonly status?: TrainingJobStatus;
+  /** Only jobs that belong to no tuning job. */
+  readonly standalone?: boolean;
+}
+
+/** What a conditional write requires: the record's status among `from`, and the lease of `fence` still held. */
+export interface WriteGuard<S> {
+  readonly from?: readonly S[];
+  readonly fence?: Fence;
 }
 
 /**

@@ -1,8 +1,9 @@
 import type {
+  Fence,
   Lease,
+  LeaseProcess,
   LeaseRequest,
-  ListOptions,
-  LogCursor,
+  LogChunk,
   MetricPoint,
   NewTrainingJob,
   NewTuningJob,
@@ -18,51 +19,72 @@ import type {
   TrainingJobPoint,
   TrainingJobRecord,
   TrainingJobStatus,
+  TuningJobListOptions,
   TuningJobPatch,
   TuningJobRecord,
   TuningJobStatus,
+  WriteGuard,
 } from "./records.js";
 
 /**
- * Everything tunekit remembers. Every method is one atomic step: a write is
- * committed before it returns, so the caller may act on it. Names are
- * case-insensitive. Methods are synchronous because the embedded store is, and
- * the in-process ask/tell API must not force `await` on its users.
+ * Everything tunekit remembers, and the single source of truth for every
+ * process that works on it (controllers, workers, the console, the CLI).
+ * Every method is one atomic step: a write is committed before its promise
+ * resolves, so the caller may act on it. Names are case-insensitive.
  *
- * State transitions are compare-and-set: `from` lists the statuses the record
- * must be in, and the update returns undefined when it was not.
+ * State transitions are compare-and-set: a guard's `from` lists the statuses
+ * the record must be in, and the update resolves to undefined when it was
+ * not. A write made under a lease names it (`fence`), and is refused with
+ * E_LEASE_LOST once another process has taken the lease over.
+ *
+ * Leases are timed by the store's own clock (the database server's, for a
+ * shared store), never by the caller's, so machines whose clocks disagree
+ * still agree on who owns what. Record timestamps (`now` in patches) are the
+ * caller's clock: virtual time in a simulation.
  */
 export interface Store {
-  readonly kind: string;
+  readonly kind: "memory" | "sqlite" | "postgres";
 
-  createTuningJob(job: NewTuningJob): TuningJobRecord;
-  getTuningJob(name: string): TuningJobRecord | undefined;
-  listTuningJobs(options?: ListOptions & { status?: TuningJobStatus }): TuningJobRecord[];
-  updateTuningJob(name: string, patch: TuningJobPatch, from?: readonly TuningJobStatus[]): TuningJobRecord | undefined;
+  /** The store's clock, in milliseconds since the epoch: what leases are timed by. */
+  now(): Promise<number>;
 
-  createTrainingJob(job: NewTrainingJob): TrainingJobRecord;
-  getTrainingJob(name: string): TrainingJobRecord | undefined;
-  /** In trial order within a tuning job, else in creation order. */
-  listTrainingJobs(options?: TrainingJobListOptions): TrainingJobRecord[];
+  createTuningJob(job: NewTuningJob): Promise<TuningJobRecord>;
+  getTuningJob(name: string): Promise<TuningJobRecord | undefined>;
+  listTuningJobs(options?: TuningJobListOptions): Promise<TuningJobRecord[]>;
+  updateTuningJob(
+    name: string,
+    patch: TuningJobPatch,
+    guard?: WriteGuard<TuningJobStatus>,
+  ): Promise<TuningJobRecord | undefined>;
+  /** Removes a tuning job with its training jobs and everything theirs; false if there was none. */
+  deleteTuningJob(name: string): Promise<boolean>;
+
+  /**
+   * With a tuning job, `trialIndex` must equal its trialCount (E_STORE_CONFLICT otherwise): the store
+   * advances it in the same transaction, so two processes can never take the same index.
+   */
+  createTrainingJob(job: NewTrainingJob, fence?: Fence): Promise<TrainingJobRecord>;
+  getTrainingJob(name: string): Promise<TrainingJobRecord | undefined>;
+  listTrainingJobs(options?: TrainingJobListOptions): Promise<TrainingJobRecord[]>;
   /**
    * A tuning job's training jobs in trial order, with only what charts, reports and tables show of each (no
    * stored request, metrics or output): reading ten thousand of them this way costs a fraction of reading
    * their records.
    */
-  listTrainingJobPoints(tuningJobName: string): TrainingJobPoint[];
+  listTrainingJobPoints(tuningJobName: string): Promise<TrainingJobPoint[]>;
   updateTrainingJob(
     name: string,
     patch: TrainingJobPatch,
-    from?: readonly TrainingJobStatus[],
-  ): TrainingJobRecord | undefined;
-  /** Removes a job with its metric points, log cursors, lease and stop requests; false if there was none. */
-  deleteTrainingJob(name: string): boolean;
-  countTrainingJobs(tuningJobName: string): { status: StatusCounters; objective: ObjectiveCounters };
+    guard?: WriteGuard<TrainingJobStatus>,
+  ): Promise<TrainingJobRecord | undefined>;
+  /** Removes a job with its metric points, log, lease and stop requests; false if there was none. */
+  deleteTrainingJob(name: string): Promise<boolean>;
+  countTrainingJobs(tuningJobName: string): Promise<{ status: StatusCounters; objective: ObjectiveCounters }>;
   /**
    * The training job of a tuning job with the best objective value among those whose objective Succeeded;
    * the lowest trial index wins a tie. Answered by the store so it need not read every job to find one.
    */
-  bestTrainingJob(tuningJobName: string, objective: "Maximize" | "Minimize"): TrainingJobRecord | undefined;
+  bestTrainingJob(tuningJobName: string, objective: "Maximize" | "Minimize"): Promise<TrainingJobRecord | undefined>;
   /**
    * One page of a tuning job's training jobs in the order asked, and how many there are in that listing:
    * sorted and paged by the store, so a table of 10,000 jobs reads one page of records.
@@ -70,35 +92,50 @@ export interface Store {
   pageTrainingJobs(
     tuningJobName: string,
     options: TrainingJobPageOptions,
-  ): { jobs: TrainingJobRecord[]; total: number };
+  ): Promise<{ jobs: TrainingJobRecord[]; total: number }>;
   /**
    * The objective values of a tuning job's jobs whose objective Succeeded, in the order they ended (trial index
    * breaks ties): what completion criteria are judged on, without reading whole records.
    */
-  listObjectiveResults(tuningJobName: string): ObjectiveResult[];
+  listObjectiveResults(tuningJobName: string): Promise<ObjectiveResult[]>;
 
-  appendMetricPoints(trainingJobName: string, points: readonly MetricPoint[]): void;
-  listMetricPoints(trainingJobName: string, metricName?: string): StoredMetricPoint[];
+  /** Appends points emitted by one attempt; refused (E_STALE_ATTEMPT) unless it is the job's current attempt. */
+  appendMetricPoints(
+    trainingJobName: string,
+    attempt: number,
+    points: readonly MetricPoint[],
+    fence?: Fence,
+  ): Promise<void>;
+  /** The job's current attempt's points in emission order; `afterSeq` reads only newer ones (a cursor). */
+  listMetricPoints(
+    trainingJobName: string,
+    options?: { metricName?: string; afterSeq?: number },
+  ): Promise<StoredMetricPoint[]>;
 
-  setLogCursor(cursor: LogCursor): void;
-  getLogCursor(trainingJobName: string, stream: string): LogCursor | undefined;
+  /** Appends to a job's log (every attempt's, in order); refused (E_STALE_ATTEMPT) for an attempt that is not current. */
+  appendLog(trainingJobName: string, attempt: number, text: string, timestamp: number, fence?: Fence): Promise<void>;
+  /** The log's chunks in order, after `afterSeq` when given, at most `limit` of them. */
+  readLog(trainingJobName: string, options?: { afterSeq?: number; limit?: number }): Promise<LogChunk[]>;
 
-  /** Takes the lease when it is free, expired or already ours; undefined when another owner holds it. */
-  acquireLease(request: LeaseRequest): Lease | undefined;
-  /** Extends our lease; false when it is no longer ours (expired and taken). */
-  renewLease(kind: ResourceKind, name: string, owner: string, ttlMs: number, now: number): boolean;
-  releaseLease(kind: ResourceKind, name: string, owner: string): boolean;
-  getLease(kind: ResourceKind, name: string): Lease | undefined;
-  /** Leases whose holder stopped renewing them before `now`. */
-  listExpiredLeases(now: number): Lease[];
+  /**
+   * Takes the lease when it is free or expired (a new token), or extends it when `owner` already holds it
+   * (the same token); undefined when another owner holds it.
+   */
+  acquireLease(request: LeaseRequest): Promise<Lease | undefined>;
+  /** Extends a lease still held under its token, recording the process when given; undefined once it is lost. */
+  renewLease(fence: Fence, ttlMs: number, process?: LeaseProcess): Promise<Lease | undefined>;
+  releaseLease(fence: Fence): Promise<boolean>;
+  getLease(kind: ResourceKind, name: string): Promise<Lease | undefined>;
+  /**
+   * Jobs a controller should be running but nobody holds a live lease on: InProgress or Stopping tuning jobs
+   * (not ask/tell studies, which their caller runs), or standalone training jobs with a request.
+   */
+  listUnleased(kind: ResourceKind): Promise<string[]>;
 
   /** Asks the owner of a job to stop it; asking twice returns the request already pending. */
-  requestStop(kind: ResourceKind, name: string, now: number, reason?: string): StopRequest;
-  pendingStopRequests(kind?: ResourceKind, name?: string): StopRequest[];
-  acknowledgeStopRequest(id: number, now: number): boolean;
+  requestStop(kind: ResourceKind, name: string, now: number, reason?: string): Promise<StopRequest>;
+  pendingStopRequests(kind: ResourceKind, name: string): Promise<StopRequest[]>;
+  acknowledgeStopRequest(id: number, now: number): Promise<boolean>;
 
-  /** Adds `by` to a named counter and returns its value before the addition (0 for a new counter). */
-  advanceCounter(scope: string, key: string, by?: number): number;
-
-  close(): void;
+  close(): Promise<void>;
 }

@@ -1,10 +1,12 @@
+import { type Clock, systemClock } from "../../clock.js";
 import { emptyCounters } from "../counters.js";
-import { alreadyExists, notFound, StoreError, trialIndexConflict } from "../errors.js";
+import { alreadyExists, leaseLost, notFound, StoreError, staleAttempt, trialIndexConflict } from "../errors.js";
 import type {
+  Fence,
   Lease,
+  LeaseProcess,
   LeaseRequest,
-  ListOptions,
-  LogCursor,
+  LogChunk,
   MetricPoint,
   NewTrainingJob,
   NewTuningJob,
@@ -20,11 +22,14 @@ import type {
   TrainingJobPoint,
   TrainingJobRecord,
   TrainingJobStatus,
+  TuningJobListOptions,
   TuningJobPatch,
   TuningJobRecord,
   TuningJobStatus,
+  WriteGuard,
 } from "../records.js";
 import type { Store } from "../store.js";
+import { compareBy, filterListed, page } from "./list-filters.js";
 
 const key = (name: string) => name.toLowerCase();
 const leaseKey = (kind: ResourceKind, name: string) => `${kind}\u0000${key(name)}`;
@@ -34,29 +39,46 @@ function clone<T>(value: T): T {
   return structuredClone(value);
 }
 
-function page<T>(items: T[], options: ListOptions = {}): T[] {
-  const offset = options.offset ?? 0;
-  return items.slice(offset, options.limit === undefined ? undefined : offset + options.limit);
+export interface MemoryStoreOptions {
+  /** The store's clock, which times leases. @defaultValue the system clock */
+  clock?: Clock;
 }
 
 /** The Store in plain maps: for tests, benchmarks and ask/tell without a storage file. */
 export class MemoryStore implements Store {
   readonly kind = "memory";
+  private readonly clock: Clock;
   private tuningJobs = new Map<string, TuningJobRecord>();
   private trainingJobs = new Map<string, TrainingJobRecord>();
   private creationOrder: string[] = [];
   private metrics = new Map<string, StoredMetricPoint[]>();
-  private logCursors = new Map<string, LogCursor>();
+  private logs = new Map<string, LogChunk[]>();
   private leases = new Map<string, Lease>();
+  private lastToken = 0;
   private stopRequests: StopRequest[] = [];
-  private counters = new Map<string, number>();
   private closed = false;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   private open(): void {
     if (this.closed) throw new StoreError("E_STORE_CLOSED", "the store is closed");
   }
 
-  createTuningJob(job: NewTuningJob): TuningJobRecord {
+  /** Refuses a write whose lease was taken over (see Fence). */
+  private checkFence(fence: Fence | undefined): void {
+    if (!fence) return;
+    if (this.leases.get(leaseKey(fence.kind, fence.name))?.token !== fence.token) {
+      throw leaseLost(fence.kind, fence.name, fence.token);
+    }
+  }
+
+  async now(): Promise<number> {
+    return this.clock.now();
+  }
+
+  async createTuningJob(job: NewTuningJob): Promise<TuningJobRecord> {
     this.open();
     if (this.tuningJobs.has(key(job.name))) throw alreadyExists("tuning job", job.name);
     const record: TuningJobRecord = {
@@ -69,6 +91,7 @@ export class MemoryStore implements Store {
       failureReason: null,
       completionReason: null,
       convergenceDetectedAt: null,
+      runOptions: job.runOptions === undefined ? null : clone(job.runOptions),
       createdAt: job.now,
       updatedAt: job.now,
       endedAt: null,
@@ -77,40 +100,61 @@ export class MemoryStore implements Store {
     return clone(record);
   }
 
-  getTuningJob(name: string): TuningJobRecord | undefined {
+  async getTuningJob(name: string): Promise<TuningJobRecord | undefined> {
     this.open();
     const record = this.tuningJobs.get(key(name));
     return record && clone(record);
   }
 
-  listTuningJobs(options: ListOptions & { status?: TuningJobStatus } = {}): TuningJobRecord[] {
+  async listTuningJobs(options: TuningJobListOptions = {}): Promise<TuningJobRecord[]> {
     this.open();
-    const all = [...this.tuningJobs.values()]
-      .filter((job) => options.status === undefined || job.status === options.status)
-      .sort((a, b) => b.createdAt - a.createdAt || a.name.localeCompare(b.name));
+    const all = filterListed([...this.tuningJobs.values()], options)
+      .filter((job) => options.kind === undefined || job.kind === options.kind)
+      .sort(
+        options.sortBy === undefined
+          ? (a, b) => b.createdAt - a.createdAt || a.name.localeCompare(b.name)
+          : compareBy(options.sortBy, options.descending),
+      );
     return page(all, options).map(clone);
   }
 
-  updateTuningJob(name: string, patch: TuningJobPatch, from?: readonly TuningJobStatus[]): TuningJobRecord | undefined {
+  async updateTuningJob(
+    name: string,
+    patch: TuningJobPatch,
+    guard: WriteGuard<TuningJobStatus> = {},
+  ): Promise<TuningJobRecord | undefined> {
     this.open();
     const record = this.tuningJobs.get(key(name));
     if (!record) throw notFound("tuning job", name);
-    if (from && !from.includes(record.status)) return undefined;
+    this.checkFence(guard.fence);
+    if (guard.from && !guard.from.includes(record.status)) return undefined;
     const { now, ...fields } = patch;
     const updated = { ...record, ...withoutUndefined(fields), updatedAt: now };
     this.tuningJobs.set(key(name), updated);
     return clone(updated);
   }
 
-  createTrainingJob(job: NewTrainingJob): TrainingJobRecord {
+  async deleteTuningJob(name: string): Promise<boolean> {
+    this.open();
+    const record = this.tuningJobs.get(key(name));
+    if (!record) return false;
+    for (const job of this.childrenOf(record.name)) this.removeTrainingJob(job.name);
+    this.tuningJobs.delete(key(name));
+    this.leases.delete(leaseKey("tuning-job", name));
+    this.stopRequests = this.stopRequests.filter((r) => !(r.kind === "tuning-job" && key(r.name) === key(name)));
+    return true;
+  }
+
+  async createTrainingJob(job: NewTrainingJob, fence?: Fence): Promise<TrainingJobRecord> {
     this.open();
     let parent: TuningJobRecord | undefined;
     if (job.tuningJobName !== undefined) {
       parent = this.tuningJobs.get(key(job.tuningJobName));
       if (!parent) throw notFound("tuning job", job.tuningJobName);
-      if (job.trialIndex !== parent.trialCount) {
-        throw trialIndexConflict(parent.name, parent.trialCount, job.trialIndex ?? Number.NaN);
-      }
+    }
+    this.checkFence(fence);
+    if (parent && job.trialIndex !== parent.trialCount) {
+      throw trialIndexConflict(parent.name, parent.trialCount, job.trialIndex ?? Number.NaN);
     }
     if (this.trainingJobs.has(key(job.name))) throw alreadyExists("training job", job.name);
     const record: TrainingJobRecord = {
@@ -131,6 +175,7 @@ export class MemoryStore implements Store {
       failureReason: null,
       stopReason: null,
       retryAttempt: 0,
+      runOptions: job.runOptions === undefined ? null : clone(job.runOptions),
       createdAt: job.now,
       updatedAt: job.now,
       startedAt: null,
@@ -142,31 +187,43 @@ export class MemoryStore implements Store {
     return clone(record);
   }
 
-  getTrainingJob(name: string): TrainingJobRecord | undefined {
+  async getTrainingJob(name: string): Promise<TrainingJobRecord | undefined> {
     this.open();
     const record = this.trainingJobs.get(key(name));
     return record && clone(record);
   }
 
-  listTrainingJobs(options: TrainingJobListOptions = {}): TrainingJobRecord[] {
+  /** In trial order within a tuning job, else in creation order, unless a sort is asked for. */
+  private listed(options: TrainingJobListOptions): TrainingJobRecord[] {
     this.open();
     const parent = options.tuningJobName === undefined ? undefined : key(options.tuningJobName);
-    const all = this.creationOrder
-      .map((name) => this.trainingJobs.get(name) as TrainingJobRecord)
+    const all = filterListed(
+      this.creationOrder.map((name) => this.trainingJobs.get(name) as TrainingJobRecord),
+      options,
+    )
       .filter((job) => parent === undefined || (job.tuningJobName !== null && key(job.tuningJobName) === parent))
-      .filter((job) => options.status === undefined || job.status === options.status);
-    if (parent !== undefined) all.sort((a, b) => (a.trialIndex ?? 0) - (b.trialIndex ?? 0));
-    return page(all, options).map(clone);
+      .filter((job) => !options.standalone || job.tuningJobName === null);
+    if (options.sortBy !== undefined) all.sort(compareBy(options.sortBy, options.descending));
+    else if (parent !== undefined) all.sort((a, b) => (a.trialIndex ?? 0) - (b.trialIndex ?? 0));
+    return all;
   }
 
-  listTrainingJobPoints(tuningJobName: string): TrainingJobPoint[] {
-    return this.listTrainingJobs({ tuningJobName }).map((job) => ({
+  private childrenOf(tuningJobName: string): TrainingJobRecord[] {
+    return this.listed({ tuningJobName });
+  }
+
+  async listTrainingJobs(options: TrainingJobListOptions = {}): Promise<TrainingJobRecord[]> {
+    return page(this.listed(options), options).map(clone);
+  }
+
+  async listTrainingJobPoints(tuningJobName: string): Promise<TrainingJobPoint[]> {
+    return this.childrenOf(tuningJobName).map((job) => ({
       name: job.name,
       trialIndex: job.trialIndex,
       definitionName: job.definitionName,
       status: job.status,
       stopReason: job.stopReason,
-      hyperparameters: job.hyperparameters,
+      hyperparameters: clone(job.hyperparameters),
       objectiveValue: job.objectiveValue,
       objectiveStatus: job.objectiveStatus,
       createdAt: job.createdAt,
@@ -175,163 +232,209 @@ export class MemoryStore implements Store {
     }));
   }
 
-  updateTrainingJob(
+  async updateTrainingJob(
     name: string,
     patch: TrainingJobPatch,
-    from?: readonly TrainingJobStatus[],
-  ): TrainingJobRecord | undefined {
+    guard: WriteGuard<TrainingJobStatus> = {},
+  ): Promise<TrainingJobRecord | undefined> {
     this.open();
     const record = this.trainingJobs.get(key(name));
     if (!record) throw notFound("training job", name);
-    if (from && !from.includes(record.status)) return undefined;
+    this.checkFence(guard.fence);
+    if (guard.from && !guard.from.includes(record.status)) return undefined;
     const { now, ...fields } = patch;
     const updated = { ...record, ...withoutUndefined(fields), updatedAt: now };
     this.trainingJobs.set(key(name), updated);
     return clone(updated);
   }
 
-  deleteTrainingJob(name: string): boolean {
-    this.open();
-    const record = this.trainingJobs.get(key(name));
-    if (!record) return false;
+  private removeTrainingJob(name: string): void {
     this.trainingJobs.delete(key(name));
     this.creationOrder = this.creationOrder.filter((n) => n !== key(name));
     this.metrics.delete(key(name));
-    for (const k of [...this.logCursors.keys()]) if (k.startsWith(`${key(name)}\u0000`)) this.logCursors.delete(k);
-    this.leases.delete(leaseKey("training-job", record.name));
+    this.logs.delete(key(name));
+    this.leases.delete(leaseKey("training-job", name));
     this.stopRequests = this.stopRequests.filter((r) => !(r.kind === "training-job" && key(r.name) === key(name)));
+  }
+
+  async deleteTrainingJob(name: string): Promise<boolean> {
+    this.open();
+    if (!this.trainingJobs.has(key(name))) return false;
+    this.removeTrainingJob(name);
     return true;
   }
 
-  countTrainingJobs(tuningJobName: string): { status: StatusCounters; objective: ObjectiveCounters } {
+  async countTrainingJobs(tuningJobName: string): Promise<{ status: StatusCounters; objective: ObjectiveCounters }> {
     const counters = emptyCounters();
-    for (const job of this.listTrainingJobs({ tuningJobName })) {
+    for (const job of this.childrenOf(tuningJobName)) {
       counters.status[job.status]++;
       counters.objective[job.objectiveStatus]++;
     }
     return counters;
   }
 
-  pageTrainingJobs(
+  async pageTrainingJobs(
     tuningJobName: string,
     options: TrainingJobPageOptions,
-  ): { jobs: TrainingJobRecord[]; total: number } {
-    const sortKey: Record<TrainingJobPageOptions["sortBy"], (job: TrainingJobRecord) => string | number> = {
-      name: (job) => job.name.toLowerCase(),
-      createdAt: (job) => job.createdAt,
-      status: (job) => job.status,
-      objectiveValue: (job) => job.objectiveValue as number,
-    };
-    let jobs = this.listTrainingJobs({ tuningJobName, ...(options.status ? { status: options.status } : {}) });
+  ): Promise<{ jobs: TrainingJobRecord[]; total: number }> {
+    let jobs = this.listed({ tuningJobName, ...(options.status ? { status: options.status } : {}) });
     if (options.sortBy === "objectiveValue") jobs = jobs.filter((job) => job.objectiveValue !== null);
-    const by = sortKey[options.sortBy];
-    const sign = options.descending ? -1 : 1;
-    jobs.sort((a, b) => {
-      const x = by(a);
-      const y = by(b);
-      return sign * (x < y ? -1 : x > y ? 1 : 0) || (a.trialIndex ?? 0) - (b.trialIndex ?? 0);
-    });
-    return { jobs: page(jobs, options), total: jobs.length };
+    jobs.sort(compareBy(options.sortBy, options.descending));
+    return { jobs: page(jobs, options).map(clone), total: jobs.length };
   }
 
-  listObjectiveResults(tuningJobName: string): ObjectiveResult[] {
-    return this.listTrainingJobs({ tuningJobName })
+  async listObjectiveResults(tuningJobName: string): Promise<ObjectiveResult[]> {
+    return this.childrenOf(tuningJobName)
       .filter((job) => job.objectiveStatus === "Succeeded" && job.objectiveValue !== null)
       .sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0) || (a.trialIndex ?? 0) - (b.trialIndex ?? 0))
       .map((job) => ({ value: job.objectiveValue as number, endedAt: job.endedAt, trialIndex: job.trialIndex }));
   }
 
-  bestTrainingJob(tuningJobName: string, objective: "Maximize" | "Minimize"): TrainingJobRecord | undefined {
+  async bestTrainingJob(
+    tuningJobName: string,
+    objective: "Maximize" | "Minimize",
+  ): Promise<TrainingJobRecord | undefined> {
     const sign = objective === "Maximize" ? 1 : -1;
     let best: TrainingJobRecord | undefined;
-    for (const job of this.listTrainingJobs({ tuningJobName })) {
+    for (const job of this.childrenOf(tuningJobName)) {
       if (job.objectiveStatus !== "Succeeded" || job.objectiveValue === null) continue;
       if (!best || sign * job.objectiveValue > sign * (best.objectiveValue as number)) best = job;
     }
-    return best;
+    return best && clone(best);
   }
 
-  appendMetricPoints(trainingJobName: string, points: readonly MetricPoint[]): void {
+  /** The job, checked to be on `attempt` and, with a fence, still leased: output of a lost attempt is refused. */
+  private currentAttempt(name: string, attempt: number, fence: Fence | undefined): TrainingJobRecord {
     this.open();
-    const job = this.trainingJobs.get(key(trainingJobName));
-    if (!job) throw notFound("training job", trainingJobName);
+    const job = this.trainingJobs.get(key(name));
+    if (!job) throw notFound("training job", name);
+    this.checkFence(fence);
+    if (job.retryAttempt !== attempt) throw staleAttempt(job.name, attempt, job.retryAttempt);
+    return job;
+  }
+
+  async appendMetricPoints(
+    trainingJobName: string,
+    attempt: number,
+    points: readonly MetricPoint[],
+    fence?: Fence,
+  ): Promise<void> {
+    this.currentAttempt(trainingJobName, attempt, fence);
     const series = this.metrics.get(key(trainingJobName)) ?? [];
-    for (const point of points) series.push({ ...point, seq: series.length });
+    for (const point of points) series.push({ ...point, seq: series.length, attempt });
     this.metrics.set(key(trainingJobName), series);
   }
 
-  listMetricPoints(trainingJobName: string, metricName?: string): StoredMetricPoint[] {
+  async listMetricPoints(
+    trainingJobName: string,
+    options: { metricName?: string; afterSeq?: number } = {},
+  ): Promise<StoredMetricPoint[]> {
     this.open();
+    const attempt = this.trainingJobs.get(key(trainingJobName))?.retryAttempt;
     const series = this.metrics.get(key(trainingJobName)) ?? [];
-    return series.filter((p) => metricName === undefined || p.metricName === metricName).map(clone);
+    return series
+      .filter((p) => p.attempt === attempt)
+      .filter((p) => options.metricName === undefined || p.metricName === options.metricName)
+      .filter((p) => options.afterSeq === undefined || p.seq > options.afterSeq)
+      .map(clone);
   }
 
-  setLogCursor(cursor: LogCursor): void {
-    this.open();
-    if (!this.trainingJobs.has(key(cursor.trainingJobName))) throw notFound("training job", cursor.trainingJobName);
-    this.logCursors.set(`${key(cursor.trainingJobName)}\u0000${cursor.stream}`, clone(cursor));
+  async appendLog(
+    trainingJobName: string,
+    attempt: number,
+    text: string,
+    timestamp: number,
+    fence?: Fence,
+  ): Promise<void> {
+    this.currentAttempt(trainingJobName, attempt, fence);
+    const chunks = this.logs.get(key(trainingJobName)) ?? [];
+    chunks.push({ seq: chunks.length, attempt, timestamp, text });
+    this.logs.set(key(trainingJobName), chunks);
   }
 
-  getLogCursor(trainingJobName: string, stream: string): LogCursor | undefined {
+  async readLog(trainingJobName: string, options: { afterSeq?: number; limit?: number } = {}): Promise<LogChunk[]> {
     this.open();
-    const cursor = this.logCursors.get(`${key(trainingJobName)}\u0000${stream}`);
-    return cursor && clone(cursor);
+    const chunks = (this.logs.get(key(trainingJobName)) ?? []).filter(
+      (c) => options.afterSeq === undefined || c.seq > options.afterSeq,
+    );
+    return chunks.slice(0, options.limit ?? chunks.length).map(clone);
   }
 
-  acquireLease(request: LeaseRequest): Lease | undefined {
+  async acquireLease(request: LeaseRequest): Promise<Lease | undefined> {
     this.open();
+    const now = this.clock.now();
     const current = this.leases.get(leaseKey(request.kind, request.name));
-    if (current && current.owner !== request.owner && current.expiresAt > request.now) return undefined;
+    if (current && current.owner !== request.owner && current.expiresAt > now) return undefined;
     const sameOwner = current !== undefined && current.owner === request.owner;
     const lease: Lease = {
       kind: request.kind,
       name: request.name,
+      token: sameOwner ? current.token : ++this.lastToken,
       owner: request.owner,
       host: request.host ?? null,
       pid: request.pid ?? null,
       pgid: request.pgid ?? null,
       processStartTime: request.processStartTime ?? null,
-      acquiredAt: sameOwner ? current.acquiredAt : request.now,
-      heartbeatAt: request.now,
-      expiresAt: request.now + request.ttlMs,
+      acquiredAt: sameOwner ? current.acquiredAt : now,
+      heartbeatAt: now,
+      expiresAt: now + request.ttlMs,
     };
     this.leases.set(leaseKey(request.kind, request.name), lease);
     return clone(lease);
   }
 
-  renewLease(kind: ResourceKind, name: string, owner: string, ttlMs: number, now: number): boolean {
+  async renewLease(fence: Fence, ttlMs: number, process: LeaseProcess = {}): Promise<Lease | undefined> {
     this.open();
-    const current = this.leases.get(leaseKey(kind, name));
-    if (!current || current.owner !== owner) return false;
-    this.leases.set(leaseKey(kind, name), { ...current, heartbeatAt: now, expiresAt: now + ttlMs });
+    const current = this.leases.get(leaseKey(fence.kind, fence.name));
+    if (!current || current.token !== fence.token) return undefined;
+    const now = this.clock.now();
+    const renewed: Lease = {
+      ...current,
+      ...(process.host === undefined ? {} : { host: process.host }),
+      ...(process.pid === undefined ? {} : { pid: process.pid }),
+      ...(process.pgid === undefined ? {} : { pgid: process.pgid }),
+      ...(process.processStartTime === undefined ? {} : { processStartTime: process.processStartTime }),
+      heartbeatAt: now,
+      expiresAt: now + ttlMs,
+    };
+    this.leases.set(leaseKey(fence.kind, fence.name), renewed);
+    return clone(renewed);
+  }
+
+  async releaseLease(fence: Fence): Promise<boolean> {
+    this.open();
+    const current = this.leases.get(leaseKey(fence.kind, fence.name));
+    if (!current || current.token !== fence.token) return false;
+    this.leases.delete(leaseKey(fence.kind, fence.name));
     return true;
   }
 
-  releaseLease(kind: ResourceKind, name: string, owner: string): boolean {
-    this.open();
-    const current = this.leases.get(leaseKey(kind, name));
-    if (!current || current.owner !== owner) return false;
-    this.leases.delete(leaseKey(kind, name));
-    return true;
-  }
-
-  getLease(kind: ResourceKind, name: string): Lease | undefined {
+  async getLease(kind: ResourceKind, name: string): Promise<Lease | undefined> {
     this.open();
     const lease = this.leases.get(leaseKey(kind, name));
     return lease && clone(lease);
   }
 
-  listExpiredLeases(now: number): Lease[] {
+  async listUnleased(kind: ResourceKind): Promise<string[]> {
     this.open();
-    return [...this.leases.values()]
-      .filter((lease) => lease.expiresAt <= now)
-      .sort((a, b) => a.expiresAt - b.expiresAt)
-      .map(clone);
+    const now = this.clock.now();
+    const live = (name: string) => (this.leases.get(leaseKey(kind, name))?.expiresAt ?? 0) > now;
+    const running = (status: string) => status === "InProgress" || status === "Stopping";
+    const candidates =
+      kind === "tuning-job"
+        ? [...this.tuningJobs.values()].filter((j) => j.kind === "tuning-job" && running(j.status))
+        : [...this.trainingJobs.values()].filter(
+            (j) => j.tuningJobName === null && j.request !== null && running(j.status),
+          );
+    return candidates
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((j) => j.name)
+      .filter((name) => !live(name));
   }
 
-  requestStop(kind: ResourceKind, name: string, now: number, reason?: string): StopRequest {
+  async requestStop(kind: ResourceKind, name: string, now: number, reason?: string): Promise<StopRequest> {
     this.open();
-    const pending = this.pendingStopRequests(kind, name)[0];
+    const pending = (await this.pendingStopRequests(kind, name))[0];
     if (pending) return pending;
     const request: StopRequest = {
       id: this.stopRequests.length + 1,
@@ -345,16 +448,14 @@ export class MemoryStore implements Store {
     return clone(request);
   }
 
-  pendingStopRequests(kind?: ResourceKind, name?: string): StopRequest[] {
+  async pendingStopRequests(kind: ResourceKind, name: string): Promise<StopRequest[]> {
     this.open();
     return this.stopRequests
-      .filter((r) => r.acknowledgedAt === null)
-      .filter((r) => kind === undefined || r.kind === kind)
-      .filter((r) => name === undefined || key(r.name) === key(name))
+      .filter((r) => r.acknowledgedAt === null && r.kind === kind && key(r.name) === key(name))
       .map(clone);
   }
 
-  acknowledgeStopRequest(id: number, now: number): boolean {
+  async acknowledgeStopRequest(id: number, now: number): Promise<boolean> {
     this.open();
     const index = this.stopRequests.findIndex((r) => r.id === id && r.acknowledgedAt === null);
     if (index < 0) return false;
@@ -362,15 +463,7 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  advanceCounter(scope: string, name: string, by = 1): number {
-    this.open();
-    const k = `${scope}\u0000${name}`;
-    const before = this.counters.get(k) ?? 0;
-    this.counters.set(k, before + by);
-    return before;
-  }
-
-  close(): void {
+  async close(): Promise<void> {
     this.closed = true;
   }
 }

@@ -1,7 +1,6 @@
 import type { Hyperparameters } from "../../space/index.js";
 import type {
   Lease,
-  LogCursor,
   ObjectiveStatus,
   ResourceKind,
   SecondaryStatusTransition,
@@ -12,6 +11,8 @@ import type {
   TuningJobRecord,
   TuningJobStatus,
 } from "../records.js";
+
+const parseJson = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 
 /** Row shapes as SQLite returns them, and their mapping to records. */
 export interface TuningJobRow {
@@ -24,6 +25,7 @@ export interface TuningJobRow {
   failure_reason: string | null;
   completion_reason: string | null;
   convergence_detected_at: number | null;
+  run_options: string | null;
   created_at: number;
   updated_at: number;
   ended_at: number | null;
@@ -47,6 +49,7 @@ export interface TrainingJobRow {
   failure_reason: string | null;
   stop_reason: string | null;
   retry_attempt: number;
+  run_options: string | null;
   created_at: number;
   updated_at: number;
   started_at: number | null;
@@ -56,6 +59,7 @@ export interface TrainingJobRow {
 export interface LeaseRow {
   resource_kind: ResourceKind;
   resource_name: string;
+  token: number;
   owner: string;
   host: string | null;
   pid: number | null;
@@ -75,14 +79,6 @@ export interface StopRequestRow {
   acknowledged_at: number | null;
 }
 
-export interface LogCursorRow {
-  training_job_name: string;
-  stream: string;
-  path: string;
-  offset: number;
-  updated_at: number;
-}
-
 export const toTuningJob = (row: TuningJobRow): TuningJobRecord => ({
   name: row.name,
   kind: row.kind,
@@ -93,6 +89,7 @@ export const toTuningJob = (row: TuningJobRow): TuningJobRecord => ({
   failureReason: row.failure_reason,
   completionReason: row.completion_reason,
   convergenceDetectedAt: row.convergence_detected_at,
+  runOptions: parseJson(row.run_options),
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   endedAt: row.ended_at,
@@ -105,8 +102,8 @@ export const toTrainingJob = (row: TrainingJobRow): TrainingJobRecord => ({
   definitionName: row.definition_name,
   status: row.status,
   hyperparameters: JSON.parse(row.hyperparameters) as Hyperparameters,
-  request: row.request === null ? null : JSON.parse(row.request),
-  strategyState: row.strategy_state === null ? null : JSON.parse(row.strategy_state),
+  request: parseJson(row.request),
+  strategyState: parseJson(row.strategy_state),
   secondaryStatus: row.secondary_status,
   statusTransitions: JSON.parse(row.status_transitions) as SecondaryStatusTransition[],
   jobDir: row.job_dir,
@@ -116,6 +113,7 @@ export const toTrainingJob = (row: TrainingJobRow): TrainingJobRecord => ({
   failureReason: row.failure_reason,
   stopReason: row.stop_reason,
   retryAttempt: row.retry_attempt,
+  runOptions: parseJson(row.run_options),
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   startedAt: row.started_at,
@@ -125,6 +123,7 @@ export const toTrainingJob = (row: TrainingJobRow): TrainingJobRecord => ({
 export const toLease = (row: LeaseRow): Lease => ({
   kind: row.resource_kind,
   name: row.resource_name,
+  token: row.token,
   owner: row.owner,
   host: row.host,
   pid: row.pid,
@@ -142,14 +141,6 @@ export const toStopRequest = (row: StopRequestRow): StopRequest => ({
   reason: row.reason,
   requestedAt: row.requested_at,
   acknowledgedAt: row.acknowledged_at,
-});
-
-export const toLogCursor = (row: LogCursorRow): LogCursor => ({
-  trainingJobName: row.training_job_name,
-  stream: row.stream,
-  path: row.path,
-  offset: row.offset,
-  updatedAt: row.updated_at,
 });
 
 /** Builds `SET a = @a, b = @b` from a patch, through a whitelist of record fields to columns. */

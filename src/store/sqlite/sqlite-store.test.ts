@@ -15,11 +15,11 @@ const freshPath = () => join(dir, `store-${counter++}.db`);
 storeContract("SqliteStore (file)", () => new SqliteStore(freshPath()));
 
 describe("SqliteStore files", () => {
-  it("persists across reopening and runs in WAL mode", () => {
+  it("persists across reopening and runs in WAL mode", async () => {
     const path = freshPath();
     const first = new SqliteStore(path);
-    first.createTuningJob({ name: "kept", kind: "study", config: {}, seed: 1, now: 1 });
-    first.close();
+    await first.createTuningJob({ name: "kept", kind: "study", config: {}, seed: 1, now: 1 });
+    await first.close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.prepare("SELECT version, name FROM schema_migrations").all()).toEqual([
@@ -27,11 +27,12 @@ describe("SqliteStore files", () => {
       { version: 2, name: "strategy_state" },
       { version: 3, name: "training_job_runtime" },
       { version: 4, name: "tuning_job_completion" },
+      { version: 5, name: "service_mode" },
     ]);
     db.close();
     const second = new SqliteStore(path);
-    expect(second.getTuningJob("kept")?.seed).toBe(1);
-    second.close();
+    expect((await second.getTuningJob("kept"))?.seed).toBe(1);
+    await second.close();
   });
 
   it("refuses a file that is not a database, and leaves it untouched", () => {
@@ -44,23 +45,24 @@ describe("SqliteStore files", () => {
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
-  it("refuses a database whose pages are damaged", () => {
+  it("refuses a database whose pages are damaged", async () => {
     const path = freshPath();
     const store = new SqliteStore(path);
     for (let i = 0; i < 50; i++)
-      store.createTuningJob({ name: `j${i}`, kind: "study", config: { pad: "x".repeat(500) }, seed: i, now: i });
-    store.close();
+      await store.createTuningJob({ name: `j${i}`, kind: "study", config: { pad: "x".repeat(500) }, seed: i, now: i });
+    await store.close();
     const bytes = readFileSync(path);
     bytes.fill(0xa5, 4096, bytes.length);
     writeFileSync(path, bytes);
-    expect(() => {
+    const opening = async () => {
       const damaged = new SqliteStore(path);
       try {
-        damaged.listTuningJobs();
+        await damaged.listTuningJobs();
       } finally {
-        damaged.close();
+        await damaged.close();
       }
-    }).toThrow(expect.objectContaining({ code: "E_STORE_CORRUPT" }));
+    };
+    await expect(opening()).rejects.toMatchObject({ code: "E_STORE_CORRUPT" });
   });
 
   it("refuses an SQLite database that belongs to another program", () => {
@@ -75,16 +77,16 @@ describe("SqliteStore files", () => {
     expect(tables).toEqual([{ name: "customers" }]);
   });
 
-  it("refuses a store written by a newer tunekit and changes nothing in it", () => {
+  it("refuses a store written by a newer tunekit and changes nothing in it", async () => {
     const path = freshPath();
-    new SqliteStore(path).close();
+    await new SqliteStore(path).close();
     const db = new Database(path);
     db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)").run();
     db.close();
     expect(() => new SqliteStore(path)).toThrow(
       expect.objectContaining({
         code: "E_STORE_SCHEMA_TOO_NEW",
-        message: expect.stringMatching(/version 99.*up to 4/),
+        message: expect.stringMatching(/version 99.*up to 5/),
       }),
     );
     const check = new Database(path, { readonly: true });
@@ -92,16 +94,34 @@ describe("SqliteStore files", () => {
     check.close();
   });
 
-  it("upgrades a store made by schema 1 (the fixture kept from that release)", () => {
+  const fixture = (version: number) => {
     const path = freshPath();
-    writeFileSync(path, readFileSync(new URL("../../../test/fixtures/store-schema-1.db", import.meta.url)));
-    const store = new SqliteStore(path);
-    expect(store.getTuningJob("fixture-study")).toMatchObject({ kind: "study", trialCount: 2 });
-    expect(store.listTrainingJobs({ tuningJobName: "fixture-study" }).map((j) => j.status)).toEqual([
+    writeFileSync(path, readFileSync(new URL(`../../../test/fixtures/store-schema-${version}.db`, import.meta.url)));
+    return new SqliteStore(path);
+  };
+
+  it("upgrades a store made by schema 1 (the fixture kept from that release)", async () => {
+    const store = fixture(1);
+    expect(await store.getTuningJob("fixture-study")).toMatchObject({ kind: "study", trialCount: 2, runOptions: null });
+    expect((await store.listTrainingJobs({ tuningJobName: "fixture-study" })).map((j) => j.status)).toEqual([
       "Completed",
       "InProgress",
     ]);
-    store.close();
+    await store.close();
+  });
+
+  it("upgrades a store made by schema 4: metric points become attempt 0's, and leases get fencing tokens", async () => {
+    const store = fixture(4);
+    expect(await store.getTuningJob("fixture-tuning")).toMatchObject({ kind: "tuning-job", trialCount: 1 });
+    expect((await store.listMetricPoints("fixture-tuning-001")).map((p) => [p.attempt, p.value])).toEqual([
+      [0, 0.5],
+      [0, 0.75],
+    ]);
+    expect(await store.readLog("fixture-tuning-001")).toEqual([]);
+    // The old lease (token 0, long expired) is taken over with a real token.
+    const lease = await store.acquireLease({ kind: "tuning-job", name: "fixture-tuning", owner: "new", ttlMs: 1000 });
+    expect(lease?.token).toBeGreaterThan(0);
+    await store.close();
   });
 
   it("applies migrations in order and rejects gaps in their numbering", () => {

@@ -1,11 +1,13 @@
+import { type Clock, systemClock } from "../../clock.js";
 import { ValidationError } from "../../errors.js";
 import { emptyCounters } from "../counters.js";
-import { alreadyExists, notFound, trialIndexConflict } from "../errors.js";
+import { alreadyExists, leaseLost, notFound, staleAttempt, trialIndexConflict } from "../errors.js";
 import type {
+  Fence,
   Lease,
+  LeaseProcess,
   LeaseRequest,
-  ListOptions,
-  LogCursor,
+  LogChunk,
   MetricPoint,
   NewTrainingJob,
   NewTuningJob,
@@ -22,21 +24,22 @@ import type {
   TrainingJobPoint,
   TrainingJobRecord,
   TrainingJobStatus,
+  TuningJobListOptions,
   TuningJobPatch,
   TuningJobRecord,
   TuningJobStatus,
+  WriteGuard,
 } from "../records.js";
+import { limitClause, SQLITE_DIALECT, trainingJobListing, tuningJobListing } from "../sql/list-query.js";
 import type { Store } from "../store.js";
 import { Connection, type ConnectionOptions } from "./connection.js";
 import {
   type LeaseRow,
-  type LogCursorRow,
   type StopRequestRow,
   setClause,
   type TrainingJobRow,
   type TuningJobRow,
   toLease,
-  toLogCursor,
   toStopRequest,
   toTrainingJob,
   toTuningJob,
@@ -73,19 +76,26 @@ const SORT_COLUMNS: Record<TrainingJobPageOptions["sortBy"], string> = {
   objectiveValue: "objective_value",
 };
 
-function limitClause(options: ListOptions): string {
-  const limit = options.limit === undefined ? -1 : Math.max(0, Math.floor(options.limit));
-  const offset = Math.max(0, Math.floor(options.offset ?? 0));
-  return ` LIMIT ${limit} OFFSET ${offset}`;
+export interface SqliteStoreOptions extends ConnectionOptions {
+  /** The store's clock, which times leases (one machine shares one file, so the local clock is the store's). */
+  clock?: Clock;
 }
 
-/** The Store in one SQLite file, shared safely by any number of processes. */
+const RUNNING = "('InProgress', 'Stopping')";
+
+/**
+ * The Store in one SQLite file, shared safely by any number of processes on
+ * one machine. better-sqlite3 is synchronous: each method does its work at
+ * once and returns a settled promise.
+ */
 export class SqliteStore implements Store {
   readonly kind = "sqlite";
   private readonly connection: Connection;
+  private readonly clock: Clock;
 
-  constructor(path: string, options: ConnectionOptions = {}) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     this.connection = new Connection(path, options);
+    this.clock = options.clock ?? systemClock;
   }
 
   get path(): string {
@@ -112,16 +122,32 @@ export class SqliteStore implements Store {
     return this.get("SELECT * FROM training_jobs WHERE name = ?", name) as TrainingJobRow | undefined;
   }
 
-  createTuningJob(job: NewTuningJob): TuningJobRecord {
+  /** Inside a write: refuses it when the lease it was made under was taken over (see Fence). */
+  private checkFence(fence: Fence | undefined): void {
+    if (!fence) return;
+    const row = this.get(
+      "SELECT token FROM leases WHERE resource_kind = ? AND resource_name = ?",
+      fence.kind,
+      fence.name,
+    ) as { token: number } | undefined;
+    if (row?.token !== fence.token) throw leaseLost(fence.kind, fence.name, fence.token);
+  }
+
+  async now(): Promise<number> {
+    return this.clock.now();
+  }
+
+  async createTuningJob(job: NewTuningJob): Promise<TuningJobRecord> {
     return this.connection.write(() => {
       if (this.tuningJobRow(job.name)) throw alreadyExists("tuning job", job.name);
       this.run(
-        `INSERT INTO tuning_jobs (name, kind, status, config, seed, created_at, updated_at)
-         VALUES (?, ?, 'InProgress', ?, ?, ?, ?)`,
+        `INSERT INTO tuning_jobs (name, kind, status, config, seed, run_options, created_at, updated_at)
+         VALUES (?, ?, 'InProgress', ?, ?, ?, ?, ?)`,
         job.name,
         job.kind,
         JSON.stringify(job.config),
         job.seed,
+        job.runOptions === undefined ? null : JSON.stringify(job.runOptions),
         job.now,
         job.now,
       );
@@ -129,50 +155,77 @@ export class SqliteStore implements Store {
     });
   }
 
-  getTuningJob(name: string): TuningJobRecord | undefined {
+  async getTuningJob(name: string): Promise<TuningJobRecord | undefined> {
     const row = this.connection.read(() => this.tuningJobRow(name));
     return row && toTuningJob(row);
   }
 
-  listTuningJobs(options: ListOptions & { status?: TuningJobStatus } = {}): TuningJobRecord[] {
-    const where = options.status === undefined ? "" : " WHERE status = ?";
-    const params = options.status === undefined ? [] : [options.status];
+  async listTuningJobs(options: TuningJobListOptions = {}): Promise<TuningJobRecord[]> {
+    const { where, params, order } = tuningJobListing(options, SQLITE_DIALECT);
     const rows = this.connection.read(() =>
-      this.all(`SELECT * FROM tuning_jobs${where} ORDER BY created_at DESC, name${limitClause(options)}`, ...params),
+      this.all(`SELECT * FROM tuning_jobs${where} ORDER BY ${order}${limitClause(options, SQLITE_DIALECT)}`, ...params),
     ) as TuningJobRow[];
     return rows.map(toTuningJob);
   }
 
-  updateTuningJob(name: string, patch: TuningJobPatch, from?: readonly TuningJobStatus[]): TuningJobRecord | undefined {
+  async updateTuningJob(
+    name: string,
+    patch: TuningJobPatch,
+    guard: WriteGuard<TuningJobStatus> = {},
+  ): Promise<TuningJobRecord | undefined> {
     return this.connection.write(() => {
       const row = this.tuningJobRow(name);
       if (!row) throw notFound("tuning job", name);
-      if (from && !from.includes(row.status)) return undefined;
+      this.checkFence(guard.fence);
+      if (guard.from && !guard.from.includes(row.status)) return undefined;
       const { sql, params } = setClause({ ...patch }, TUNING_JOB_COLUMNS);
       this.connection.db.prepare(`UPDATE tuning_jobs SET ${sql} WHERE name = @name`).run({ ...params, name });
       return toTuningJob(this.tuningJobRow(name) as TuningJobRow);
     });
   }
 
-  createTrainingJob(job: NewTrainingJob): TrainingJobRecord {
+  async deleteTuningJob(name: string): Promise<boolean> {
+    return this.connection.write(() => {
+      const row = this.tuningJobRow(name);
+      if (!row) return false;
+      // Training jobs, and with them their metric points and logs, go with the row (ON DELETE CASCADE).
+      this.run(
+        `DELETE FROM leases WHERE resource_kind = 'training-job'
+           AND resource_name IN (SELECT name FROM training_jobs WHERE tuning_job_name = ?)`,
+        row.name,
+      );
+      this.run(
+        `DELETE FROM stop_requests WHERE resource_kind = 'training-job'
+           AND resource_name IN (SELECT name FROM training_jobs WHERE tuning_job_name = ?)`,
+        row.name,
+      );
+      this.run("DELETE FROM leases WHERE resource_kind = 'tuning-job' AND resource_name = ?", row.name);
+      this.run("DELETE FROM stop_requests WHERE resource_kind = 'tuning-job' AND resource_name = ?", row.name);
+      this.run("DELETE FROM tuning_jobs WHERE name = ?", row.name);
+      return true;
+    });
+  }
+
+  async createTrainingJob(job: NewTrainingJob, fence?: Fence): Promise<TrainingJobRecord> {
     return this.connection.write(() => {
       // The index check comes first: a racer that lost an index must learn that (and retry), not trip on the name.
       let parentName: string | null = null;
       if (job.tuningJobName !== undefined) {
         const parent = this.tuningJobRow(job.tuningJobName);
         if (!parent) throw notFound("tuning job", job.tuningJobName);
+        this.checkFence(fence);
         if (job.trialIndex !== parent.trial_count) {
           throw trialIndexConflict(parent.name, parent.trial_count, job.trialIndex ?? Number.NaN);
         }
         parentName = parent.name;
-      }
+      } else this.checkFence(fence);
       if (this.trainingJobRow(job.name)) throw alreadyExists("training job", job.name);
       if (parentName !== null)
         this.run("UPDATE tuning_jobs SET trial_count = trial_count + 1 WHERE name = ?", parentName);
       this.run(
         `INSERT INTO training_jobs (name, tuning_job_name, trial_index, definition_name, status, hyperparameters,
-           request, strategy_state, secondary_status, job_dir, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           request, strategy_state, secondary_status, job_dir, run_options, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         job.name,
         parentName,
         job.trialIndex ?? null,
@@ -183,6 +236,7 @@ export class SqliteStore implements Store {
         job.strategyState === undefined ? null : JSON.stringify(job.strategyState),
         job.secondaryStatus ?? null,
         job.jobDir ?? null,
+        job.runOptions === undefined ? null : JSON.stringify(job.runOptions),
         job.now,
         job.now,
       );
@@ -190,31 +244,23 @@ export class SqliteStore implements Store {
     });
   }
 
-  getTrainingJob(name: string): TrainingJobRecord | undefined {
+  async getTrainingJob(name: string): Promise<TrainingJobRecord | undefined> {
     const row = this.connection.read(() => this.trainingJobRow(name));
     return row && toTrainingJob(row);
   }
 
-  listTrainingJobs(options: TrainingJobListOptions = {}): TrainingJobRecord[] {
-    const conditions: string[] = [];
-    const params: unknown[] = [];
-    if (options.tuningJobName !== undefined) {
-      conditions.push("tuning_job_name = ?");
-      params.push(options.tuningJobName);
-    }
-    if (options.status !== undefined) {
-      conditions.push("status = ?");
-      params.push(options.status);
-    }
-    const where = conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "";
-    const order = options.tuningJobName !== undefined ? "trial_index" : "created_at, rowid";
+  async listTrainingJobs(options: TrainingJobListOptions = {}): Promise<TrainingJobRecord[]> {
+    const { where, params, order } = trainingJobListing(options, SQLITE_DIALECT, "created_at, rowid");
     const rows = this.connection.read(() =>
-      this.all(`SELECT * FROM training_jobs${where} ORDER BY ${order}${limitClause(options)}`, ...params),
+      this.all(
+        `SELECT * FROM training_jobs${where} ORDER BY ${order}${limitClause(options, SQLITE_DIALECT)}`,
+        ...params,
+      ),
     ) as TrainingJobRow[];
     return rows.map(toTrainingJob);
   }
 
-  listTrainingJobPoints(tuningJobName: string): TrainingJobPoint[] {
+  async listTrainingJobPoints(tuningJobName: string): Promise<TrainingJobPoint[]> {
     const rows = this.connection.read(() =>
       this.all(
         `SELECT name, trial_index, definition_name, status, stop_reason, hyperparameters, objective_value,
@@ -238,15 +284,16 @@ export class SqliteStore implements Store {
     }));
   }
 
-  updateTrainingJob(
+  async updateTrainingJob(
     name: string,
     patch: TrainingJobPatch,
-    from?: readonly TrainingJobStatus[],
-  ): TrainingJobRecord | undefined {
+    guard: WriteGuard<TrainingJobStatus> = {},
+  ): Promise<TrainingJobRecord | undefined> {
     return this.connection.write(() => {
       const row = this.trainingJobRow(name);
       if (!row) throw notFound("training job", name);
-      if (from && !from.includes(row.status)) return undefined;
+      this.checkFence(guard.fence);
+      if (guard.from && !guard.from.includes(row.status)) return undefined;
       const { statusTransitions, ...rest } = patch;
       const fields = {
         ...rest,
@@ -258,11 +305,11 @@ export class SqliteStore implements Store {
     });
   }
 
-  deleteTrainingJob(name: string): boolean {
+  async deleteTrainingJob(name: string): Promise<boolean> {
     return this.connection.write(() => {
       const row = this.trainingJobRow(name);
       if (!row) return false;
-      // Metric points and log cursors go with the row (ON DELETE CASCADE); leases and stop requests are keyed by name.
+      // Metric points and log chunks go with the row (ON DELETE CASCADE); leases and stop requests are keyed by name.
       this.run("DELETE FROM leases WHERE resource_kind = 'training-job' AND resource_name = ?", row.name);
       this.run("DELETE FROM stop_requests WHERE resource_kind = 'training-job' AND resource_name = ?", row.name);
       this.run("DELETE FROM training_jobs WHERE name = ?", row.name);
@@ -270,7 +317,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  countTrainingJobs(tuningJobName: string): { status: StatusCounters; objective: ObjectiveCounters } {
+  async countTrainingJobs(tuningJobName: string): Promise<{ status: StatusCounters; objective: ObjectiveCounters }> {
     const counters = emptyCounters();
     const rows = this.connection.read(() =>
       this.all(
@@ -286,7 +333,10 @@ export class SqliteStore implements Store {
     return counters;
   }
 
-  bestTrainingJob(tuningJobName: string, objective: "Maximize" | "Minimize"): TrainingJobRecord | undefined {
+  async bestTrainingJob(
+    tuningJobName: string,
+    objective: "Maximize" | "Minimize",
+  ): Promise<TrainingJobRecord | undefined> {
     // The direction is one of two fixed words, never user text, so it is safe to splice into the SQL.
     const direction = objective === "Maximize" ? "DESC" : "ASC";
     const row = this.connection.read(() =>
@@ -300,10 +350,10 @@ export class SqliteStore implements Store {
     return row && toTrainingJob(row);
   }
 
-  pageTrainingJobs(
+  async pageTrainingJobs(
     tuningJobName: string,
     options: TrainingJobPageOptions,
-  ): { jobs: TrainingJobRecord[]; total: number } {
+  ): Promise<{ jobs: TrainingJobRecord[]; total: number }> {
     // Column expressions from this fixed table and a fixed direction word: nothing from the caller reaches the SQL.
     const column = SORT_COLUMNS[options.sortBy];
     if (!column) throw new ValidationError("sortBy", `must be one of ${Object.keys(SORT_COLUMNS).join(", ")}`);
@@ -318,7 +368,7 @@ export class SqliteStore implements Store {
     const where = ` WHERE ${conditions.join(" AND ")}`;
     return this.connection.read(() => {
       const rows = this.all(
-        `SELECT * FROM training_jobs${where} ORDER BY ${column} ${direction}, trial_index${limitClause(options)}`,
+        `SELECT * FROM training_jobs${where} ORDER BY ${column} ${direction}, trial_index${limitClause(options, SQLITE_DIALECT)}`,
         ...params,
       ) as TrainingJobRow[];
       const { total } = this.get(`SELECT count(*) AS total FROM training_jobs${where}`, ...params) as { total: number };
@@ -326,7 +376,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  listObjectiveResults(tuningJobName: string): ObjectiveResult[] {
+  async listObjectiveResults(tuningJobName: string): Promise<ObjectiveResult[]> {
     const rows = this.connection.read(() =>
       this.all(
         `SELECT objective_value AS value, ended_at AS endedAt, trial_index AS trialIndex FROM training_jobs
@@ -338,19 +388,34 @@ export class SqliteStore implements Store {
     return rows;
   }
 
-  appendMetricPoints(trainingJobName: string, points: readonly MetricPoint[]): void {
+  /** Inside a write: the job, checked to be on `attempt` and, with a fence, still leased. */
+  private currentAttempt(name: string, attempt: number, fence: Fence | undefined): TrainingJobRow {
+    const job = this.trainingJobRow(name);
+    if (!job) throw notFound("training job", name);
+    this.checkFence(fence);
+    if (job.retry_attempt !== attempt) throw staleAttempt(job.name, attempt, job.retry_attempt);
+    return job;
+  }
+
+  async appendMetricPoints(
+    trainingJobName: string,
+    attempt: number,
+    points: readonly MetricPoint[],
+    fence?: Fence,
+  ): Promise<void> {
     this.connection.write(() => {
-      const job = this.trainingJobRow(trainingJobName);
-      if (!job) throw notFound("training job", trainingJobName);
+      const job = this.currentAttempt(trainingJobName, attempt, fence);
       const next = this.get(
         "SELECT coalesce(max(seq) + 1, 0) AS seq FROM metric_points WHERE training_job_name = ?",
         job.name,
       ) as { seq: number };
       points.forEach((point, i) => {
         this.run(
-          "INSERT INTO metric_points (training_job_name, seq, metric_name, value, timestamp) VALUES (?, ?, ?, ?, ?)",
+          `INSERT INTO metric_points (training_job_name, seq, attempt, metric_name, value, timestamp)
+           VALUES (?, ?, ?, ?, ?, ?)`,
           job.name,
           next.seq + i,
+          attempt,
           point.metricName,
           point.value,
           point.timestamp,
@@ -359,44 +424,60 @@ export class SqliteStore implements Store {
     });
   }
 
-  listMetricPoints(trainingJobName: string, metricName?: string): StoredMetricPoint[] {
+  async listMetricPoints(
+    trainingJobName: string,
+    options: { metricName?: string; afterSeq?: number } = {},
+  ): Promise<StoredMetricPoint[]> {
     const rows = this.connection.read(() =>
-      metricName === undefined
-        ? this.all(
-            "SELECT seq, metric_name, value, timestamp FROM metric_points WHERE training_job_name = ? ORDER BY seq",
-            trainingJobName,
-          )
-        : this.all(
-            `SELECT seq, metric_name, value, timestamp FROM metric_points
-             WHERE training_job_name = ? AND metric_name = ? ORDER BY seq`,
-            trainingJobName,
-            metricName,
-          ),
-    ) as { seq: number; metric_name: string; value: number; timestamp: number }[];
-    return rows.map((r) => ({ seq: r.seq, metricName: r.metric_name, value: r.value, timestamp: r.timestamp }));
+      this.all(
+        `SELECT p.seq, p.attempt, p.metric_name, p.value, p.timestamp
+         FROM metric_points p JOIN training_jobs j ON j.name = p.training_job_name AND j.retry_attempt = p.attempt
+         WHERE p.training_job_name = @name AND (@metric IS NULL OR p.metric_name = @metric) AND p.seq > @after
+         ORDER BY p.seq`,
+        { name: trainingJobName, metric: options.metricName ?? null, after: options.afterSeq ?? -1 },
+      ),
+    ) as { seq: number; attempt: number; metric_name: string; value: number; timestamp: number }[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      attempt: r.attempt,
+      metricName: r.metric_name,
+      value: r.value,
+      timestamp: r.timestamp,
+    }));
   }
 
-  setLogCursor(cursor: LogCursor): void {
+  async appendLog(
+    trainingJobName: string,
+    attempt: number,
+    text: string,
+    timestamp: number,
+    fence?: Fence,
+  ): Promise<void> {
     this.connection.write(() => {
-      if (!this.trainingJobRow(cursor.trainingJobName)) throw notFound("training job", cursor.trainingJobName);
+      const job = this.currentAttempt(trainingJobName, attempt, fence);
       this.run(
-        `INSERT INTO log_cursors (training_job_name, stream, path, offset, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (training_job_name, stream) DO UPDATE SET path = excluded.path, offset = excluded.offset,
-           updated_at = excluded.updated_at`,
-        cursor.trainingJobName,
-        cursor.stream,
-        cursor.path,
-        cursor.offset,
-        cursor.updatedAt,
+        `INSERT INTO log_chunks (training_job_name, seq, attempt, timestamp, text)
+         SELECT ?, coalesce(max(seq) + 1, 0), ?, ?, ? FROM log_chunks WHERE training_job_name = ?`,
+        job.name,
+        attempt,
+        timestamp,
+        text,
+        job.name,
       );
     });
   }
 
-  getLogCursor(trainingJobName: string, stream: string): LogCursor | undefined {
-    const row = this.connection.read(() =>
-      this.get("SELECT * FROM log_cursors WHERE training_job_name = ? AND stream = ?", trainingJobName, stream),
-    ) as LogCursorRow | undefined;
-    return row && toLogCursor(row);
+  async readLog(trainingJobName: string, options: { afterSeq?: number; limit?: number } = {}): Promise<LogChunk[]> {
+    return this.connection.read(
+      () =>
+        this.all(
+          `SELECT seq, attempt, timestamp, text FROM log_chunks WHERE training_job_name = ? AND seq > ?
+           ORDER BY seq LIMIT ?`,
+          trainingJobName,
+          options.afterSeq ?? -1,
+          options.limit ?? -1,
+        ) as LogChunk[],
+    );
   }
 
   private leaseRow(kind: ResourceKind, name: string): LeaseRow | undefined {
@@ -405,66 +486,104 @@ export class SqliteStore implements Store {
       | undefined;
   }
 
-  acquireLease(request: LeaseRequest): Lease | undefined {
+  /** The next fencing token: from a counter that only goes up, so a token is never handed out twice. */
+  private nextToken(): number {
+    const row = this.get("SELECT value FROM counters WHERE scope = 'store' AND key = 'lease-token'") as
+      | { value: number }
+      | undefined;
+    const token = (row?.value ?? 0) + 1;
+    this.run(
+      `INSERT INTO counters (scope, key, value) VALUES ('store', 'lease-token', ?)
+       ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value`,
+      token,
+    );
+    return token;
+  }
+
+  async acquireLease(request: LeaseRequest): Promise<Lease | undefined> {
     return this.connection.write(() => {
+      const now = this.clock.now();
       const current = this.leaseRow(request.kind, request.name);
-      if (current && current.owner !== request.owner && current.expires_at > request.now) return undefined;
-      const acquiredAt = current && current.owner === request.owner ? current.acquired_at : request.now;
+      if (current && current.owner !== request.owner && current.expires_at > now) return undefined;
+      const sameOwner = current !== undefined && current.owner === request.owner;
       this.run(
-        `INSERT OR REPLACE INTO leases (resource_kind, resource_name, owner, host, pid, pgid, process_start_time,
-           acquired_at, heartbeat_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO leases (resource_kind, resource_name, token, owner, host, pid, pgid,
+           process_start_time, acquired_at, heartbeat_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         request.kind,
         request.name,
+        sameOwner ? current.token : this.nextToken(),
         request.owner,
         request.host ?? null,
         request.pid ?? null,
         request.pgid ?? null,
         request.processStartTime ?? null,
-        acquiredAt,
-        request.now,
-        request.now + request.ttlMs,
+        sameOwner ? current.acquired_at : now,
+        now,
+        now + request.ttlMs,
       );
       return toLease(this.leaseRow(request.kind, request.name) as LeaseRow);
     });
   }
 
-  renewLease(kind: ResourceKind, name: string, owner: string, ttlMs: number, now: number): boolean {
+  async renewLease(fence: Fence, ttlMs: number, process: LeaseProcess = {}): Promise<Lease | undefined> {
+    return this.connection.write(() => {
+      const now = this.clock.now();
+      const changed = this.run(
+        `UPDATE leases SET heartbeat_at = ?, expires_at = ?, host = coalesce(?, host), pid = coalesce(?, pid),
+           pgid = coalesce(?, pgid), process_start_time = coalesce(?, process_start_time)
+         WHERE resource_kind = ? AND resource_name = ? AND token = ?`,
+        now,
+        now + ttlMs,
+        process.host ?? null,
+        process.pid ?? null,
+        process.pgid ?? null,
+        process.processStartTime ?? null,
+        fence.kind,
+        fence.name,
+        fence.token,
+      ).changes;
+      return changed === 1 ? toLease(this.leaseRow(fence.kind, fence.name) as LeaseRow) : undefined;
+    });
+  }
+
+  async releaseLease(fence: Fence): Promise<boolean> {
     return this.connection.write(
       () =>
         this.run(
-          `UPDATE leases SET heartbeat_at = ?, expires_at = ?
-           WHERE resource_kind = ? AND resource_name = ? AND owner = ?`,
-          now,
-          now + ttlMs,
-          kind,
-          name,
-          owner,
+          "DELETE FROM leases WHERE resource_kind = ? AND resource_name = ? AND token = ?",
+          fence.kind,
+          fence.name,
+          fence.token,
         ).changes === 1,
     );
   }
 
-  releaseLease(kind: ResourceKind, name: string, owner: string): boolean {
-    return this.connection.write(
-      () =>
-        this.run("DELETE FROM leases WHERE resource_kind = ? AND resource_name = ? AND owner = ?", kind, name, owner)
-          .changes === 1,
-    );
-  }
-
-  getLease(kind: ResourceKind, name: string): Lease | undefined {
+  async getLease(kind: ResourceKind, name: string): Promise<Lease | undefined> {
     const row = this.connection.read(() => this.leaseRow(kind, name));
     return row && toLease(row);
   }
 
-  listExpiredLeases(now: number): Lease[] {
+  async listUnleased(kind: ResourceKind): Promise<string[]> {
+    const now = this.clock.now();
+    const jobs =
+      kind === "tuning-job"
+        ? `SELECT name, created_at FROM tuning_jobs WHERE kind = 'tuning-job' AND status IN ${RUNNING}`
+        : `SELECT name, created_at FROM training_jobs
+           WHERE tuning_job_name IS NULL AND request IS NOT NULL AND status IN ${RUNNING}`;
     const rows = this.connection.read(() =>
-      this.all("SELECT * FROM leases WHERE expires_at <= ? ORDER BY expires_at", now),
-    ) as LeaseRow[];
-    return rows.map(toLease);
+      this.all(
+        `SELECT j.name FROM (${jobs}) j
+         LEFT JOIN leases l ON l.resource_kind = ? AND l.resource_name = j.name AND l.expires_at > ?
+         WHERE l.owner IS NULL ORDER BY j.created_at, j.name`,
+        kind,
+        now,
+      ),
+    ) as { name: string }[];
+    return rows.map((row) => row.name);
   }
 
-  requestStop(kind: ResourceKind, name: string, now: number, reason?: string): StopRequest {
+  async requestStop(kind: ResourceKind, name: string, now: number, reason?: string): Promise<StopRequest> {
     return this.connection.write(() => {
       const pending = this.pendingRows(kind, name)[0];
       if (pending) return toStopRequest(pending);
@@ -479,19 +598,20 @@ export class SqliteStore implements Store {
     });
   }
 
-  private pendingRows(kind?: ResourceKind, name?: string): StopRequestRow[] {
+  private pendingRows(kind: ResourceKind, name: string): StopRequestRow[] {
     return this.all(
-      `SELECT * FROM stop_requests WHERE acknowledged_at IS NULL
-         AND (@kind IS NULL OR resource_kind = @kind) AND (@name IS NULL OR resource_name = @name) ORDER BY id`,
-      { kind: kind ?? null, name: name ?? null },
+      `SELECT * FROM stop_requests WHERE acknowledged_at IS NULL AND resource_kind = ? AND resource_name = ?
+       ORDER BY id`,
+      kind,
+      name,
     ) as StopRequestRow[];
   }
 
-  pendingStopRequests(kind?: ResourceKind, name?: string): StopRequest[] {
+  async pendingStopRequests(kind: ResourceKind, name: string): Promise<StopRequest[]> {
     return this.connection.read(() => this.pendingRows(kind, name)).map(toStopRequest);
   }
 
-  acknowledgeStopRequest(id: number, now: number): boolean {
+  async acknowledgeStopRequest(id: number, now: number): Promise<boolean> {
     return this.connection.write(
       () =>
         this.run("UPDATE stop_requests SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL", now, id)
@@ -499,23 +619,7 @@ export class SqliteStore implements Store {
     );
   }
 
-  advanceCounter(scope: string, key: string, by = 1): number {
-    return this.connection.write(() => {
-      const row = this.get("SELECT value FROM counters WHERE scope = ? AND key = ?", scope, key) as
-        | { value: number }
-        | undefined;
-      const before = row?.value ?? 0;
-      this.run(
-        "INSERT INTO counters (scope, key, value) VALUES (?, ?, ?) ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value",
-        scope,
-        key,
-        before + by,
-      );
-      return before;
-    });
-  }
-
-  close(): void {
+  async close(): Promise<void> {
     this.connection.close();
   }
 }

@@ -75,8 +75,8 @@ const caches = new Map<Method, Cache>(
 const runKey = (problem: string, mode: Mode, seed: number) => `${problem}|${mode}|${seed}`;
 const save = (method: Method) => writeFileSync(cachePath(method), `${JSON.stringify(caches.get(method), null, 0)}\n`);
 
-function runTunekit(problem: Problem, strategy: "Bayesian" | "Random", mode: Mode, seed: number): Run {
-  const opt = createOptimizer({ strategy, ranges: problem.ranges(), objective: problem.objective, seed });
+async function runTunekit(problem: Problem, strategy: "Bayesian" | "Random", mode: Mode, seed: number): Promise<Run> {
+  const opt = await createOptimizer({ strategy, ranges: problem.ranges(), objective: problem.objective, seed });
   const noise = createRng(seed, "table-noise");
   const width = mode === "par3" ? 3 : 1;
   const pending: { id: number; hp: Record<string, number> }[] = [];
@@ -84,23 +84,23 @@ function runTunekit(problem: Problem, strategy: "Bayesian" | "Random", mode: Mod
   const regrets: number[] = [];
   const earlier: number[] = [];
   const askMs: number[] = [];
-  const tellOldest = () => {
+  const tellOldest = async () => {
     const t = pending.shift() as { id: number; hp: Record<string, number> };
     const value = problem.evaluate(t.hp, noise);
-    opt.tell(t.id, value);
+    await opt.tell(t.id, value);
     told.push({ hp: t.hp, value });
     if (told.length === 30 || told.length === TRIALS) regrets.push(problem.regret(told));
     if (told.length === 28 || told.length === TRIALS - 2) earlier.push(problem.regret(told));
   };
   for (let i = 0; i < TRIALS; i++) {
     const started = performance.now();
-    const trial = opt.ask();
+    const trial = await opt.ask();
     askMs.push(performance.now() - started);
     pending.push({ id: trial.id, hp: trial.hyperparameters as Record<string, number> });
-    if (pending.length >= width) tellOldest();
+    if (pending.length >= width) await tellOldest();
   }
-  while (pending.length > 0) tellOldest();
-  opt.close();
+  while (pending.length > 0) await tellOldest();
+  await opt.close();
   return {
     regrets: regrets as [number, number],
     earlier: earlier as [number, number],
@@ -155,7 +155,7 @@ for (const method of methods) {
         });
       } else {
         for (const seed of missing) {
-          cache[runKey(problem.name, mode, seed)] = runTunekit(
+          cache[runKey(problem.name, mode, seed)] = await runTunekit(
             problem,
             method === "tunekit-Bayesian" ? "Bayesian" : "Random",
             mode,

@@ -10,9 +10,9 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { chromium } from "playwright-core";
-import { createApp } from "../src/api/http/app.js";
 import { createRng } from "../src/random.js";
 import { SqliteStore } from "../src/store/index.js";
+import { createApp } from "../src/transports/http/app.js";
 import { machineDescription, markdownTable, median } from "./report.js";
 
 const { values: args } = parseArgs({
@@ -77,7 +77,7 @@ function childRequest(name: string, hyperparameters: Record<string, number>) {
 
 const t0 = Date.UTC(2026, 10, 1);
 const started = performance.now();
-store.createTuningJob({ name: "big", kind: "tuning-job", config: request, seed: 1, now: t0 });
+await store.createTuningJob({ name: "big", kind: "tuning-job", config: request, seed: 1, now: t0 });
 const rng = createRng(1, "bench-console");
 for (let i = 0; i < JOBS; i++) {
   const lr = 5e-6 * 100 ** rng.next();
@@ -85,7 +85,7 @@ for (let i = 0; i < JOBS; i++) {
   const name = `big-${String(i + 1).padStart(5, "0")}`;
   const start = t0 + Math.floor(i / 8) * 600_000;
   const hyperparameters = { learning_rate: lr, batch_size: batch };
-  store.createTrainingJob({
+  await store.createTrainingJob({
     name,
     tuningJobName: "big",
     trialIndex: i,
@@ -95,7 +95,7 @@ for (let i = 0; i < JOBS; i++) {
     now: start,
   });
   const f1 = 0.92 - 0.04 * (Math.log10(lr) + 4.2) ** 2 - 0.0002 * (batch - 32) ** 2 + 0.01 * (rng.next() - 0.5);
-  store.updateTrainingJob(name, {
+  await store.updateTrainingJob(name, {
     status: "Completed",
     objectiveValue: f1,
     objectiveStatus: "Succeeded",
@@ -104,7 +104,7 @@ for (let i = 0; i < JOBS; i++) {
     now: start + 590_000,
   });
 }
-store.updateTuningJob("big", {
+await store.updateTuningJob("big", {
   status: "Completed",
   endedAt: t0 + (JOBS / 8) * 600_000,
   now: t0 + (JOBS / 8) * 600_000,
@@ -211,7 +211,7 @@ for (let i = 0; i < Number(args.loads); i++) {
   await page.close();
 }
 await browser.close();
-store.close();
+await store.close();
 rmSync(home, { recursive: true, force: true });
 
 const apiTable = markdownTable(

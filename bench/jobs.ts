@@ -12,7 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { defaultJobSettings, prepareTrainingJob, runTrainingJob } from "../src/jobs/index.js";
+import { systemClock } from "../src/clock.js";
+import { defaultJobSettings } from "../src/jobs/index.js";
+import { runTrainingJobHere } from "../src/services/submit.js";
 import { SqliteStore } from "../src/store/index.js";
 import { machineDescription, markdownTable } from "./report.js";
 
@@ -71,7 +73,7 @@ function request(program: string) {
 
 async function runTunekit(program: string, sandbox: "auto" | "none") {
   const settings = defaultJobSettings(home, { python: PYTHON, sandbox, resources: { cpus: 1, gpus: [] } });
-  const record = await runTrainingJob({ store, job: prepareTrainingJob(request(program), settings), settings });
+  const record = await runTrainingJobHere(store, request(program), settings, systemClock);
   if (record.status !== "Completed") throw new Error(`${record.name}: ${record.failureReason}`);
 }
 
@@ -150,7 +152,7 @@ if (args["syne-tune-source"]) {
   const git = spawnSync("git", ["-C", source, "rev-parse", "--short", "HEAD"], { encoding: "utf8" });
   syneVersion = `Syne Tune from source${git.status === 0 ? ` (commit ${git.stdout.trim()})` : ` at ${source}`}, tuner sleep_time 0, RandomSearch`;
 }
-store.close();
+await store.close();
 rmSync(home, { recursive: true, force: true });
 
 const header = ["system", "at once", "jobs", "direct, ms", "through the system, ms", "overhead per job, ms", "jobs/s"];

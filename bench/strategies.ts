@@ -21,30 +21,30 @@ interface Cell {
   trialsPerSecond: number;
 }
 
-function runTunekit(fn: TestFunction, strategy: (typeof STRATEGIES)[number], seed: number, storage?: string) {
+async function runTunekit(fn: TestFunction, strategy: (typeof STRATEGIES)[number], seed: number, storage?: string) {
   const ranges = Object.fromEntries(
     fn.bounds.map(([lo, hi], i) => [`x${i}`, new ContinuousParameter(lo, hi, "Linear")]),
   );
-  const opt = createOptimizer({ strategy, ranges, objective: "Minimize", seed, ...(storage ? { storage } : {}) });
+  const opt = await createOptimizer({ strategy, ranges, objective: "Minimize", seed, ...(storage ? { storage } : {}) });
   let best = Number.POSITIVE_INFINITY;
   const regrets: number[] = [];
   let overhead = 0;
   for (let i = 1; i <= TRIALS; i++) {
     const t0 = performance.now();
-    const trial = opt.ask();
+    const trial = await opt.ask();
     const t1 = performance.now();
     const value = fn.f(fn.bounds.map((_, d) => trial.hyperparameters[`x${d}`] as number));
     const t2 = performance.now();
-    opt.tell(trial.id, value);
+    await opt.tell(trial.id, value);
     overhead += t1 - t0 + (performance.now() - t2);
     best = Math.min(best, value);
     if (CHECKPOINTS.includes(i)) regrets.push(best - fn.minimum);
   }
-  opt.close();
+  await opt.close();
   return { regrets, seconds: overhead / 1000 };
 }
 
-function tunekitResults(storage?: () => string): Record<string, Record<string, Cell>> {
+async function tunekitResults(storage?: () => string): Promise<Record<string, Record<string, Cell>>> {
   const out: Record<string, Record<string, Cell>> = {};
   for (const fn of TEST_FUNCTIONS) {
     const byStrategy: Record<string, Cell> = {};
@@ -53,7 +53,7 @@ function tunekitResults(storage?: () => string): Record<string, Record<string, C
       const regrets: number[][] = [];
       let seconds = 0;
       for (let seed = 0; seed < SEEDS; seed++) {
-        const run = runTunekit(fn, strategy, seed, storage?.());
+        const run = await runTunekit(fn, strategy, seed, storage?.());
         regrets.push(run.regrets);
         seconds += run.seconds;
       }
@@ -79,8 +79,8 @@ function optunaResults(): { version: string; results: Record<string, Record<stri
 
 const dir = mkdtempSync(join(tmpdir(), "tunekit-bench-"));
 let files = 0;
-const memory = tunekitResults();
-const sqlite = tunekitResults(() => join(dir, `run-${files++}.db`));
+const memory = await tunekitResults();
+const sqlite = await tunekitResults(() => join(dir, `run-${files++}.db`));
 rmSync(dir, { recursive: true, force: true });
 const peer = optunaResults();
 

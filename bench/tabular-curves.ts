@@ -14,8 +14,9 @@
  *   indices depth 0..2, width 0..9, batch 0..9: 40 s to 6 min, so a full job
  *   of 27 epochs takes 18 minutes to 2.7 hours.
  */
+
+import type { SimulatedObjective } from "../src/executors/index.js";
 import { createRng, type Rng } from "../src/random.js";
-import type { SimulatedObjective } from "../src/tuner/index.js";
 import { TABLE_CHOICES } from "./problems.js";
 
 export const EPOCHS = 27;

@@ -19,10 +19,11 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { parseTuningJobRequest } from "../src/config/tuning-job-request.js";
+import { LocalExecutor, SimulatedExecutor, SlotPool } from "../src/executors/index.js";
 import { defaultJobSettings } from "../src/jobs/index.js";
 import { SqliteStore } from "../src/store/index.js";
 import { MemoryStore } from "../src/store/memory/memory-store.js";
-import { LocalExecutor, runTuningJob, SimulatedExecutor, SlotPool, suggestInProcess } from "../src/tuner/index.js";
+import { runTuningJob, suggestInProcess } from "../src/tuner/index.js";
 import { dataDir, TABLE_CHOICES, TABLE_DATASETS } from "./problems.js";
 import { machineDescription, markdownTable, median } from "./report.js";
 import { EPOCHS, tabularCurves } from "./tabular-curves.js";
@@ -107,8 +108,7 @@ async function simulate(dataset: string): Promise<Record<string, SimRun[]>> {
         suggest: suggestInProcess,
       });
       const wallMs = performance.now() - started;
-      const jobs = store
-        .listTrainingJobs({ tuningJobName: record.name })
+      const jobs = (await store.listTrainingJobs({ tuningJobName: record.name }))
         .filter((j) => j.objectiveValue !== null)
         .sort((a, b) => (a.endedAt as number) - (b.endedAt as number));
       const regretBy = (t: number) => {
@@ -124,7 +124,8 @@ async function simulate(dataset: string): Promise<Record<string, SimRun[]>> {
         regretEnd: regretBy(Number.POSITIVE_INFINITY),
         hours: (record.endedAt as number) / HOUR,
         wallMs,
-        stopped: store.listTrainingJobs({ tuningJobName: record.name }).filter((j) => j.status === "Stopped").length,
+        stopped: (await store.listTrainingJobs({ tuningJobName: record.name })).filter((j) => j.status === "Stopped")
+          .length,
       });
     }
   }
@@ -244,15 +245,13 @@ if (!args["skip-real"]) {
     const record = await runTuningJob({
       store,
       job: parseTuningJobRequest(request),
-      executor: new LocalExecutor(
-        store,
-        settings,
-        new SlotPool(join(home, `slots-${strategy}`), WORKERS, settings.resources),
-      ),
+      executor: new LocalExecutor(store, settings, {
+        slots: new SlotPool(join(home, `slots-${strategy}`), WORKERS, settings.resources),
+      }),
     });
     const wallMs = performance.now() - started;
-    const jobs = store.listTrainingJobs({ tuningJobName: record.name });
-    store.close();
+    const jobs = await store.listTrainingJobs({ tuningJobName: record.name });
+    await store.close();
     if (record.status !== "Completed" || jobs.some((j) => j.status !== "Completed")) {
       throw new Error(`${record.name} ended ${record.status}: ${record.failureReason}`);
     }

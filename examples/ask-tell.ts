@@ -65,7 +65,7 @@ const valid = data.slice(400);
 const name = `ask-tell-${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}`;
 const storage = defaultStorePath();
 
-const optimizer = createOptimizer({
+const optimizer = await createOptimizer({
   name,
   strategy: "Sobol",
   objective: "Minimize",
@@ -88,8 +88,8 @@ const best = await optimizer.optimize(
   },
   { maxTrials: 32, maxParallel: 4 },
 );
-const trials = optimizer.trials();
+const trials = await optimizer.trials();
 console.log(`${trials.filter((t) => t.state === "Completed").length} trials completed`);
 console.log(`best validation log-loss ${best?.value.toFixed(4)} with`, best?.hyperparameters);
 console.log(`\nnext: npx tunekit describe ${name}`);
-optimizer.close();
+await optimizer.close();

@@ -1,7 +1,5 @@
 // The public surface of tunekit, re-exported by name: anything not listed here is internal.
 
-export { type MetricRow, trainingJobAnalytics } from "./api/metrics.js";
-export { type TuningJobRow, tuningJobAnalytics } from "./api/tuning-analytics.js";
 export { type Clock, ManualClock, systemClock } from "./clock.js";
 export { parseTrainingJobRequest, type TrainingJobRequest } from "./config/training-job-request.js";
 export {
@@ -9,13 +7,26 @@ export {
   parseTuningJobRequest,
   type TuningJobRequest,
 } from "./config/tuning-job-request.js";
+export { Controller, type ControllerOptions } from "./controller/index.js";
 export { TunekitError, ValidationError } from "./errors.js";
+export {
+  type Executor,
+  type ExecutorEvent,
+  type LaunchOptions,
+  LocalExecutor,
+  type LocalExecutorOptions,
+  SimulatedExecutor,
+  type SimulatedObjective,
+  type SimulatedRun,
+  SlotPool,
+} from "./executors/index.js";
 export {
   defaultJobSettings,
   type JobSettings,
   type PreparedJob,
   parseS3Mapping,
   prepareTrainingJob,
+  type RunOptions,
   runTrainingJob,
 } from "./jobs/index.js";
 export {
@@ -49,6 +60,8 @@ export {
   TrainingJobAnalytics,
   type WarmStartConfig,
 } from "./sdk/index.js";
+export { type MetricRow, trainingJobAnalytics } from "./services/metrics.js";
+export { type TuningJobRow, tuningJobAnalytics } from "./services/tuning-analytics.js";
 export {
   CategoricalParameter,
   ContinuousParameter,
@@ -64,8 +77,17 @@ export {
   SearchSpace,
   toParameterRanges,
 } from "./space/index.js";
-export { MemoryStore, SqliteStore, type Store, StoreError } from "./store/index.js";
-export { storeLocation as defaultStorePath } from "./store/location.js";
+export {
+  type Fence,
+  type Lease,
+  MemoryStore,
+  openStore,
+  SqliteStore,
+  type Store,
+  StoreError,
+  storeLocation as defaultStorePath,
+  tunekitHome,
+} from "./store/index.js";
 export {
   BayesianStrategy,
   createStrategy,
@@ -83,19 +105,12 @@ export {
   type TrialView,
 } from "./strategies/index.js";
 export {
-  type Executor,
   HyperbandRungs,
-  LocalExecutor,
   MedianRule,
   type RunTuningJobOptions,
   runTuningJob,
-  SimulatedExecutor,
-  type SimulatedObjective,
-  type SimulatedRun,
-  SlotPool,
   type StopDecision,
   type Stopper,
   suggestInProcess,
-  type TrialLaunch,
   type TuningEvent,
 } from "./tuner/index.js";

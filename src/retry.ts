@@ -1,4 +1,4 @@
-import { sleepSync, systemClock } from "./clock.js";
+import { type Clock, sleepSync, systemClock } from "./clock.js";
 import { createRng } from "./random.js";
 
 export interface RetryOptions {
@@ -29,6 +29,20 @@ export function retrySync<T>(fn: () => T, options: RetryOptions): T {
       if (!options.retryable(error)) throw error;
       if (systemClock.now() >= deadline) throw options.giveUp(error);
       sleepSync(delay * (0.5 + jitter.next()));
+    }
+  }
+}
+
+/** `retrySync` for asynchronous work: the same backoff, waiting on the clock instead of blocking the thread. */
+export async function retry<T>(fn: () => Promise<T>, options: RetryOptions, clock: Clock = systemClock): Promise<T> {
+  const deadline = clock.now() + options.maxWaitMs;
+  for (let delay = 1; ; delay = Math.min(delay * 2, options.maxDelayMs)) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!options.retryable(error)) throw error;
+      if (clock.now() >= deadline) throw options.giveUp(error);
+      await clock.sleep(delay * (0.5 + jitter.next()));
     }
   }
 }

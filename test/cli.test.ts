@@ -19,8 +19,8 @@ function tunekit(...args: string[]) {
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-beforeAll(() => {
-  const opt = createOptimizer({
+beforeAll(async () => {
+  const opt = await createOptimizer({
     name: "lr-search",
     strategy: "Random",
     objective: "Maximize",
@@ -28,33 +28,27 @@ beforeAll(() => {
     storage: storePath,
     ranges: { lr: new ContinuousParameter(1e-5, 1e-1), act: new CategoricalParameter(["relu", "tanh"]) },
   });
-  opt.tell(opt.ask().id, 0.7);
-  opt.tell(opt.ask().id, 0.9);
-  opt.ask();
-  opt.close();
+  await opt.tell((await opt.ask()).id, 0.7);
+  await opt.tell((await opt.ask()).id, 0.9);
+  await opt.ask();
+  await opt.close();
   const store = new SqliteStore(storePath);
-  store.createTuningJob({
+  await store.createTuningJob({
     name: "twin",
     kind: "study",
     config: { strategy: "Random", objective: "Minimize" },
     seed: 1,
     now: 1,
   });
-  store.createTrainingJob({ name: "twin", hyperparameters: {}, now: 1 });
-  store.createTrainingJob({ name: "with-log", hyperparameters: {}, now: 2 });
-  writeFileSync(join(dir, "with-log.log"), "epoch 1 f1_: 0.5\nepoch 2 f1_: 0.8\n");
-  store.setLogCursor({
-    trainingJobName: "with-log",
-    stream: "combined",
-    path: join(dir, "with-log.log"),
-    offset: 0,
-    updatedAt: 2,
-  });
-  store.close();
+  await store.createTrainingJob({ name: "twin", hyperparameters: {}, now: 1 });
+  await store.createTrainingJob({ name: "with-log", hyperparameters: {}, now: 2 });
+  await store.appendLog("with-log", 0, "epoch 1 f1_: 0.5\n", 2);
+  await store.appendLog("with-log", 0, "epoch 2 f1_: 0.8\n", 3);
+  await store.close();
 });
 
 describe("tunekit CLI", () => {
-  it("has help for every command", () => {
+  it("has help for every command", async () => {
     const top = tunekit("--help");
     expect(top.code).toBe(0);
     for (const command of ["list", "list-training-jobs", "describe", "stop", "logs"]) {
@@ -66,7 +60,7 @@ describe("tunekit CLI", () => {
     }
   });
 
-  it("lists tuning jobs as a table and as JSON", () => {
+  it("lists tuning jobs as a table and as JSON", async () => {
     const table = tunekit("list", "--store", storePath);
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/lr-search\s+study\s+InProgress\s+Random\s+2\/3\s+0\.9/);
@@ -74,11 +68,11 @@ describe("tunekit CLI", () => {
     expect(rows.find((r) => r.name === "lr-search")?.best).toBe(0.9);
   });
 
-  it("uses TUNEKIT_HOME when no --store is given", () => {
+  it("uses TUNEKIT_HOME when no --store is given", async () => {
     expect(tunekit("list").out).toContain("no tuning jobs");
   });
 
-  it("describes a tuning job with its best training job, and a training job", () => {
+  it("describes a tuning job with its best training job, and a training job", async () => {
     const described = JSON.parse(tunekit("describe", "lr-search", "--store", storePath).out);
     expect(described).toMatchObject({
       HyperParameterTuningJobName: "lr-search",
@@ -92,7 +86,7 @@ describe("tunekit CLI", () => {
     expect(trial).toMatchObject({ TrainingJobName: "lr-search-000", TuningJobName: "lr-search", TrialIndex: 0 });
   });
 
-  it("refuses an ambiguous name unless told which kind, and an unknown one", () => {
+  it("refuses an ambiguous name unless told which kind, and an unknown one", async () => {
     const ambiguous = tunekit("describe", "twin", "--store", storePath);
     expect(ambiguous.code).toBe(4);
     expect(ambiguous.err).toContain("--tuning-job or --training-job");
@@ -104,14 +98,14 @@ describe("tunekit CLI", () => {
     expect(JSON.parse(missing.err).error.code).toBe("E_NOT_FOUND");
   });
 
-  it("prints a training job's log", () => {
+  it("prints a training job's log", async () => {
     const logs = tunekit("logs", "with-log", "--store", storePath);
     expect(logs.code).toBe(0);
     expect(logs.out).toBe("epoch 1 f1_: 0.5\nepoch 2 f1_: 0.8\n");
     expect(tunekit("logs", "lr-search-000", "--store", storePath).code).toBe(3);
   });
 
-  it("stops a job nobody owns, then says it is no longer running", () => {
+  it("stops a job nobody owns, then says it is no longer running", async () => {
     const stopped = tunekit("stop", "lr-search-002", "--store", storePath, "--json");
     expect(stopped.code).toBe(0);
     expect(JSON.parse(stopped.out)).toEqual({ kind: "training-job", name: "lr-search-002", action: "stopped" });
@@ -120,27 +114,27 @@ describe("tunekit CLI", () => {
     expect(again.err).toContain("is Stopped");
   });
 
-  it("leaves a stop request for a job whose owner holds a live lease", () => {
+  it("leaves a stop request for a job whose owner holds a live lease", async () => {
     const store = new SqliteStore(storePath);
-    store.createTuningJob({
+    await store.createTuningJob({
       name: "owned",
       kind: "study",
       config: { strategy: "Random", objective: "Maximize" },
       seed: 1,
       now: 1,
     });
-    store.acquireLease({ kind: "tuning-job", name: "owned", owner: "host:123", ttlMs: 3_600_000, now: Date.now() });
-    store.close();
+    await store.acquireLease({ kind: "tuning-job", name: "owned", owner: "host:123", ttlMs: 3_600_000 });
+    await store.close();
     const result = tunekit("stop", "owned", "--store", storePath);
     expect(result.code).toBe(0);
     expect(result.out).toContain("asked host:123");
     const after = new SqliteStore(storePath);
-    expect(after.getTuningJob("owned")?.status).toBe("Stopping");
-    expect(after.pendingStopRequests("tuning-job", "owned")).toHaveLength(1);
-    after.close();
+    expect((await after.getTuningJob("owned"))?.status).toBe("Stopping");
+    expect(await after.pendingStopRequests("tuning-job", "owned")).toHaveLength(1);
+    await after.close();
   });
 
-  it("answers bad usage with exit code 2 and an unusable store with 6", () => {
+  it("answers bad usage with exit code 2 and an unusable store with 6", async () => {
     expect(tunekit("list", "--limit", "zero", "--store", storePath).code).toBe(2);
     expect(tunekit("list", "--status", "Sleeping", "--store", storePath).code).toBe(2);
     expect(tunekit("frobnicate").code).toBe(2);

@@ -1,17 +1,17 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../src/api/http/app.js";
 import { ManualClock } from "../src/clock.js";
 import { parseTuningJobRequest } from "../src/config/tuning-job-request.js";
-import { COMBINED_LOG } from "../src/jobs/index.js";
+import { SimulatedExecutor } from "../src/executors/index.js";
 import { SqliteStore } from "../src/store/index.js";
-import { runTuningJob, SimulatedExecutor, suggestInProcess } from "../src/tuner/index.js";
+import { createApp } from "../src/transports/http/app.js";
+import { runTuningJob, suggestInProcess } from "../src/tuner/index.js";
 
 /**
  * The web console in Debian's Chromium (through playwright-core, never a downloaded browser), against a real
@@ -75,8 +75,8 @@ async function finishedTuningJob() {
   });
 }
 
-function runningTuningJob() {
-  store.createTuningJob({
+async function runningTuningJob() {
+  await store.createTuningJob({
     name: "running-job",
     kind: "tuning-job",
     config: {
@@ -88,30 +88,20 @@ function runningTuningJob() {
     seed: 1,
     now: Date.now(),
   });
-  const jobDir = join(home, "jobs", "running-job-001");
-  mkdirSync(jobDir, { recursive: true });
-  writeFileSync(join(jobDir, "log"), "epoch 1 loss=0.9\n");
-  store.createTrainingJob({
+  await store.createTrainingJob({
     name: "running-job-001",
     tuningJobName: "running-job",
     trialIndex: 0,
     hyperparameters: { x: 0.5 },
-    jobDir,
     now: Date.now(),
   });
-  store.setLogCursor({
-    trainingJobName: "running-job-001",
-    stream: COMBINED_LOG,
-    path: join(jobDir, "log"),
-    offset: 0,
-    updatedAt: Date.now(),
-  });
-  store.appendMetricPoints("running-job-001", [{ metricName: "f1", value: 0.61, timestamp: Date.now() }]);
+  await store.appendLog("running-job-001", 0, "epoch 1 loss=0.9\n", Date.now());
+  await store.appendMetricPoints("running-job-001", 0, [{ metricName: "f1", value: 0.61, timestamp: Date.now() }]);
 }
 
 beforeAll(async () => {
   await finishedTuningJob();
-  runningTuningJob();
+  await runningTuningJob();
   const app = createApp({ store, pollMs: 200 });
   base = await new Promise<string>((resolve) => {
     server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
@@ -127,7 +117,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   server?.close();
-  store.close();
+  await store.close();
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -147,9 +137,9 @@ describe.skipIf(!existsSync(CHROMIUM))("web console in Chromium", () => {
 
     await page.click('a[href="#/tuning-jobs/finished-job"]');
     await page.waitForSelector('[data-chart="objective-over-time"][data-rendered="true"]');
-    const withObjective = store
-      .listTrainingJobs({ tuningJobName: "finished-job" })
-      .filter((j) => j.objectiveValue !== null).length;
+    const withObjective = (await store.listTrainingJobs({ tuningJobName: "finished-job" })).filter(
+      (j) => j.objectiveValue !== null,
+    ).length;
     expect(await page.getAttribute('[data-chart="objective-over-time"]', "data-points")).toBe(String(withObjective));
     expect(await page.getAttribute('[data-chart="objective-vs-learning_rate"]', "data-points")).toBe(
       String(withObjective),
@@ -161,7 +151,7 @@ describe.skipIf(!existsSync(CHROMIUM))("web console in Chromium", () => {
 
     // Sorting by the objective is done by the server.
     await page.click('th[data-sort="FinalObjectiveMetricValue"]');
-    const best = store.bestTrainingJob("finished-job", "Maximize")?.name as string;
+    const best = (await store.bestTrainingJob("finished-job", "Maximize"))?.name as string;
     await page.waitForFunction(
       (name) => document.querySelector('[data-test="jobs"] tbody tr')?.getAttribute("data-name") === name,
       best,
@@ -180,7 +170,7 @@ describe.skipIf(!existsSync(CHROMIUM))("web console in Chromium", () => {
     const page = await browser.newPage();
     await page.goto(`${base}/#/tuning-jobs/running-job`);
     await page.waitForSelector('[data-test="jobs"] tbody tr[data-name="running-job-001"]');
-    store.createTrainingJob({
+    await store.createTrainingJob({
       name: "running-job-002",
       tuningJobName: "running-job",
       trialIndex: 1,
@@ -191,7 +181,7 @@ describe.skipIf(!existsSync(CHROMIUM))("web console in Chromium", () => {
 
     await page.goto(`${base}/#/training-jobs/running-job-001`);
     await page.waitForFunction(() => document.querySelector('[data-test="log"]')?.textContent?.includes("loss=0.9"));
-    writeFileSync(join(home, "jobs", "running-job-001", "log"), "epoch 1 loss=0.9\nepoch 2 loss=0.7\n");
+    await store.appendLog("running-job-001", 0, "epoch 2 loss=0.7\n", Date.now());
     await page.waitForFunction(
       () => document.querySelector('[data-test="log"]')?.textContent?.includes("loss=0.7"),
       null,

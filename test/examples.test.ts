@@ -35,26 +35,26 @@ const tsx = (script: string, ...args: string[]) => [process.execPath, "--import"
  * Runs an example's driver (`examples/EXAMPLE/SCRIPT --jobs N`) into a store of its own, checks that its one
  * tuning job completed with N jobs, and returns what it printed, that job and the store's path.
  */
-function runDriver(example: string, script: string, jobs: number) {
+async function runDriver(example: string, script: string, jobs: number) {
   const store = join(root, example, "tunekit.db");
   const out = join(root, example, "out");
   const driver = run(tsx(join(EXAMPLES, example, script), "--jobs", String(jobs), "--store", store, "--out", out));
   expect(driver.code, driver.all).toBe(0);
   const db = new SqliteStore(store);
   try {
-    const [job] = db.listTuningJobs();
+    const [job] = await db.listTuningJobs();
     if (!job) throw new Error("no tuning job in the store");
     expect(job.status).toBe("Completed");
-    const trainingJobs = db.listTrainingJobs({ tuningJobName: job.name });
+    const trainingJobs = await db.listTrainingJobs({ tuningJobName: job.name });
     expect(trainingJobs).toHaveLength(jobs);
     return { stdout: driver.stdout, name: job.name, jobs: trainingJobs, store, out };
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
 describe("the demo: a spam classifier written in TypeScript, tuned with Bayesian search and early stopping", () => {
-  it("trains on a slice, printing validation F1 every epoch and saving the model", () => {
+  it("trains on a slice, printing validation F1 every epoch and saving the model", async () => {
     const data = join(root, "spam-slice");
     const { file } = prepareSpamData(join(root, "spam-full"));
     mkdirSync(data, { recursive: true });
@@ -75,8 +75,8 @@ describe("the demo: a spam classifier written in TypeScript, tuned with Bayesian
     expect(bad.stderr).toMatch(/--learning_rate must be a number, got fast/);
   });
 
-  it("runs as `npm run demo` does, with fewer jobs: a best job above the majority baseline, and the report", () => {
-    const { stdout, name, jobs, out } = runDriver("spam", "demo.ts", 4);
+  it("runs as `npm run demo` does, with fewer jobs: a best job above the majority baseline, and the report", async () => {
+    const { stdout, name, jobs, out } = await runDriver("spam", "demo.ts", 4);
     // Predicting "spam" for every mail gives F1 2p/(1+p) with p = 1,896/6,046 spam: 0.477. Predicting "ham" gives 0.
     const best = Math.max(...jobs.map((j) => j.objectiveValue ?? 0));
     expect(best).toBeGreaterThan(0.477);
@@ -98,7 +98,7 @@ describe.skipIf(!hasTorch || !existsSync(MRPC))("MRPC with PyTorch, as the seed 
   const evaluations = (stdout: string) =>
     [...stdout.matchAll(/'acc_': ([0-9.]+), 'f1_': ([0-9.]+)/g)].map((m) => ({ acc: Number(m[1]), f1: Number(m[2]) }));
 
-  it("on a slice: evaluates every epoch as the seed's regex reads it, takes booleans as values, saves the model", () => {
+  it("on a slice: evaluates every epoch as the seed's regex reads it, takes booleans as values, saves the model", async () => {
     const output = join(root, "mrpc-slice");
     const trained = runGlue(
       output,
@@ -128,7 +128,7 @@ describe.skipIf(!hasTorch || !existsSync(MRPC))("MRPC with PyTorch, as the seed 
     expect(bad.stderr).toMatch(/--do_train: expected a boolean \(True\/False\), got 'maybe'/);
   }, 60_000);
 
-  it("in full: trained from scratch it reaches dev F1 ≥ 0.83, above always predicting 1 (0.812)", () => {
+  it("in full: trained from scratch it reaches dev F1 ≥ 0.83, above always predicting 1 (0.812)", async () => {
     const trained = runGlue(join(root, "mrpc-full"), "--num_train_epochs", "3", "--per_gpu_train_batch_size", "64");
     expect(trained.code, trained.all).toBe(0);
     const scores = evaluations(trained.stdout);
@@ -136,16 +136,16 @@ describe.skipIf(!hasTorch || !existsSync(MRPC))("MRPC with PyTorch, as the seed 
     expect(Math.max(...scores.map((s) => s.f1))).toBeGreaterThanOrEqual(0.83);
   }, 120_000);
 
-  it("runs the seed's tuning job, shortened to 3 jobs, for real: per-epoch F1 values, the best job, the report", () => {
-    const { name, jobs, store, out } = runDriver("mrpc", "run.ts", 3);
+  it("runs the seed's tuning job, shortened to 3 jobs, for real: per-epoch F1 values, the best job, the report", async () => {
+    const { name, jobs, store, out } = await runDriver("mrpc", "run.ts", 3);
     const db = new SqliteStore(store);
     try {
       for (const job of jobs) {
         expect(job.status).toBe("Completed");
-        expect(db.listMetricPoints(job.name, "f1_score")).toHaveLength(3);
+        expect(await db.listMetricPoints(job.name, { metricName: "f1_score" })).toHaveLength(3);
       }
     } finally {
-      db.close();
+      await db.close();
     }
     expect(readFileSync(join(out, `${name}-report.html`), "utf8")).toContain('<div id="findings">');
   }, 300_000);
@@ -154,8 +154,8 @@ describe.skipIf(!hasTorch || !existsSync(MRPC))("MRPC with PyTorch, as the seed 
 describe.skipIf(!existsSync(SQUAD))(
   "SQuAD: a span scorer tuned on half the dev set, reported on the other half",
   () => {
-    it("tunes with a tuning job and scores the best hyperparameters on the held-out articles", () => {
-      const { stdout } = runDriver("squad", "run.ts", 3);
+    it("tunes with a tuning job and scores the best hyperparameters on the held-out articles", async () => {
+      const { stdout } = await runDriver("squad", "run.ts", 3);
       const held = /held-out half \(odd\)\s+([0-9.]+)\s+([0-9.]+)/.exec(stdout);
       expect(held, stdout).not.toBeNull();
       // An empty answer scores EM 0.03 and F1 0 (official-scores.json): the scorer must do far better.

@@ -44,11 +44,18 @@ it("lets several processes write one store at once without a lock error or a los
   expect(ids).toEqual(Array.from({ length: workers * rounds }, (_, i) => i));
 
   const store = new SqliteStore(path);
-  const trials = store.listTrainingJobs({ tuningJobName: "default" });
+  const trials = await store.listTrainingJobs({ tuningJobName: "default" });
   expect(trials).toHaveLength(workers * rounds);
   expect(trials.every((t) => t.status === "Completed")).toBe(true);
   expect(new Set(trials.map((t) => t.hyperparameters.x)).size).toBe(workers * rounds);
-  expect(store.getTuningJob("default")?.trialCount).toBe(workers * rounds);
-  expect(store.advanceCounter("shared", "writes", 0)).toBe(workers * rounds);
-  store.close();
+  expect((await store.getTuningJob("default"))?.trialCount).toBe(workers * rounds);
+  // Every append landed once, each with its own sequence number.
+  const tally = await store.listMetricPoints("tally");
+  expect(tally.map((p) => p.seq)).toEqual(Array.from({ length: workers * rounds }, (_, i) => i));
+  for (let w = 0; w < workers; w++) {
+    expect(tally.filter((p) => p.metricName === `worker-${w}`).map((p) => p.value)).toEqual(
+      Array.from({ length: rounds }, (_, i) => i),
+    );
+  }
+  await store.close();
 }, 120_000);

@@ -84,9 +84,9 @@ function describeJob(home: string, name: string) {
   return JSON.parse(run.stdout);
 }
 
-async function waitFor(condition: () => boolean, ms = 15_000) {
+async function waitFor(condition: () => boolean | Promise<boolean>, ms = 15_000) {
   const deadline = Date.now() + ms;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error("timed out waiting");
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -164,7 +164,7 @@ describe("tunekit train", () => {
     }
   });
 
-  it("fails a job with the reason its failure file gives, first 1024 characters", () => {
+  it("fails a job with the reason its failure file gives, first 1024 characters", async () => {
     const { dir, home } = workspace();
     const file = request(dir, (r) => {
       r.TrainingJobName = "failing";
@@ -179,7 +179,7 @@ describe("tunekit train", () => {
     expect(view.ModelArtifacts).toBeUndefined();
   });
 
-  it("stops a job that exceeds its runtime and ignores SIGTERM: SIGKILL after the grace period, nothing left running", () => {
+  it("stops a job that exceeds its runtime and ignores SIGTERM: SIGKILL after the grace period, nothing left running", async () => {
     const { dir, home } = workspace();
     const file = request(dir, (r) => {
       r.TrainingJobName = "stubborn";
@@ -199,7 +199,7 @@ describe("tunekit train", () => {
     expect(groupAlive(pid)).toBe(false);
   });
 
-  it("keeps up with a script that prints a million lines, capping the log but still reading metrics", () => {
+  it("keeps up with a script that prints a million lines, capping the log but still reading metrics", async () => {
     const { dir, home } = workspace();
     const file = request(dir, (r) => {
       r.TrainingJobName = "chatty";
@@ -209,17 +209,17 @@ describe("tunekit train", () => {
     writeFileSync(join(dir, "config.json"), JSON.stringify({ logCapBytes: 1_000_000 }));
     const run = tunekit(home, ["train", file, ...s3Args(dir), "--config", join(dir, "config.json"), "--quiet"]);
     expect(run.code, run.stderr).toBe(0);
-    const log = readFileSync(join(home, "jobs", "chatty", "job.log"), "utf8");
+    const log = await readLog(home, "chatty");
     expect(log.length).toBeLessThan(1_100_000);
     expect(log).toContain("log capped at 1000000 bytes");
     const view = describeJob(home, "chatty");
     expect(view.FinalMetricDataList).toEqual([expect.objectContaining({ MetricName: "loss", Value: 0.125 })]);
     const store = new SqliteStore(join(home, "tunekit.db"));
-    expect(store.listMetricPoints("chatty", "loss")).toHaveLength(1_000_001);
-    store.close();
+    expect(await store.listMetricPoints("chatty", { metricName: "loss" })).toHaveLength(1_000_001);
+    await store.close();
   }, 120_000);
 
-  it("retries a job killed from outside as a further attempt that resumes from its checkpoint", () => {
+  it("retries a job killed from outside as a further attempt that resumes from its checkpoint", async () => {
     const { dir, home } = workspace();
     const file = request(dir, (r) => {
       r.TrainingJobName = "resumed";
@@ -235,7 +235,7 @@ describe("tunekit train", () => {
     expect(readFileSync(join(dir, "out", "checkpoints", "state.txt"), "utf8")).toBe("epoch=1");
   });
 
-  it("never lets a shell see a hyperparameter value", () => {
+  it("never lets a shell see a hyperparameter value", async () => {
     const { dir, home } = workspace();
     const sentinel = join(dir, "pwned");
     const file = request(dir, (r) => {
@@ -260,7 +260,7 @@ describe("tunekit train", () => {
       r.HyperParameters.sagemaker_program = "scripts/sleepy.py";
     });
     const first = tunekitAsync(home, ["train", file, ...s3Args(dir)]);
-    await waitFor(() => first.child.stdout !== null && readLog(home, "sleepy").includes("sleeping"));
+    await waitFor(async () => first.child.stdout !== null && (await readLog(home, "sleepy")).includes("sleeping"));
     const stop = tunekit(home, ["stop", "sleepy"]);
     expect(stop.code, stop.stderr).toBe(0);
     expect((await first.done).code).toBe(1);
@@ -271,7 +271,7 @@ describe("tunekit train", () => {
       r.HyperParameters.sagemaker_program = "scripts/sleepy.py";
     });
     const run = tunekitAsync(home, ["train", second, ...s3Args(dir)]);
-    await waitFor(() => readLog(home, "interrupted").includes("sleeping"));
+    await waitFor(async () => (await readLog(home, "interrupted")).includes("sleeping"));
     run.child.kill("SIGINT");
     expect((await run.done).code).toBe(130);
     expect(describeJob(home, "interrupted").TrainingJobStatus).toBe("Stopped");
@@ -284,7 +284,7 @@ describe("tunekit train", () => {
       r.HyperParameters.sagemaker_program = "scripts/graceful.py";
     });
     const run = tunekitAsync(home, ["train", file, ...s3Args(dir)]);
-    await waitFor(() => readLog(home, "graceful").includes("sleeping"));
+    await waitFor(async () => (await readLog(home, "graceful")).includes("sleeping"));
     expect(tunekit(home, ["stop", "graceful"]).code).toBe(0);
     const { stdout } = await run.done;
     expect(stdout).toContain("saved on SIGTERM");
@@ -304,10 +304,10 @@ describe("tunekit train", () => {
         r.HyperParameters.sagemaker_program = "scripts/sleepy.py";
       });
       const run = tunekitAsync(home, ["train", file, ...s3Args(dir), "--sandbox", sandbox]);
-      await waitFor(() => readLog(home, name).includes("sleeping"));
+      await waitFor(async () => (await readLog(home, name)).includes("sleeping"));
       const store = new SqliteStore(join(home, "tunekit.db"));
-      const pgid = store.getLease("training-job", name)?.pgid as number;
-      store.close();
+      const pgid = (await store.getLease("training-job", name))?.pgid as number;
+      await store.close();
       expect(groupAlive(pgid)).toBe(true);
       run.child.kill("SIGKILL");
       await run.done;
@@ -327,9 +327,16 @@ describe("tunekit train", () => {
   );
 });
 
-function readLog(home: string, name: string): string {
-  const path = join(home, "jobs", name, "job.log");
-  return existsSync(path) ? readFileSync(path, "utf8") : "";
+/** A job's log as the store holds it (empty before the job exists). */
+async function readLog(home: string, name: string): Promise<string> {
+  const path = join(home, "tunekit.db");
+  if (!existsSync(path)) return "";
+  const store = new SqliteStore(path);
+  try {
+    return (await store.readLog(name)).map((c) => c.text).join("");
+  } finally {
+    await store.close();
+  }
 }
 
 describe("tunekit train: dependencies, logs and housekeeping", () => {
@@ -342,7 +349,7 @@ describe("tunekit train: dependencies, logs and housekeeping", () => {
     });
   }
 
-  it("installs requirements.txt once into a cached environment that still sees the system's packages", () => {
+  it("installs requirements.txt once into a cached environment that still sees the system's packages", async () => {
     const { dir, home } = workspace();
     const runs = ["venv-a", "venv-b"].map((name) =>
       tunekit(home, ["train", scriptJob(dir, name, "deps-python", "train.py"), ...s3Args(dir)]),
@@ -357,7 +364,7 @@ describe("tunekit train: dependencies, logs and housekeeping", () => {
     expect(runs[1]?.stdout).not.toContain("Requirement already satisfied");
   });
 
-  it("installs package.json dependencies with npm ci, cached by the lock file", () => {
+  it("installs package.json dependencies with npm ci, cached by the lock file", async () => {
     const { dir, home } = workspace();
     const run = tunekit(home, ["train", scriptJob(dir, "npm-job", "deps-node", "train.cjs"), ...s3Args(dir)]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
@@ -375,7 +382,7 @@ describe("tunekit train: dependencies, logs and housekeeping", () => {
       r.HyperParameters.sagemaker_program = "scripts/ticks.py";
     });
     const job = tunekitAsync(home, ["train", file, ...s3Args(dir), "--quiet"]);
-    await waitFor(() => readLog(home, "ticking").includes("tick 0"));
+    await waitFor(async () => (await readLog(home, "ticking")).includes("tick 0"));
     const follow = tunekitAsync(home, ["logs", "ticking", "--follow"]);
     const [followed] = await Promise.all([follow.done, job.done]);
     expect(followed.code).toBe(0);
@@ -390,7 +397,7 @@ describe("tunekit train: dependencies, logs and housekeeping", () => {
       r.HyperParameters.sagemaker_program = "scripts/sleepy.py";
     });
     const running = tunekitAsync(home, ["train", sleepy, ...s3Args(dir)]);
-    await waitFor(() => readLog(home, "busy").includes("sleeping"));
+    await waitFor(async () => (await readLog(home, "busy")).includes("sleeping"));
     expect(tunekit(home, ["delete", "busy"]).code).toBe(5);
     tunekit(home, ["stop", "busy"]);
     await running.done;

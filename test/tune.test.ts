@@ -46,13 +46,13 @@ function tunekit(home: string, args: string[]) {
 }
 
 describe("tunekit tune", () => {
-  it("runs MaxNumberOfTrainingJobs jobs, MaxParallelTrainingJobs at a time, and reports the best", () => {
+  it("runs MaxNumberOfTrainingJobs jobs, MaxParallelTrainingJobs at a time, and reports the best", async () => {
     const { home, args } = setup();
     const run = tunekit(home, args);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const store = new SqliteStore(join(home, "tunekit.db"));
-    const jobs = store.listTrainingJobs({ tuningJobName: "tune-check" });
-    store.close();
+    const jobs = await store.listTrainingJobs({ tuningJobName: "tune-check" });
+    await store.close();
     expect(jobs).toHaveLength(8);
     for (const [i, job] of jobs.entries()) {
       expect(job.name).toMatch(new RegExp(`^tune-check-${String(i + 1).padStart(3, "0")}-[0-9a-f]{8}$`));
@@ -109,7 +109,7 @@ describe("tunekit tune", () => {
     expect(Math.min(jobs[0]?.endedAt as number, jobs[1]?.endedAt as number)).toBeLessThanOrEqual(third);
   });
 
-  it("stops a tuning job whose every job fails after a few, with a clear reason", () => {
+  it("stops a tuning job whose every job fails after a few, with a clear reason", async () => {
     const { home, args } = setup((r) => {
       r.HyperParameterTuningJobName = "all-fail";
       r.HyperParameterTuningJobConfig.ParameterRanges.CategoricalParameterRanges[0].Values = ["broken"];
@@ -227,7 +227,7 @@ describe("tunekit tune", () => {
 });
 
 describe("tunekit tune: early stopping, recovery and faults", () => {
-  it("stops poor jobs early (Auto) on a script that emits its objective every epoch", () => {
+  it("stops poor jobs early (Auto) on a script that emits its objective every epoch", async () => {
     const { home, args } = setup((r) => {
       r.HyperParameterTuningJobName = "median-rule";
       r.HyperParameterTuningJobConfig.Strategy = "Random";
@@ -239,10 +239,11 @@ describe("tunekit tune: early stopping, recovery and faults", () => {
     const run = tunekit(home, [...args, "--slots", "2"]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const store = new SqliteStore(join(home, "tunekit.db"));
-    const jobs = store.listTrainingJobs({ tuningJobName: "median-rule" });
+    const jobs = await store.listTrainingJobs({ tuningJobName: "median-rule" });
     const stopped = jobs.filter((j) => j.stopReason === "early-stopping");
-    const points = new Map(jobs.map((j) => [j.name, store.listMetricPoints(j.name, "val_loss").length]));
-    store.close();
+    const points = new Map<string, number>();
+    for (const j of jobs) points.set(j.name, (await store.listMetricPoints(j.name, { metricName: "val_loss" })).length);
+    await store.close();
     expect(jobs).toHaveLength(12);
     expect(stopped.length).toBeGreaterThan(0);
     for (const job of stopped) {
@@ -279,10 +280,14 @@ describe("tunekit tune: early stopping, recovery and faults", () => {
       await exited;
 
       let store = new SqliteStore(join(home, "tunekit.db"));
-      const left = store.listTrainingJobs({ tuningJobName: "killed" });
+      const left = await store.listTrainingJobs({ tuningJobName: "killed" });
       const lost = left.filter((j) => j.status === "InProgress").map((j) => j.name);
-      const groups = lost.map((name) => store.getLease("training-job", name)?.pgid ?? 0).filter((g) => g > 0);
-      store.close();
+      const groups: number[] = [];
+      for (const name of lost) {
+        const pgid = (await store.getLease("training-job", name))?.pgid ?? 0;
+        if (pgid > 0) groups.push(pgid);
+      }
+      await store.close();
       expect(lost.length).toBeGreaterThan(0);
       expect(groups.length).toBeGreaterThan(0); // a job just created may not have its process yet
       // Without the sandbox the jobs outlive the tuner.
@@ -301,9 +306,9 @@ describe("tunekit tune: early stopping, recovery and faults", () => {
       expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
       expect(resumed.stdout).toMatch(/resumed; running again: /);
       store = new SqliteStore(join(home, "tunekit.db"));
-      const jobs = store.listTrainingJobs({ tuningJobName: "killed" });
-      const tuning = store.getTuningJob("killed");
-      store.close();
+      const jobs = await store.listTrainingJobs({ tuningJobName: "killed" });
+      const tuning = await store.getTuningJob("killed");
+      await store.close();
       expect(tuning?.status).toBe("Completed");
       // Whatever the killed tuner left running is gone: no process of its jobs' groups survives.
       for (const group of groups) expect(groupAlive(group)).toBe(false);
@@ -318,7 +323,7 @@ describe("tunekit tune: early stopping, recovery and faults", () => {
     },
   );
 
-  it("survives scripts that crash, hang, print NaN or garbage, or flood the log", () => {
+  it("survives scripts that crash, hang, print NaN or garbage, or flood the log", async () => {
     const faults = ["none", "crash", "hang", "nan", "garbage", "flood"];
     const { home, args } = setup((r) => {
       r.HyperParameterTuningJobName = "faults";
@@ -390,9 +395,9 @@ describe("tunekit tune --detach, watch and stop", () => {
     let status = "";
     while (Date.now() < deadline) {
       const store = new SqliteStore(join(home, "tunekit.db"));
-      status = store.getTuningJob("detached")?.status ?? "";
-      const requests = store.pendingStopRequests("tuning-job", "detached");
-      store.close();
+      status = (await store.getTuningJob("detached"))?.status ?? "";
+      const requests = await store.pendingStopRequests("tuning-job", "detached");
+      await store.close();
       if (status === "Stopped") break;
       expect(requests.length === 0 || Date.now() - (requests[0]?.requestedAt ?? 0) < 1500).toBe(true);
       await new Promise((r) => setTimeout(r, 200));

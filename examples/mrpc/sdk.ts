@@ -38,5 +38,5 @@ const tuner = new HyperparameterTuner(
   },
 );
 await tuner.fit({ training: `file://${here("../../../shared/data/glue/MRPC")}` });
-console.log(tuner.describe().BestTrainingJob);
-console.table(tuner.analytics().dataframe());
+console.log((await tuner.describe()).BestTrainingJob);
+console.table(await tuner.analytics().dataframe());

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { type Clock, systemClock } from "../clock.js";
-import { SqliteStore, type Store } from "../store/index.js";
-import { storeLocation } from "../store/location.js";
+import { openStore, type Store, storeLocation, tunekitHome } from "../store/index.js";
 import { type Output, processOutput } from "./output.js";
 
 export interface CommonOptions {
@@ -12,6 +11,8 @@ export interface CommonOptions {
 /** What every command gets: its store, where to print, and the clock. */
 export interface CommandContext {
   store: Store;
+  /** tunekit's home on this machine: job directories, caches, slot locks, detached tuners' output. */
+  home: string;
   json: boolean;
   output: Output;
   clock: Clock;
@@ -19,7 +20,10 @@ export interface CommandContext {
 
 export function addCommonOptions(command: Command): Command {
   return command
-    .option("--store <path>", "the store file (default: $TUNEKIT_HOME/tunekit.db, else ~/.tunekit/tunekit.db)")
+    .option(
+      "--store <path|url>",
+      "the store: an SQLite file or a postgres:// URL (default: $TUNEKIT_STORE, else $TUNEKIT_HOME/tunekit.db, else ~/.tunekit/tunekit.db)",
+    )
     .option("--json", "print machine-readable JSON");
 }
 
@@ -27,10 +31,17 @@ export async function withContext(
   options: CommonOptions,
   run: (context: CommandContext) => void | Promise<void>,
 ): Promise<void> {
-  const store = new SqliteStore(storeLocation(options.store));
+  const location = storeLocation(options.store);
+  const store = await openStore(location);
   try {
-    await run({ store, json: options.json === true, output: processOutput, clock: systemClock });
+    await run({
+      store,
+      home: tunekitHome(location),
+      json: options.json === true,
+      output: processOutput,
+      clock: systemClock,
+    });
   } finally {
-    store.close();
+    await store.close();
   }
 }

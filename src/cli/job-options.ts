@@ -5,7 +5,7 @@ import { loadLocalConfig } from "../config/local-config.js";
 import { detectGpus } from "../jobs/gpus.js";
 import { defaultJobSettings, type JobSettings, parseS3Mapping } from "../jobs/index.js";
 import type { SandboxMode } from "../jobs/sandbox.js";
-import { storeLocation } from "../store/location.js";
+import { storeLocation, tunekitHome } from "../store/location.js";
 
 /** The options of the commands that run jobs (train, tune): where S3 is, which Python, the sandbox, cores. */
 export interface JobOptions {
@@ -30,7 +30,10 @@ export function addJobOptions(command: Command): Command {
     .option("--config <file>", "tunekit's local settings (s3Map, python, logCapBytes, sandbox, stopGraceSeconds)")
     .option("--sandbox <mode>", "auto (bubblewrap when installed), bwrap, or none")
     .option("--cpus <n>", "cores tunekit may use, shared evenly by the jobs running at once (SM_NUM_CPUS)")
-    .option("--slots <n>", "jobs run at once on this machine, across tuning jobs (default: GPUs, else cores)");
+    .option(
+      "--slots <n>",
+      "at most this many jobs at once on this machine, across tuning jobs (default: one per GPU; no bound without GPUs)",
+    );
 }
 
 /** Job settings from flags, then the config file, then defaults; relative paths in `file` resolve beside it. */
@@ -38,7 +41,7 @@ export function jobSettingsFrom(options: JobOptions, file: string): JobSettings 
   const config = loadLocalConfig(options.config ?? process.env.TUNEKIT_CONFIG);
   const cpus = options.cpus ? Math.max(1, Number(options.cpus)) : availableParallelism();
   const gpus = detectGpus();
-  return defaultJobSettings(dirname(storeLocation(options.store)), {
+  return defaultJobSettings(tunekitHome(storeLocation(options.store)), {
     baseDir: dirname(resolve(file)),
     s3Map: [
       ...options.s3Map.map((m) => parseS3Mapping(m)),
@@ -49,8 +52,6 @@ export function jobSettingsFrom(options: JobOptions, file: string): JobSettings 
     sandbox: options.sandbox ?? config.sandbox ?? "auto",
     ...(config.stopGraceSeconds === undefined ? {} : { stopGraceMs: config.stopGraceSeconds * 1000 }),
     resources: { cpus, gpus },
-    slots: options.slots
-      ? Math.max(1, Number(options.slots))
-      : (config.slots ?? (gpus.length || availableParallelism())),
+    slots: options.slots ? Math.max(1, Number(options.slots)) : (config.slots ?? (gpus.length || undefined)),
   });
 }

@@ -1,4 +1,4 @@
-import { objectiveOf, strategyOf } from "../api/index.js";
+import { objectiveOf, strategyOf } from "../services/index.js";
 import type { Store, TrainingJobPoint } from "../store/index.js";
 import { formatValue, table } from "./output.js";
 
@@ -23,12 +23,12 @@ function bar(done: number, total: number, width = 24): string {
   return `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
 }
 
-function objectiveCell(store: Store, job: TrainingJobPoint, metric: string): string | undefined {
+async function objectiveCell(store: Store, job: TrainingJobPoint, metric: string): Promise<string | undefined> {
   if (job.objectiveValue !== null) return formatValue(job.objectiveValue);
   if (job.status !== "InProgress" && job.status !== "Stopping")
     return job.objectiveStatus === "Failed" ? "none" : undefined;
   // A running job shows its latest value and how many it has emitted (its epoch).
-  const points = store.listMetricPoints(job.name, metric);
+  const points = await store.listMetricPoints(job.name, { metricName: metric });
   const last = points[points.length - 1];
   return last ? `${formatValue(last.value)} (e${points.length})` : undefined;
 }
@@ -38,14 +38,14 @@ function objectiveCell(store: Store, job: TrainingJobPoint, metric: string): str
  * and `tunekit watch` (from another shell, or for a detached job) show the same:
  * a progress bar, the best job so far, the running jobs and the latest finished.
  */
-export function renderTuningJob(store: Store, name: string, now: number): string[] {
-  const job = store.getTuningJob(name);
+export async function renderTuningJob(store: Store, name: string, now: number): Promise<string[]> {
+  const job = await store.getTuningJob(name);
   if (!job) return [`no tuning job named ${name}`];
   const objective = objectiveOf(job);
   const config = job.config as {
     HyperParameterTuningJobConfig?: { ResourceLimits?: { MaxNumberOfTrainingJobs?: number } };
   };
-  const jobs = store.listTrainingJobPoints(job.name);
+  const jobs = await store.listTrainingJobPoints(job.name);
   const max = config.HyperParameterTuningJobConfig?.ResourceLimits?.MaxNumberOfTrainingJobs ?? jobs.length;
   const counts = { running: 0, Completed: 0, Stopped: 0, Failed: 0 };
   for (const j of jobs) {
@@ -53,7 +53,7 @@ export function renderTuningJob(store: Store, name: string, now: number): string
     else counts[j.status]++;
   }
   const finished = jobs.length - counts.running;
-  const best = store.bestTrainingJob(job.name, objective.Type);
+  const best = await store.bestTrainingJob(job.name, objective.Type);
   const lines = [
     `${job.name}  ${job.status}  ${strategyOf(job)}  ${objective.Type} ${objective.MetricName}  ${formatDuration((job.endedAt ?? now) - job.createdAt)}`,
     `${bar(finished, max)} ${finished}/${max} jobs  (${counts.running} running, ${counts.Completed} completed, ${counts.Stopped} stopped, ${counts.Failed} failed)`,
@@ -68,14 +68,15 @@ export function renderTuningJob(store: Store, name: string, now: number): string
     .slice(0, FINISHED_ROWS);
   const rows = [...running, ...done];
   if (rows.length > 0) {
+    const cells = await Promise.all(rows.map((j) => objectiveCell(store, j, objective.MetricName)));
     lines.push(
       "",
       ...table(
         ["JOB", "STATUS", "OBJECTIVE", "HYPERPARAMETERS"],
-        rows.map((j) => [
+        rows.map((j, i) => [
           j.name,
           j.stopReason && j.status === "Stopped" ? `Stopped (${j.stopReason})` : j.status,
-          objectiveCell(store, j, objective.MetricName),
+          cells[i],
           formatHyperparameters(j.hyperparameters),
         ]),
       ).split("\n"),

@@ -185,7 +185,7 @@ ${d.CompletionReason ? `<p class="muted">Completed early: ${esc(d.CompletionReas
 
 async function trainingJobPage(name) {
   app.innerHTML = `<h1>${esc(name)}</h1><div id="summary"></div><h2>Metrics</h2><div class="charts" id="metrics"></div><h2>Log</h2><pre class="log" data-test="log"></pre>`;
-  let logOffset = 0;
+  let logCursor = -1;
   const log = app.querySelector("pre.log");
   const summary = async () => {
     const d = await api(`/api/training-jobs/${encodeURIComponent(name)}`);
@@ -228,10 +228,10 @@ ${d.FailureReason ? `<pre class="error">${esc(d.FailureReason)}</pre>` : ""}`;
   const logs = async () => {
     try {
       for (;;) {
-        const chunk = await api(`/api/training-jobs/${encodeURIComponent(name)}/logs?offset=${logOffset}`);
-        log.textContent += chunk.text;
-        logOffset = chunk.nextOffset;
-        if (chunk.nextOffset >= chunk.size) break;
+        const page = await api(`/api/training-jobs/${encodeURIComponent(name)}/logs?after=${logCursor}`);
+        log.textContent += page.text;
+        logCursor = page.next;
+        if (!page.text || page.complete) break;
       }
       log.scrollTop = log.scrollHeight;
     } catch (e) {

@@ -1,27 +1,23 @@
-import { closeSync, openSync, writeSync } from "node:fs";
 import type { Readable } from "node:stream";
 
 /**
  * Reads a job's stdout and stderr line by line (a carriage return, as in
- * progress bars, also ends a line), appends every line to the job's log file
- * in arrival order, and hands lines to `onLines` in batches for metric
- * extraction and the terminal. The file is capped at `capBytes`: past it,
+ * progress bars, also ends a line), hands the log's text to `write` in
+ * arrival order, and hands lines to `onLines` in batches for metric
+ * extraction and the terminal. The log is capped at `capBytes`: past it,
  * lines still reach `onLines` (metrics keep flowing) but are not written, and
  * the log says so once.
  */
 export class LogCapture {
-  private readonly fd: number;
   private written = 0;
   private capped = false;
   private readonly partial = new Map<Readable, string>();
 
   constructor(
-    path: string,
+    private readonly write: (text: string) => void,
     private readonly capBytes: number,
     private readonly onLines: (lines: string[]) => void,
-  ) {
-    this.fd = openSync(path, "a");
-  }
+  ) {}
 
   /** A line from tunekit itself (notices, status), written like the job's own. */
   note(line: string): void {
@@ -60,12 +56,8 @@ export class LogCapture {
         this.written += bytes;
         text += `${line}\n`;
       }
-      if (text) writeSync(this.fd, text);
+      if (text) this.write(text);
     }
     this.onLines(lines);
-  }
-
-  close(): void {
-    closeSync(this.fd);
   }
 }

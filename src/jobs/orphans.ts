@@ -25,22 +25,25 @@ export function ownerAlive(owner: string): boolean {
  */
 export async function reapOrphanedJobs(store: Store, now: number, graceMs = 5_000): Promise<string[]> {
   const reaped: string[] = [];
-  for (const job of store
-    .listTrainingJobs({ status: "InProgress" })
-    .concat(store.listTrainingJobs({ status: "Stopping" }))) {
-    const lease = store.getLease("training-job", job.name);
+  const storeNow = await store.now();
+  const running = [
+    ...(await store.listTrainingJobs({ status: "InProgress" })),
+    ...(await store.listTrainingJobs({ status: "Stopping" })),
+  ];
+  for (const job of running) {
+    const lease = await store.getLease("training-job", job.name);
     if (!lease || job.request === null) continue;
-    const parent = job.tuningJobName === null ? undefined : store.getTuningJob(job.tuningJobName);
+    const parent = job.tuningJobName === null ? undefined : await store.getTuningJob(job.tuningJobName);
     if (parent && (parent.status === "InProgress" || parent.status === "Stopping")) continue;
-    if (ownerAlive(lease.owner) && lease.expiresAt > now) continue;
+    if (ownerAlive(lease.owner) && lease.expiresAt > storeNow) continue;
     const ended = lease.pgid !== null && (await endOrphanGroup(lease.pgid, lease.processStartTime, graceMs));
     const reason = `the tunekit process that ran this job (${lease.owner}) exited while it ran${ended ? "; its processes were ended" : ""}`;
-    store.updateTrainingJob(
+    await store.updateTrainingJob(
       job.name,
       { status: "Failed", failureReason: reason, secondaryStatus: "Failed", endedAt: now, now },
-      ["InProgress", "Stopping"],
+      { from: ["InProgress", "Stopping"] },
     );
-    store.releaseLease("training-job", job.name, lease.owner);
+    await store.releaseLease(lease);
     reaped.push(job.name);
   }
   return reaped;

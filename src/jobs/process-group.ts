@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { type Clock, systemClock } from "../clock.js";
 
 /**
  * A job's processes: spawned as the leader of a new process group, so that
@@ -89,14 +90,19 @@ export function groupAlive(pgid: number): boolean {
  * still the process that was recorded (same pid and start time), SIGTERM,
  * then SIGKILL after `graceMs`. Returns whether anything was signalled.
  */
-export async function endOrphanGroup(pgid: number, startTime: number | null, graceMs: number): Promise<boolean> {
+export async function endOrphanGroup(
+  pgid: number,
+  startTime: number | null,
+  graceMs: number,
+  clock: Clock = systemClock,
+): Promise<boolean> {
   if (!groupAlive(pgid)) return false;
   const current = processStartTime(pgid);
   if (startTime !== null && current !== null && current !== startTime) return false; // pid reused
   if (startTime !== null && current === null) return false; // leader gone, group survivors cannot be verified
   signalGroup(pgid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const deadline = clock.now() + graceMs;
+  while (groupAlive(pgid) && clock.now() < deadline) await clock.sleep(50);
   if (groupAlive(pgid)) signalGroup(pgid, "SIGKILL");
   return true;
 }

@@ -6,6 +6,8 @@ import type { SandboxMode } from "./sandbox.js";
 
 /** How training jobs run on this machine: everything that is not part of the SageMaker request. */
 export interface JobSettings {
+  /** tunekit's home on this machine (see tunekitHome): jobs, caches and slot locks live under it. */
+  readonly home: string;
   /** Where job directories are created (one per job). */
   readonly jobsDir: string;
   /** Caches of virtual environments and node_modules shared by jobs. */
@@ -22,10 +24,12 @@ export interface JobSettings {
   readonly stopGraceMs: number;
   readonly resources: JobResources;
   /**
-   * Jobs this machine runs at once, shared by every tuning job using the same
-   * home (default: one per GPU, else one per core).
+   * Jobs this machine runs at once, shared by every tuning job using the same home; undefined sets no bound
+   * (a request's MaxParallelTrainingJobs is what runs). With GPUs, one slot per GPU by default.
    */
-  readonly slots: number;
+  readonly slots: number | undefined;
+  /** How long a job's lease lives unrenewed: after it, another process may take the job over. */
+  readonly leaseTtlMs: number;
 }
 
 export const JOB_DEFAULTS = {
@@ -33,11 +37,13 @@ export const JOB_DEFAULTS = {
   logCapBytes: 64 * 1024 * 1024,
   sandbox: "auto" as SandboxMode,
   stopGraceMs: 120_000,
+  leaseTtlMs: 30_000,
 };
 
-/** Settings for a store at `home`: jobs and caches live beside the store file. */
+/** Settings for tunekit's home `home`: jobs and caches live under it. */
 export function defaultJobSettings(home: string, overrides: Partial<JobSettings> = {}): JobSettings {
   return {
+    home,
     jobsDir: join(home, "jobs"),
     cacheDir: join(home, "cache"),
     baseDir: process.cwd(),
@@ -47,7 +53,8 @@ export function defaultJobSettings(home: string, overrides: Partial<JobSettings>
     sandbox: JOB_DEFAULTS.sandbox,
     stopGraceMs: JOB_DEFAULTS.stopGraceMs,
     resources: { cpus: availableParallelism(), gpus: [] },
-    slots: availableParallelism(),
+    slots: undefined,
+    leaseTtlMs: JOB_DEFAULTS.leaseTtlMs,
     ...overrides,
   };
 }

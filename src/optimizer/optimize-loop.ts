@@ -33,17 +33,17 @@ export async function runOptimizeLoop(
   }
   const maxTrials = checkCount("maxTrials", options.maxTrials);
   const maxParallel = checkCount("maxParallel", options.maxParallel ?? 1);
-  const existing = optimizer.trials();
+  const existing = await optimizer.trials();
   const leftover: AskedTrial[] = existing.filter((t) => t.state === "Pending");
   let created = existing.length;
   let exhausted = false;
 
-  const next = (): AskedTrial | undefined => {
+  const next = async (): Promise<AskedTrial | undefined> => {
     const adopted = leftover.shift();
     if (adopted) return adopted;
     if (exhausted || created >= maxTrials || options.signal?.aborted) return undefined;
     try {
-      const trial = optimizer.ask();
+      const trial = await optimizer.ask();
       created = trial.id + 1;
       return trial;
     } catch (error) {
@@ -56,22 +56,29 @@ export async function runOptimizeLoop(
   };
 
   const worker = async (): Promise<void> => {
-    for (let trial = next(); trial !== undefined; trial = next()) {
+    for (let trial = await next(); trial !== undefined; trial = await next()) {
       let value: number;
       try {
         value = await objective(trial.hyperparameters, trial);
       } catch (error) {
-        optimizer.tell(trial.id, { failed: true, reason: error instanceof Error ? error.message : String(error) });
+        await optimizer.tell(trial.id, {
+          failed: true,
+          reason: error instanceof Error ? error.message : String(error),
+        });
         continue;
       }
       if (typeof value === "number" && Number.isFinite(value)) {
-        optimizer.tell(trial.id, value);
+        await optimizer.tell(trial.id, value);
       } else {
-        optimizer.tell(trial.id, { failed: true, reason: `the objective returned ${describeValue(value)}` });
+        await optimizer.tell(trial.id, { failed: true, reason: `the objective returned ${describeValue(value)}` });
       }
     }
   };
 
   await Promise.all(Array.from({ length: maxParallel }, worker));
+  const finished = (await optimizer.trials()).every((t) => t.state !== "Pending");
+  if (finished && !options.signal?.aborted && (await optimizer.status()) === "InProgress") {
+    await optimizer.setCompleted(true);
+  }
   return optimizer.best();
 }

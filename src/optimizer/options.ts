@@ -13,7 +13,7 @@ export interface OptimizerOptions {
   objective: ObjectiveType;
   /** Makes the sequence of suggestions reproducible. @defaultValue a random seed, stored with the study */
   seed?: number;
-  /** A SQLite file to persist and resume the study; in memory when absent. */
+  /** Where to persist and resume the study: an SQLite file or a postgres:// URL; in memory when absent. */
   storage?: string;
   /** An open store to use instead of `storage` (the caller keeps ownership). */
   store?: Store;
@@ -59,7 +59,10 @@ export function resolveOptions(options: OptimizerOptions): ResolvedOptions {
     throw new ValidationError("seed", `must be a non-negative integer, got ${describeValue(options.seed)}`);
   }
   if (options.storage !== undefined && (typeof options.storage !== "string" || options.storage.length === 0)) {
-    throw new ValidationError("storage", `must be a file path, got ${describeValue(options.storage)}`);
+    throw new ValidationError(
+      "storage",
+      `must be a file path or a postgres:// URL, got ${describeValue(options.storage)}`,
+    );
   }
   if (options.storage !== undefined && options.store !== undefined) {
     throw new ValidationError("storage", "give either storage (a file path) or store (an open store), not both");

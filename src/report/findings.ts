@@ -1,4 +1,4 @@
-import type { TuningObjective } from "../api/describe.js";
+import type { TuningObjective } from "../identity.js";
 import type { TrainingJobPoint } from "../store/index.js";
 import type { ReportAxis } from "./report-data.js";
 

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { systemClock } from "../clock.js";
 import type { Store, TuningJobRecord } from "../store/index.js";
 import { type Chart, reportCharts } from "./charts.js";
 import { type Findings, tuningFindings } from "./findings.js";
@@ -20,8 +21,12 @@ export interface RenderedReport {
 }
 
 /** A tuning job's report: the HTML page and each chart's SVG. */
-export function renderReport(store: Store, job: TuningJobRecord, now = Date.now()): RenderedReport {
-  const data = reportData(store, job, now);
+export async function renderReport(
+  store: Store,
+  job: TuningJobRecord,
+  now = systemClock.now(),
+): Promise<RenderedReport> {
+  const data = await reportData(store, job, now);
   const charts = reportCharts(data).map((chart) => ({ chart, svg: renderSvg(chart.option) }));
   const findings = tuningFindings(data.jobs, data.objective, data.axes);
   return { html: reportHtml(data, charts, findings), charts, findings };

@@ -1,6 +1,8 @@
-import { describeTuningJob, objectiveOf, type TuningObjective } from "../api/describe.js";
-import { type DefinitionImportance, tuningJobImportance } from "../api/importance.js";
+import { systemClock } from "../clock.js";
 import { parseTuningJobRequest } from "../config/tuning-job-request.js";
+import { objectiveOf, type TuningObjective } from "../identity.js";
+import { describeTuningJob } from "../services/describe.js";
+import { type DefinitionImportance, tuningJobImportance } from "../services/importance.js";
 import { CategoricalParameter, type ParameterRange } from "../space/index.js";
 import type { Store, TrainingJobPoint, TuningJobRecord } from "../store/index.js";
 
@@ -25,7 +27,7 @@ export interface ChartData {
 
 /** Everything a report draws and tells, read once from the store. */
 export interface ReportData extends ChartData {
-  readonly description: ReturnType<typeof describeTuningJob>;
+  readonly description: Awaited<ReturnType<typeof describeTuningJob>>;
   readonly importance: readonly DefinitionImportance[];
 }
 
@@ -47,19 +49,25 @@ function axesOf(job: TuningJobRecord): ReportAxis[] {
 }
 
 /** The charts' data alone: each job's chart fields, without Describe or importance (a pass over every job and a GP fit). */
-export function chartData(store: Store, job: TuningJobRecord, now = Date.now()): ChartData {
-  return { job, objective: objectiveOf(job), axes: axesOf(job), jobs: store.listTrainingJobPoints(job.name), now };
-}
-
-export function reportData(store: Store, job: TuningJobRecord, now = Date.now()): ReportData {
-  const jobs = store.listTrainingJobPoints(job.name);
+export async function chartData(store: Store, job: TuningJobRecord, now = systemClock.now()): Promise<ChartData> {
   return {
     job,
-    description: describeTuningJob(store, job),
+    objective: objectiveOf(job),
+    axes: axesOf(job),
+    jobs: await store.listTrainingJobPoints(job.name),
+    now,
+  };
+}
+
+export async function reportData(store: Store, job: TuningJobRecord, now = systemClock.now()): Promise<ReportData> {
+  const jobs = await store.listTrainingJobPoints(job.name);
+  return {
+    job,
+    description: await describeTuningJob(store, job, now),
     objective: objectiveOf(job),
     axes: axesOf(job),
     jobs,
-    importance: job.kind === "tuning-job" ? tuningJobImportance(store, job, jobs) : [],
+    importance: job.kind === "tuning-job" ? await tuningJobImportance(store, job, jobs) : [],
     now,
   };
 }

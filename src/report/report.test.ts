@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseTuningJobRequest } from "../config/tuning-job-request.js";
+import { SimulatedExecutor } from "../executors/index.js";
 import { MemoryStore } from "../store/memory/memory-store.js";
-import { runTuningJob, SimulatedExecutor, suggestInProcess } from "../tuner/index.js";
+import { runTuningJob, suggestInProcess } from "../tuner/index.js";
 import { exportCharts, findingsSentences, renderReport, reportCharts, reportData, tuningFindings } from "./index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tunekit-report-"));
@@ -45,7 +46,7 @@ async function tuned() {
 describe("report", () => {
   it("draws every chart from the jobs' data, with log axes for logarithmic ranges", async () => {
     const { store, job } = await tuned();
-    const data = reportData(store, job);
+    const data = await reportData(store, job);
     const charts = reportCharts(data);
     expect(charts.map((c) => c.id)).toEqual([
       "objective-over-time",
@@ -75,7 +76,7 @@ describe("report", () => {
 
   it("is one self-contained HTML page: inline SVG charts, no script, nothing fetched", async () => {
     const { store, job } = await tuned();
-    const { html, charts } = renderReport(store, job);
+    const { html, charts } = await renderReport(store, job);
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(html).not.toMatch(/<script|<link|\bsrc=|url\(\s*['"]?https?:/i);
     expect(html.match(/<svg /g)?.length).toBe(charts.length);
@@ -89,7 +90,7 @@ describe("report", () => {
 
   it("exports each chart as SVG and PNG", async () => {
     const { store, job } = await tuned();
-    const written = await exportCharts(renderReport(store, job), join(dir, "charts"), true);
+    const written = await exportCharts(await renderReport(store, job), join(dir, "charts"), true);
     expect(written).toHaveLength(14);
     const png = readFileSync(join(dir, "charts", "timeline.png"));
     expect(png.subarray(1, 4).toString()).toBe("PNG");
@@ -98,7 +99,7 @@ describe("report", () => {
 
   it("finds after how many jobs the best was found and how many jobs ran within a factor of 2 of its values", async () => {
     const { store, job } = await tuned();
-    const data = reportData(store, job);
+    const data = await reportData(store, job);
     const template = data.jobs[0] as (typeof data.jobs)[number];
     // Five jobs launched in this order; the best (0.9) is the 4th; lr 1e-3 has 2e-3 and 6e-4 within a factor of 2.
     const spec: [number, number | null, number][] = [
@@ -130,6 +131,6 @@ describe("report", () => {
     // Minimising, the best is the lowest value.
     expect(tuningFindings(jobs, { ...data.objective, Type: "Minimize" }, data.axes)?.bestJob).toBe("job-0");
     expect(tuningFindings([], data.objective, data.axes)).toBeUndefined();
-    expect(renderReport(store, job).html).toMatch(/<div id="findings"><p>The best job, report-me-\d+/);
+    expect((await renderReport(store, job)).html).toMatch(/<div id="findings"><p>The best job, report-me-\d+/);
   });
 });

@@ -1,8 +1,8 @@
-import { type DefinitionImportance, tuningJobImportance } from "../api/importance.js";
-import { trainingJobAnalytics } from "../api/metrics.js";
-import { resolveName } from "../api/resolve-name.js";
-import { toCsv } from "../api/table-formats.js";
-import { type TuningJobRow, tuningJobAnalytics } from "../api/tuning-analytics.js";
+import type { DefinitionImportance } from "../services/importance.js";
+import type { MetricRow } from "../services/metrics.js";
+import { toCsv } from "../services/table-formats.js";
+import type { TuningJobRow } from "../services/tuning-analytics.js";
+import { backendOf } from "./backend.js";
 import { Session, type SessionOptions } from "./session.js";
 
 /** HyperparameterTuningJobAnalytics: a tuning job's training jobs as a table (rows of named columns). */
@@ -11,32 +11,28 @@ export class HyperparameterTuningJobAnalytics {
 
   constructor(
     readonly name: string,
-    options: SessionOptions = {},
+    options: SessionOptions | Session = {},
   ) {
-    this.session = new Session(options);
+    this.session = options instanceof Session ? options : new Session(options);
   }
 
   /** One row per training job, with the SDK's columns (see tuningJobAnalytics). */
-  dataframe(): TuningJobRow[] {
-    const target = resolveName(this.session.store, this.name, "tuning-job");
-    if (target.kind !== "tuning-job") throw new Error(`${this.name} is not a tuning job`);
-    return tuningJobAnalytics(this.session.store, target.record);
+  dataframe(): Promise<TuningJobRow[]> {
+    return backendOf(this.session).tuningAnalytics(this.name);
   }
 
   /** How much of the objective's variation each tuned hyperparameter explains (see tunekit importance). */
-  importance(): DefinitionImportance[] {
-    const target = resolveName(this.session.store, this.name, "tuning-job");
-    if (target.kind !== "tuning-job") throw new Error(`${this.name} is not a tuning job`);
-    return tuningJobImportance(this.session.store, target.record);
+  importance(): Promise<DefinitionImportance[]> {
+    return backendOf(this.session).importance(this.name);
   }
 
   /** The same table as CSV, as `dataframe().to_csv()` would write it. */
-  exportCsv(): string {
-    return toCsv(this.dataframe());
+  async exportCsv(): Promise<string> {
+    return toCsv(await this.dataframe());
   }
 
-  close(): void {
-    this.session.close();
+  close(): Promise<void> {
+    return this.session.close();
   }
 }
 
@@ -47,21 +43,20 @@ export class TrainingJobAnalytics {
   constructor(
     readonly trainingJobName: string,
     readonly metricNames: readonly string[] = [],
-    options: SessionOptions = {},
+    options: SessionOptions | Session = {},
   ) {
-    this.session = new Session(options);
+    this.session = options instanceof Session ? options : new Session(options);
   }
 
-  dataframe() {
-    const target = resolveName(this.session.store, this.trainingJobName, "training-job");
-    return trainingJobAnalytics(this.session.store, target.record.name, this.metricNames);
+  dataframe(): Promise<MetricRow[]> {
+    return backendOf(this.session).trainingMetrics(this.trainingJobName, this.metricNames);
   }
 
-  exportCsv(): string {
-    return toCsv(this.dataframe());
+  async exportCsv(): Promise<string> {
+    return toCsv(await this.dataframe());
   }
 
-  close(): void {
-    this.session.close();
+  close(): Promise<void> {
+    return this.session.close();
   }
 }

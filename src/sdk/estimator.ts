@@ -1,8 +1,14 @@
 import { resolve } from "node:path";
-import { describeTrainingJob } from "../api/describe.js";
-import { prepareTrainingJob, runTrainingJob } from "../jobs/index.js";
-import type { TrainingJobRecord } from "../store/index.js";
+import { systemClock } from "../clock.js";
+import { TunekitError } from "../errors.js";
+import { runOptionsOf } from "../jobs/index.js";
+import type { describeTrainingJob } from "../services/describe.js";
+import { runTrainingJobHere } from "../services/submit.js";
+import type { ServerClient } from "../transports/http/client.js";
+import { backendOf } from "./backend.js";
 import { Session, type SessionOptions } from "./session.js";
+
+type TrainingJobDescription = Awaited<ReturnType<typeof describeTrainingJob>>;
 
 /** A channel's data: one URI (the "training" channel), or a URI per channel name. */
 export type Inputs = string | Record<string, string>;
@@ -39,13 +45,15 @@ export function timestampedName(base: string, max: number): string {
 }
 
 /**
- * A training script and how to run it: `fit()` runs it as a training job on
- * this machine under the SageMaker container contract, as `tunekit train`
- * would run the CreateTrainingJob request `trainingRequest()` builds.
+ * A training script and how to run it: `fit()` runs it as a training job
+ * under the SageMaker container contract, as `tunekit train` would run the
+ * CreateTrainingJob request `trainingRequest()` builds: in this process, or
+ * on a tunekit server when the session names one.
  */
 export class Estimator {
   readonly session: Session;
-  latestTrainingJob: TrainingJobRecord | undefined;
+  /** The name of the latest training job `fit()` ran. */
+  latestTrainingJob: string | undefined;
 
   constructor(readonly options: EstimatorOptions) {
     this.session = new Session(options);
@@ -101,40 +109,62 @@ export class Estimator {
     };
   }
 
-  /** Runs one training job to its end; its log lines go to `onLine` (default: standard output when `logs`). */
+  /**
+   * Runs one training job to its end and returns its DescribeTrainingJob: in this process, or on the
+   * session's tunekit server. Its log lines go to `onLine` (default: standard output when `logs`).
+   */
   async fit(
     inputs?: Inputs,
     options: { jobName?: string; logs?: boolean; onLine?: (line: string) => void; signal?: AbortSignal } = {},
-  ): Promise<TrainingJobRecord> {
-    const settings = this.session.settings;
-    const job = prepareTrainingJob(this.trainingRequest(inputs, options.jobName), settings);
+  ): Promise<TrainingJobDescription> {
+    const request = this.trainingRequest(inputs, options.jobName);
     const onLine = options.onLine ?? (options.logs ? (line: string) => process.stdout.write(`${line}\n`) : undefined);
-    this.latestTrainingJob = await runTrainingJob({
-      store: this.session.store,
-      job,
-      settings,
-      ...(onLine ? { onLine } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    return this.latestTrainingJob;
+    const client = this.session.client;
+    const name = request.TrainingJobName as string;
+    if (client) {
+      await client.createTrainingJob(request, runOptionsOf(this.session.settings));
+      options.signal?.addEventListener("abort", () => void client.stop("training-job", name).catch(() => undefined));
+      await followRemoteLog(client, name, onLine);
+    } else {
+      await runTrainingJobHere(await this.session.store(), request, this.session.settings, systemClock, {
+        ...(onLine ? { onLine } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    }
+    this.latestTrainingJob = name;
+    return this.describe();
   }
 
   /** DescribeTrainingJob of the latest job `fit()` ran. */
-  describe() {
-    const job = this.latestTrainingJob && this.session.store.getTrainingJob(this.latestTrainingJob.name);
-    if (!job) throw new Error("no training job yet: call fit() first");
-    return describeTrainingJob(this.session.store, job);
+  async describe(): Promise<TrainingJobDescription> {
+    if (!this.latestTrainingJob) throw new TunekitError("E_NO_TRAINING_JOB", "no training job yet: call fit() first");
+    return backendOf(this.session).describeTrainingJob(this.latestTrainingJob);
   }
 
   /** Where the latest job's model.tar.gz is (ModelArtifacts.S3ModelArtifacts). */
-  get modelData(): string | undefined {
-    return (
-      this.latestTrainingJob &&
-      (this.session.store.getTrainingJob(this.latestTrainingJob.name)?.modelArtifacts ?? undefined)
-    );
+  async modelData(): Promise<string | undefined> {
+    return (await this.describe()).ModelArtifacts?.S3ModelArtifacts;
   }
 
-  close(): void {
-    this.session.close();
+  close(): Promise<void> {
+    return this.session.close();
   }
+}
+
+/** Prints a job's log from a server as it grows (when `onLine` is given), until the job has ended. */
+async function followRemoteLog(client: ServerClient, name: string, onLine?: (line: string) => void): Promise<void> {
+  let after = -1;
+  let partial = "";
+  for (;;) {
+    const page = await client.readLog(name, after);
+    after = page.next;
+    if (onLine && page.text) {
+      const lines = (partial + page.text).split("\n");
+      partial = lines.pop() as string;
+      for (const line of lines) onLine(line);
+    }
+    if (page.complete) break;
+    if (!page.text) await systemClock.sleep(500);
+  }
+  if (onLine && partial) onLine(partial);
 }

@@ -1,13 +1,13 @@
-import { dirname, join } from "node:path";
-import { describeTuningJob } from "../api/describe.js";
+import { systemClock } from "../clock.js";
 import { parseTuningJobRequest } from "../config/tuning-job-request.js";
 import { TunekitError } from "../errors.js";
+import { LocalExecutor, slotPoolFor } from "../executors/index.js";
+import { runOptionsOf } from "../jobs/index.js";
 import { type ParameterRange, SearchSpace, toParameterRanges } from "../space/index.js";
 import type { TuningJobRecord } from "../store/index.js";
-import { LocalExecutor } from "../tuner/local-executor.js";
-import { runTuningJob, type TuningEvent } from "../tuner/run-tuning-job.js";
-import { SlotPool } from "../tuner/slot-pool.js";
+import { runTuningJob, type TuningEvent } from "../tuner/index.js";
 import { HyperparameterTuningJobAnalytics } from "./analytics.js";
+import { backendOf } from "./backend.js";
 import { type Estimator, type Inputs, type MetricDefinition, timestampedName } from "./estimator.js";
 import { Session, type SessionOptions } from "./session.js";
 
@@ -60,17 +60,31 @@ export class HyperparameterTuner {
   }
 
   /** A tuner for a tuning job that already exists (to wait on, describe, stop, or analyse it). */
-  static attach(name: string, options: SessionOptions = {}): HyperparameterTuner {
+  static async attach(name: string, options: SessionOptions = {}): Promise<HyperparameterTuner> {
     const session = new Session(options);
-    const job = session.store.getTuningJob(name);
-    if (job?.kind !== "tuning-job") {
+    const described = await backendOf(session).describeTuningJob(name);
+    if (described.Kind !== "tuning-job") {
       throw new TunekitError("E_NOT_FOUND", `no tuning job named "${name}"`, { field: "name" });
     }
-    const request = parseTuningJobRequest(job.config);
+    // Describe echoes the request's fields: the request is read back from them.
+    const echoed = described as unknown as Record<string, unknown>;
+    const request = parseTuningJobRequest(
+      Object.fromEntries(
+        [
+          "HyperParameterTuningJobName",
+          "HyperParameterTuningJobConfig",
+          "TrainingJobDefinition",
+          "TrainingJobDefinitions",
+          "WarmStartConfig",
+        ]
+          .filter((field) => echoed[field] !== undefined)
+          .map((field) => [field, echoed[field]]),
+      ),
+    );
     const definition = request.definitions[0];
     const ranges = Object.fromEntries(definition ? definition.space.ranges() : []);
     const tuner = new HyperparameterTuner(undefined, definition?.objective.MetricName ?? "", ranges, {}, session);
-    tuner.latestTuningJob = job.name;
+    tuner.latestTuningJob = described.HyperParameterTuningJobName;
     return tuner;
   }
 
@@ -148,27 +162,35 @@ export class HyperparameterTuner {
   }
 
   /**
-   * Starts the tuning job. With `wait` (the default) it resolves when the job
-   * has ended; without, once it has started (then `wait()` for the end).
+   * Starts the tuning job: in this process, or on the session's tunekit server. With `wait` (the default)
+   * it resolves when the job has ended; without, once it has started (then `wait()` for the end).
    */
   async fit(inputs?: Inputs, options: { jobName?: string; wait?: boolean } = {}): Promise<void> {
-    const job = parseTuningJobRequest(this.request(inputs, options.jobName));
-    const { store, settings, storePath } = this.session;
+    const request = this.request(inputs, options.jobName);
+    const { settings, client } = this.session;
+    if (client) {
+      this.latestTuningJob = await client.createTuningJob(request, runOptionsOf(settings));
+      if (options.wait !== false) await this.wait();
+      return;
+    }
+    const job = parseTuningJobRequest(request);
+    const store = await this.session.store();
     let opened: () => void = () => {};
     const started = new Promise<void>((resolve) => {
       opened = resolve;
     });
     this.latestTuningJob = job.request.HyperParameterTuningJobName;
+    const parallel = job.request.HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs;
     this.running = runTuningJob({
       store,
       job,
-      executor: new LocalExecutor(
-        store,
-        settings,
-        new SlotPool(join(dirname(storePath), "slots"), settings.slots, settings.resources),
-      ),
+      executor: new LocalExecutor(store, settings, {
+        slots: slotPoolFor(settings),
+        concurrency: Math.min(parallel, settings.slots ?? parallel),
+      }),
       signal: this.abort.signal,
       stopGraceMs: settings.stopGraceMs,
+      runOptions: runOptionsOf(settings),
       onOpened: () => opened(),
       ...(this.options.onEvent ? { onEvent: this.options.onEvent } : {}),
     });
@@ -181,37 +203,38 @@ export class HyperparameterTuner {
   }
 
   /** Resolves when the tuning job has ended (for one started here, or attached and run elsewhere). */
-  async wait(pollMs = 1000): Promise<TuningJobRecord> {
-    if (this.running) return this.running;
+  async wait(pollMs = 1000): Promise<void> {
+    if (this.running) {
+      await this.running;
+      return;
+    }
     for (;;) {
-      const job = this.store().getTuningJob(this.name());
-      if (job && job.status !== "InProgress" && job.status !== "Stopping") return job;
-      await new Promise((r) => setTimeout(r, pollMs));
+      const status = (await this.describe()).HyperParameterTuningJobStatus;
+      if (status !== "InProgress" && status !== "Stopping") return;
+      await systemClock.sleep(pollMs);
     }
   }
 
-  /** Stops the tuning job and its running training jobs (here, or through a stop request to the process running it). */
-  stopTuningJob(): void {
+  /** Stops the tuning job and its running training jobs (here, or through a stop request to whoever runs it). */
+  async stopTuningJob(): Promise<void> {
     if (this.running) this.abort.abort();
-    else this.store().requestStop("tuning-job", this.name(), Date.now(), "user");
+    else await backendOf(this.session).stop("tuning-job", this.name());
   }
 
   /** DescribeHyperParameterTuningJob. */
   describe() {
-    const job = this.store().getTuningJob(this.name());
-    if (!job) throw new TunekitError("E_NOT_FOUND", `no tuning job named "${this.name()}"`);
-    return describeTuningJob(this.store(), job);
+    return backendOf(this.session).describeTuningJob(this.name());
   }
 
   /** The name of the best training job so far. */
-  bestTrainingJob(): string {
-    const best = this.describe().BestTrainingJob;
+  async bestTrainingJob(): Promise<string> {
+    const best = (await this.describe()).BestTrainingJob;
     if (!best) throw new TunekitError("E_NO_BEST", `tuning job ${this.name()} has no completed training job yet`);
     return best.TrainingJobName;
   }
 
   analytics(): HyperparameterTuningJobAnalytics {
-    return new HyperparameterTuningJobAnalytics(this.name(), { store: this.store() });
+    return new HyperparameterTuningJobAnalytics(this.name(), this.session);
   }
 
   /** A new tuner warm-started from this tuning job (and others) with TransferLearning. */
@@ -243,11 +266,7 @@ export class HyperparameterTuner {
     return this.latestTuningJob;
   }
 
-  private store() {
-    return this.session.store;
-  }
-
-  close(): void {
-    this.session.close();
+  close(): Promise<void> {
+    return this.session.close();
   }
 }

@@ -35,15 +35,15 @@ describe("SDK facade", () => {
       hyperparameters: { epochs: 2, optimizer: "adam", learning_rate: 0.001, layers: 3 },
     });
     const job = await e.fit(undefined, { jobName: "sdk-single" });
-    expect(job.status).toBe("Completed");
-    const described = e.describe() as { HyperParameters?: Record<string, string> };
+    expect(job.TrainingJobStatus).toBe("Completed");
+    const described = (await e.describe()) as { HyperParameters?: Record<string, string> };
     expect(described.HyperParameters).toMatchObject({
       epochs: "2",
       optimizer: '"adam"',
       sagemaker_program: '"objective.py"',
     });
-    expect(e.modelData).toMatch(/model\.tar\.gz$/);
-    e.close();
+    expect(await e.modelData()).toMatch(/model\.tar\.gz$/);
+    await e.close();
   });
 
   it("tunes with HyperparameterTuner: fit, describe, bestTrainingJob, analytics, attach, warm start", async () => {
@@ -66,14 +66,14 @@ describe("SDK facade", () => {
     // A tuned hyperparameter is not also static.
     expect(request.TrainingJobDefinition.StaticHyperParameters).not.toHaveProperty("optimizer");
     await tuner.fit(undefined, { jobName: "sdk-tune" });
-    const described = tuner.describe();
+    const described = await tuner.describe();
     expect(described).toMatchObject({
       HyperParameterTuningJobStatus: "Completed",
       TrainingJobStatusCounters: { Completed: 4 },
       ObjectiveStatusCounters: { Succeeded: 4 },
     });
-    const best = tuner.bestTrainingJob();
-    const rows = tuner.analytics().dataframe();
+    const best = await tuner.bestTrainingJob();
+    const rows = await tuner.analytics().dataframe();
     expect(rows).toHaveLength(4);
     expect(Object.keys(rows[0] as object)).toEqual(
       expect.arrayContaining([
@@ -91,13 +91,14 @@ describe("SDK facade", () => {
     const minimum = Math.min(...rows.map((r) => r.FinalObjectiveValue as number));
     expect(rows.find((r) => r.TrainingJobName === best)?.FinalObjectiveValue).toBe(minimum);
     expect(
-      new HyperparameterTuningJobAnalytics("sdk-tune", { storePath: join(home, "tunekit.db") }).exportCsv(),
+      await new HyperparameterTuningJobAnalytics("sdk-tune", { storePath: join(home, "tunekit.db") }).exportCsv(),
     ).toMatch(/^.*TrainingJobName.*\n/);
 
-    const attached = HyperparameterTuner.attach("sdk-tune", { storePath: join(home, "tunekit.db") });
-    expect(attached.bestTrainingJob()).toBe(best);
-    expect((await attached.wait()).status).toBe("Completed");
-    attached.close();
+    const attached = await HyperparameterTuner.attach("sdk-tune", { storePath: join(home, "tunekit.db") });
+    expect(await attached.bestTrainingJob()).toBe(best);
+    await attached.wait();
+    expect((await attached.describe()).HyperParameterTuningJobStatus).toBe("Completed");
+    await attached.close();
 
     const child = tuner.transferLearningTuner();
     const warm = child.request(undefined, "sdk-child") as { WarmStartConfig: unknown };
@@ -105,7 +106,7 @@ describe("SDK facade", () => {
       ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: "sdk-tune" }],
       WarmStartType: "TransferLearning",
     });
-    e.close();
+    await e.close();
   });
 
   it("stops a tuning job with stopTuningJob", async () => {
@@ -118,10 +119,11 @@ describe("SDK facade", () => {
     });
     await tuner.fit(undefined, { jobName: "sdk-stop", wait: false });
     await new Promise((r) => setTimeout(r, 1500));
-    tuner.stopTuningJob();
-    const record = await tuner.wait();
-    expect(record.status).toBe("Stopped");
-    expect(tuner.describe().TrainingJobStatusCounters).toMatchObject({ InProgress: 0, Completed: 0 });
-    e.close();
+    await tuner.stopTuningJob();
+    await tuner.wait();
+    const described = await tuner.describe();
+    expect(described.HyperParameterTuningJobStatus).toBe("Stopped");
+    expect(described.TrainingJobStatusCounters).toMatchObject({ InProgress: 0, Completed: 0 });
+    await e.close();
   });
 });

@@ -502,6 +502,7 @@ export function storeContract(label: string, open: () => Store | Promise<Store>)
           { seq: 2, attempt: 1, timestamp: 14, text: "third ✓\n" },
         ]);
         expect((await store.readLog("job", { afterSeq: 0, limit: 1 })).map((c) => c.text)).toEqual(["second\n"]);
+        expect((await store.readLog("job", { newest: true, limit: 2 })).map((c) => c.seq)).toEqual([1, 2]);
         expect(await store.readLog("job", { afterSeq: 2 })).toEqual([]);
         await expect(store.appendLog("nope", 0, "x", 1)).rejects.toMatchObject({ code: "E_STORE_NOT_FOUND" });
       });

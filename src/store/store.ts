@@ -114,8 +114,14 @@ export interface Store {
 
   /** Appends to a job's log (every attempt's, in order); refused (E_STALE_ATTEMPT) for an attempt that is not current. */
   appendLog(trainingJobName: string, attempt: number, text: string, timestamp: number, fence?: Fence): Promise<void>;
-  /** The log's chunks in order, after `afterSeq` when given, at most `limit` of them. */
-  readLog(trainingJobName: string, options?: { afterSeq?: number; limit?: number }): Promise<LogChunk[]>;
+  /**
+   * The log's chunks in order: after `afterSeq` when given, at most `limit` of them; with `newest`, the last
+   * `limit` chunks (what `tail` shows, and how a reader learns how far the log goes without reading it).
+   */
+  readLog(
+    trainingJobName: string,
+    options?: { afterSeq?: number; limit?: number; newest?: boolean },
+  ): Promise<LogChunk[]>;
 
   /**
    * Takes the lease when it is free or expired (a new token), or extends it when `owner` already holds it

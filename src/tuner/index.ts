@@ -1,11 +1,8 @@
 export { childJobName, childRequest } from "./child-job.js";
 export { checkCompletion } from "./completion.js";
-export type { Executor, TrialLaunch } from "./executor.js";
 export { HyperbandRungs } from "./hyperband-rungs.js";
 export { suggestInProcess } from "./in-process.js";
-export { LocalExecutor } from "./local-executor.js";
 export { MedianRule } from "./median-rule.js";
-export { type RunTuningJobOptions, runTuningJob, type TuningEvent } from "./run-tuning-job.js";
-export { SimulatedExecutor, type SimulatedObjective, type SimulatedRun } from "./simulated-executor.js";
-export { SlotPool } from "./slot-pool.js";
+export { endLostJob, leaseOwner, openTuningJob, TUNER_LEASE_TTL_MS } from "./open-tuning-job.js";
+export { checkTuningJob, type RunTuningJobOptions, runTuningJob, type TuningEvent } from "./run-tuning-job.js";
 export type { StopDecision, Stopper } from "./stopper.js";

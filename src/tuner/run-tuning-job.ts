@@ -1,27 +1,20 @@
 import { type ParsedDefinition, type ParsedTuningJob, parseTuningJobRequest } from "../config/tuning-job-request.js";
 import { TunekitError, ValidationError } from "../errors.js";
-import { trialView } from "../optimizer/trial.js";
+import type { Executor } from "../executors/executor.js";
 import { freshSeed } from "../random.js";
-import type { Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
+import type { Lease, Store, TuningJobRecord } from "../store/index.js";
 import { createStrategy, type StrategyName, type Suggestion, SuggestionWorker } from "../strategies/index.js";
 import type { SuggestRequest } from "../strategies/suggest-request.js";
 import { childJobName, childRequest } from "./child-job.js";
-import { checkCompletion } from "./completion.js";
-import type { Executor } from "./executor.js";
 import { HyperbandRungs } from "./hyperband-rungs.js";
 import { suggestInProcess } from "./in-process.js";
 import { MedianRule } from "./median-rule.js";
-import { endLostJob, openTuningJob, TUNER_LEASE_TTL_MS } from "./open-tuning-job.js";
-import type { StopDecision, Stopper } from "./stopper.js";
+import { openTuningJob, TUNER_LEASE_TTL_MS } from "./open-tuning-job.js";
+import type { Stopper } from "./stopper.js";
+import { type TuningEvent, TuningLoop } from "./tuning-loop.js";
 import { checkParents, warmStartPoints } from "./warm-start.js";
 
-/** What the tuner reports as it goes (the terminal display listens). */
-export type TuningEvent =
-  | { kind: "resumed"; relaunched: readonly string[] }
-  | { kind: "started"; job: string; index: number; hyperparameters: Record<string, unknown> }
-  | { kind: "stopping"; job: string; decision: StopDecision }
-  | { kind: "finished"; job: TrainingJobRecord; best: TrainingJobRecord | undefined }
-  | { kind: "completing"; reason: string };
+export type { TuningEvent } from "./tuning-loop.js";
 
 export interface RunTuningJobOptions {
   readonly store: Store;
@@ -35,15 +28,18 @@ export interface RunTuningJobOptions {
   readonly onOpened?: (record: TuningJobRecord) => void;
   /** Between SIGTERM and SIGKILL when ending jobs an exited tuner left running. */
   readonly stopGraceMs?: number;
+  /**
+   * The tuning job's lease, held already: a controller took over (or picked up) a job that exists in the
+   * store. Without it, the job is created, or resumed from an exited tuner, as `tunekit tune` does.
+   */
+  readonly lease?: Lease;
+  /** Kept with a new tuning job, so whoever takes it over runs its jobs the same way. */
+  readonly runOptions?: unknown;
+  readonly leaseTtlMs?: number;
 }
-
-/** Without a single result after this many failed jobs, the tuning job stops instead of burning its budget. */
-const FAILURES_BEFORE_GIVING_UP = 3;
 
 /** Hyperband proposes configurations at random; its rungs (a Stopper) do the rest. */
 const SAMPLER: Record<string, StrategyName> = { Hyperband: "Random" };
-
-const oriented = (type: "Maximize" | "Minimize") => (value: number) => (type === "Maximize" ? -value : value);
 
 /**
  * Runs a tuning job to its end: keeps up to MaxParallelTrainingJobs trials
@@ -56,267 +52,125 @@ const oriented = (type: "Maximize" | "Minimize") => (value: number) => (type ===
  * process) stops the running jobs and ends the tuning job Stopped.
  *
  * Every decision is made from what the store holds, so a tuner started again
- * after a crash (same name, same request) carries on where the last one was:
- * jobs it had finished count, jobs it was running are run again under their
- * names, and no more than MaxNumberOfTrainingJobs are ever created.
+ * after a crash (same name, same request), or a controller that takes the job
+ * over, carries on where the last one was: jobs it had finished count, jobs
+ * it was running are run again under their names, and no more than
+ * MaxNumberOfTrainingJobs are ever created. A tuner whose lease was taken
+ * over stands down: it throws E_LEASE_LOST and writes nothing more.
  */
 export async function runTuningJob(options: RunTuningJobOptions): Promise<TuningJobRecord> {
   const { store, job, executor } = options;
   const clock = executor.clock;
-  const { request, definitions, maxJobs, objectiveType } = job;
-  const config = request.HyperParameterTuningJobConfig;
-  const name = request.HyperParameterTuningJobName;
-  const strategyName = SAMPLER[config.Strategy] ?? (config.Strategy as StrategyName);
-  const better = oriented(objectiveType);
-  const metricOf = new Map(definitions.map((d) => [d.name ?? null, d.objective.MetricName]));
+  const config = job.request.HyperParameterTuningJobConfig;
+  const strategy = SAMPLER[config.Strategy] ?? (config.Strategy as StrategyName);
+  const leaseTtlMs = options.leaseTtlMs ?? TUNER_LEASE_TTL_MS;
 
-  // Everything is checked before anything is created.
-  for (const d of definitions)
-    createStrategy(strategyName, "HyperParameterTuningJobConfig.Strategy").checkSpace(d.space);
-  for (const d of definitions) checkChild(executor, d, name);
-  checkParents(store, job, parseTuningJobRequest);
+  // Everything is checked before anything is created; a job taken over is checked against this machine.
+  await checkTuningJob(store, job, (request) => executor.check(request), { parents: !options.lease });
 
-  const opened = openTuningJob(store, job, config.RandomSeed ?? freshSeed(), clock);
-  const { owner } = opened;
+  const opened = options.lease
+    ? {
+        record: (await store.getTuningJob(job.request.HyperParameterTuningJobName)) as TuningJobRecord,
+        lease: options.lease,
+      }
+    : await openTuningJob(store, job, config.RandomSeed ?? freshSeed(), clock, {
+        leaseTtlMs,
+        ...(options.runOptions === undefined ? {} : { runOptions: options.runOptions }),
+      });
   options.onOpened?.(opened.record);
-  const seed = opened.record.seed;
-  if (opened.record.status !== "InProgress" && opened.record.status !== "Stopping") return opened.record;
+  const lease = opened.lease;
+  if (!lease || (opened.record.status !== "InProgress" && opened.record.status !== "Stopping")) return opened.record;
 
   const stopper: Stopper | undefined = job.hyperband
     ? new HyperbandRungs(job.hyperband.minResource, job.hyperband.maxResource)
     : job.earlyStopping
       ? new MedianRule()
       : undefined;
-  const warm = warmStartPoints(store, job);
   // Only the GP thinks long enough to need a thread of its own; the others answer in microseconds, and a
   // round trip to a worker under load costs more than that.
-  const ownWorker = options.suggest || strategyName !== "Bayesian" ? undefined : new SuggestionWorker();
+  const ownWorker = options.suggest || strategy !== "Bayesian" ? undefined : new SuggestionWorker();
   const suggest = options.suggest ?? (ownWorker ? (r: SuggestRequest) => ownWorker.suggest(r) : suggestInProcess);
-
-  /** Each job's finite objective values in emission order, smaller is better; ended jobs' are final. */
-  const series = new Map<string, number[]>();
-  /** The stopper's group of each job (Hyperband's bracket), from its trial index. */
-  const groups = new Map<string, number>();
-  const groupOf = (record: { name: string; trialIndex: number | null }) => {
-    if (!groups.has(record.name)) groups.set(record.name, stopper?.group?.(record.trialIndex ?? 0, seed) ?? 0);
-    return groups.get(record.name) as number;
-  };
-  const checkedEpochs = new Map<string, number>();
-  const running = new Set<string>();
-  const readSeries = (record: TrainingJobRecord) => {
-    const metric = metricOf.get(record.definitionName) ?? (definitions[0] as ParsedDefinition).objective.MetricName;
-    const values = store
-      .listMetricPoints(record.name, metric)
-      .map((p) => p.value)
-      .filter(Number.isFinite)
-      .map(better);
-    series.set(record.name, values);
-    groupOf(record);
-    return values;
-  };
-  const recordObjective = (record: TrainingJobRecord): TrainingJobRecord => {
-    const values = readSeries(record);
-    const last = values[values.length - 1];
-    const counts = record.status === "Completed" || record.status === "Stopped";
-    return (
-      store.updateTrainingJob(
-        record.name,
-        counts && last !== undefined
-          ? { objectiveValue: better(last), objectiveStatus: "Succeeded", now: clock.now() }
-          : { objectiveStatus: "Failed", now: clock.now() },
-      ) ?? record
-    );
-  };
-
-  let stopping = opened.record.status === "Stopping";
-  let finishing: string | undefined = opened.record.completionReason ?? undefined;
+  const loop = new TuningLoop({
+    store,
+    job,
+    record: opened.record,
+    lease,
+    leaseTtlMs,
+    executor,
+    strategy,
+    stopper,
+    warm: await warmStartPoints(store, job),
+    suggest,
+    stopGraceMs: options.stopGraceMs ?? 5_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  const name = opened.record.name;
+  let status: "Stopped" | "Failed" | "Completed";
   let failureReason: string | undefined;
-  let lastBeat = clock.now();
-  const deadline =
-    job.maxRuntimeMs === undefined ? Number.POSITIVE_INFINITY : opened.record.createdAt + job.maxRuntimeMs;
-  const relaunch: TrainingJobRecord[] = [];
-
-  // What the exited tuner left: results to record, and jobs to run again (or to end, if it was stopping).
-  for (const record of store.listTrainingJobs({ tuningJobName: name })) {
-    if (record.status === "InProgress" || record.status === "Stopping") {
-      await endLostJob(store, record, options.stopGraceMs ?? 5_000);
-      if (stopping || finishing) {
-        const now = clock.now();
-        recordObjective(
-          store.updateTrainingJob(record.name, { status: "Stopped", stopReason: "tuner exited", endedAt: now, now }) ??
-            record,
-        );
-      } else relaunch.push(record);
-    } else if (record.objectiveStatus === "Pending") recordObjective(record);
-    else readSeries(record);
-  }
-  if (opened.resumed) options.onEvent?.({ kind: "resumed", relaunched: relaunch.map((r) => r.name) });
-
-  const stopAll = (reason: string) => {
-    for (const child of running) executor.stop(child, reason);
-  };
-  const finish = (reason: string, convergedAt?: number) => {
-    if (finishing || stopping) return;
-    finishing = reason;
-    store.updateTuningJob(name, {
-      completionReason: reason,
-      ...(convergedAt === undefined ? {} : { convergenceDetectedAt: convergedAt }),
-      now: clock.now(),
-    });
-    options.onEvent?.({ kind: "completing", reason });
-    stopAll("tuning-job-complete");
-  };
-
   try {
-    for (;;) {
-      const now = clock.now();
-      if (!stopping && (options.signal?.aborted || store.pendingStopRequests("tuning-job", name).length > 0)) {
-        for (const stop of store.pendingStopRequests("tuning-job", name)) store.acknowledgeStopRequest(stop.id, now);
-        store.updateTuningJob(name, { status: "Stopping", now }, ["InProgress"]);
-        stopping = true;
-        stopAll("tuning-job-stopped");
-      }
-      if (now - lastBeat > TUNER_LEASE_TTL_MS / 3) {
-        store.renewLease("tuning-job", name, owner, TUNER_LEASE_TTL_MS, now);
-        lastBeat = now;
-      }
-      if (now >= deadline) finish("MaxRuntimeInSeconds reached");
-
-      // Jobs that ended: their objective, then the completion criteria over all results so far.
-      const ended = executor.takeEnded();
-      for (const record of ended) {
-        running.delete(record.name);
-        const finished = recordObjective(record);
-        options.onEvent?.({ kind: "finished", job: finished, best: store.bestTrainingJob(name, objectiveType) });
-      }
-      if (ended.length > 0) {
-        const results = store.listObjectiveResults(name).map((r) => better(r.value));
-        const check = checkCompletion(results, job.completion, maxJobs, better);
-        if (check.reason) finish(check.reason, check.converged ? now : undefined);
-        const counters = store.countTrainingJobs(name);
-        if (
-          !failureReason &&
-          counters.objective.Succeeded === 0 &&
-          counters.objective.Failed >= Math.min(FAILURES_BEFORE_GIVING_UP, maxJobs)
-        ) {
-          const metrics = [...new Set(definitions.map((d) => d.objective.MetricName))].join(" or ");
-          failureReason = `the first ${counters.objective.Failed} training jobs all failed to produce the objective metric ${metrics}; see their FailureReason and logs`;
-        }
-      }
-
-      // Intermediate values of running jobs: the stopper's decisions.
-      if (stopper && !stopping && !finishing) {
-        for (const child of running) {
-          const record = store.getTrainingJob(child);
-          if (record?.status !== "InProgress") continue;
-          const own = readSeries(record);
-          const from = (checkedEpochs.get(child) ?? 0) + 1;
-          if (own.length < from) continue;
-          checkedEpochs.set(child, own.length);
-          const group = groupOf(record);
-          const others = [...series.entries()]
-            .filter(([n]) => n !== child && groups.get(n) === group)
-            .map(([, s]) => s);
-          for (let epoch = from; epoch <= own.length; epoch++) {
-            const decision = stopper.decide(own, epoch, others, group);
-            if (decision) {
-              options.onEvent?.({ kind: "stopping", job: child, decision });
-              executor.stop(child, decision.reason);
-              break;
-            }
-          }
-        }
-      }
-
-      // Fill free slots: first jobs the exited tuner was running, then new trials.
-      while (
-        !stopping &&
-        !finishing &&
-        !failureReason &&
-        running.size < config.ResourceLimits.MaxParallelTrainingJobs
-      ) {
-        const lost = relaunch[0];
-        const trialIndex = (store.getTuningJob(name) as TuningJobRecord).trialCount;
-        if (!lost && trialIndex >= maxJobs) break;
-        if (!executor.reserve()) break;
-        if (lost) {
-          relaunch.shift();
-          executor.relaunch(lost);
-          running.add(lost.name);
-          continue;
-        }
-        const definition = definitions[trialIndex % definitions.length] as ParsedDefinition;
-        const views = store
-          .listTrainingJobs({ tuningJobName: name })
-          .filter((r) => r.definitionName === (definition.name ?? null))
-          .map(trialView);
-        const suggestion = await suggest({
-          strategy: strategyName,
-          ranges: definition.space.specs(),
-          objective: objectiveType,
-          history: [
-            ...warm.filter((w) => w.definitionName === definition.name).map((w) => w.view),
-            ...views.filter((v) => v.state !== "Pending"),
-          ],
-          pending: views.filter((v) => v.state === "Pending"),
-          trialIndex,
-          seed,
-        });
-        if (suggestion === "exhausted") {
-          finish("every configuration has been tried");
-          break;
-        }
-        const child = childJobName(name, seed, trialIndex);
-        executor.launch({
-          name: child,
-          tuningJobName: name,
-          trialIndex,
-          hyperparameters: suggestion.hyperparameters,
-          request: childRequest(definition, child, suggestion.hyperparameters),
-          ...(definition.name ? { definitionName: definition.name } : {}),
-          ...(suggestion.state === undefined ? {} : { strategyState: suggestion.state }),
-        });
-        running.add(child);
-        series.set(child, []);
-        groupOf({ name: child, trialIndex });
-        options.onEvent?.({
-          kind: "started",
-          job: child,
-          index: trialIndex,
-          hyperparameters: suggestion.hyperparameters,
-        });
-      }
-      if (running.size === 0 && executor.running === 0) {
-        const more = relaunch.length > 0 || (store.getTuningJob(name) as TuningJobRecord).trialCount < maxJobs;
-        // Only when nothing more will start (or no slot is free yet on a shared machine) is there nothing to wait for.
-        if (stopping || finishing || failureReason || !more) break;
-      }
-      await executor.wait(deadline);
-    }
+    status = await loop.run();
+    failureReason = loop.failure;
   } catch (error) {
+    if (isStandDown(error)) {
+      // Another controller has the job: leave its children to it, write nothing, let the caller know.
+      await ownWorker?.close();
+      throw error;
+    }
     // The tuner itself failed (not a training job): stop what runs, record why, and report it.
-    stopAll("tuning-job-failed");
+    await loop.stopAll("tuning-job-failed").catch(() => undefined);
     await executor.close();
     await ownWorker?.close();
-    const reason = `tunekit error: ${(error as Error).message}`.slice(0, 1024);
     const now = clock.now();
-    store.updateTuningJob(name, { status: "Failed", failureReason: reason, endedAt: now, now });
-    store.releaseLease("tuning-job", name, owner);
+    const reason = `tunekit error: ${(error as Error).message}`.slice(0, 1024);
+    await store.updateTuningJob(name, { status: "Failed", failureReason: reason, endedAt: now, now }, { fence: lease });
+    await store.releaseLease(lease);
     throw error;
   }
   await executor.close();
   await ownWorker?.close();
   const now = clock.now();
-  const status = stopping ? "Stopped" : failureReason ? "Failed" : "Completed";
-  store.updateTuningJob(name, { status, endedAt: now, now, ...(failureReason ? { failureReason } : {}) });
-  store.releaseLease("tuning-job", name, owner);
-  return store.getTuningJob(name) as TuningJobRecord;
+  await store.updateTuningJob(
+    name,
+    { status, endedAt: now, now, ...(failureReason ? { failureReason } : {}) },
+    { fence: lease },
+  );
+  await store.releaseLease(lease);
+  return (await store.getTuningJob(name)) as TuningJobRecord;
 }
 
-/** Every child must be a valid training job on this executor: one is checked before anything is created. */
-function checkChild(executor: Executor, definition: ParsedDefinition, name: string): void {
+/** The store refused this tuner's writes: another process runs the tuning job now. */
+function isStandDown(error: unknown): boolean {
+  return (error as { code?: unknown }).code === "E_LEASE_LOST";
+}
+
+/**
+ * Checks a tuning job request as SageMaker would and against the machine that runs it, before anything is
+ * created: its strategy fits its ranges, a child of every definition is a training job `check` accepts (the
+ * executor's check: paths exist here, regexes compile), and its warm-start parents qualify.
+ */
+export async function checkTuningJob(
+  store: Store,
+  job: ParsedTuningJob,
+  check: (request: Record<string, unknown>) => void,
+  options: { parents?: boolean } = {},
+): Promise<void> {
+  const config = job.request.HyperParameterTuningJobConfig;
+  const strategy = SAMPLER[config.Strategy] ?? (config.Strategy as StrategyName);
+  for (const d of job.definitions)
+    createStrategy(strategy, "HyperParameterTuningJobConfig.Strategy").checkSpace(d.space);
+  for (const d of job.definitions) checkChild(check, d, job.request.HyperParameterTuningJobName);
+  if (options.parents !== false) await checkParents(store, job, parseTuningJobRequest);
+}
+
+/** Every child must be a valid training job on this machine: one of each definition is checked. */
+function checkChild(
+  check: (request: Record<string, unknown>) => void,
+  definition: ParsedDefinition,
+  name: string,
+): void {
   try {
-    executor.check(
+    check(
       childRequest(
         definition,
         childJobName(name, 0, 0),

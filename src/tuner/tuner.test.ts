@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { describeTuningJob } from "../api/describe.js";
 import { parseTuningJobRequest } from "../config/tuning-job-request.js";
 import type { TunekitError } from "../errors.js";
+import { SimulatedExecutor, type SimulatedObjective } from "../executors/simulated-executor.js";
+import { describeTuningJob } from "../services/describe.js";
 import type { Store } from "../store/index.js";
 import { MemoryStore } from "../store/memory/memory-store.js";
 import { suggestInProcess } from "./in-process.js";
 import { runTuningJob, type TuningEvent } from "./run-tuning-job.js";
-import { SimulatedExecutor, type SimulatedObjective } from "./simulated-executor.js";
 
 /** The tuning controller in virtual time: every rule of a tuning job, decided on simulated learning curves. */
 
@@ -53,7 +53,7 @@ async function tune(store: Store, r: Request, objective = curve, events: TuningE
     suggest: suggestInProcess,
     onEvent: (e) => events.push(e),
   });
-  return { record, executor, jobs: store.listTrainingJobs({ tuningJobName: record.name }) };
+  return { record, executor, jobs: await store.listTrainingJobs({ tuningJobName: record.name }) };
 }
 
 /** How many jobs ran at once at the busiest moment. */
@@ -86,7 +86,7 @@ describe("runTuningJob on the simulated executor", () => {
       // The objective is the last value emitted: epoch 9's.
       expect(job.objectiveValue).toBeCloseTo((Math.log10(job.hyperparameters.lr as number) + 3) ** 2 + 1 / 9, 12);
     }
-    const best = store.bestTrainingJob("plain", "Minimize");
+    const best = await store.bestTrainingJob("plain", "Minimize");
     expect(best?.objectiveValue).toBe(Math.min(...jobs.map((j) => j.objectiveValue as number)));
   });
 
@@ -112,20 +112,23 @@ describe("runTuningJob on the simulated executor", () => {
       expect(job.status).toBe("Stopped");
       // A stopped job keeps its last value as its objective, and was among the worse ones.
       expect(job.objectiveStatus).toBe("Succeeded");
-      const points = store.listMetricPoints(job.name, "loss");
+      const points = await store.listMetricPoints(job.name, { metricName: "loss" });
       expect(points.length).toBeLessThan(9);
       expect(job.objectiveValue).toBe(points[points.length - 1]?.value);
       // Never decided before five other jobs had as many values.
       const epoch = points.length;
-      const before = jobs.filter(
-        (o) =>
-          o !== job &&
-          store.listMetricPoints(o.name, "loss").filter((p) => p.timestamp <= (job.endedAt as number)).length >= epoch,
-      );
+      const before = [];
+      for (const o of jobs) {
+        if (o === job) continue;
+        const seen = (await store.listMetricPoints(o.name, { metricName: "loss" })).filter(
+          (p) => p.timestamp <= (job.endedAt as number),
+        );
+        if (seen.length >= epoch) before.push(o);
+      }
       expect(before.length).toBeGreaterThanOrEqual(5);
     }
     // The best job is never stopped, and the stopping saved time.
-    expect(store.bestTrainingJob("median", "Minimize")?.status).toBe("Completed");
+    expect((await store.bestTrainingJob("median", "Minimize"))?.status).toBe("Completed");
     expect(events.some((e) => e.kind === "stopping")).toBe(true);
   });
 
@@ -143,7 +146,7 @@ describe("runTuningJob on the simulated executor", () => {
     expect(record.status).toBe("Completed");
     expect(jobs).toHaveLength(20);
     for (const job of jobs) {
-      const epochs = store.listMetricPoints(job.name, "loss").length;
+      const epochs = (await store.listMetricPoints(job.name, { metricName: "loss" })).length;
       expect(epochs).toBeLessThanOrEqual(6);
       if (job.stopReason === "hyperband-rung") expect([1, 3]).toContain(epochs);
       if (epochs === 6) expect(job.stopReason).toBe("hyperband-max-resource");
@@ -233,14 +236,14 @@ describe("runTuningJob on the simulated executor", () => {
       store,
       job: parseTuningJobRequest(request("stopped")),
       executor,
-      suggest: (r) => {
-        if (r.trialIndex === 5) store.requestStop("tuning-job", "stopped", executor.clock.now(), "user");
+      suggest: async (r) => {
+        if (r.trialIndex === 5) await store.requestStop("tuning-job", "stopped", executor.clock.now(), "user");
         return suggestInProcess(r);
       },
     });
     const record = await run;
     expect(record.status).toBe("Stopped");
-    const jobs = store.listTrainingJobs({ tuningJobName: "stopped" });
+    const jobs = await store.listTrainingJobs({ tuningJobName: "stopped" });
     expect(jobs.length).toBeLessThan(20);
     expect(jobs.every((j) => j.status !== "InProgress")).toBe(true);
   });
@@ -323,9 +326,9 @@ describe("warm start", () => {
         return suggestInProcess(r);
       },
     });
-    const inside = store
-      .listTrainingJobs({ tuningJobName: "parent-a" })
-      .filter((j) => (j.hyperparameters.lr as number) >= 1e-4 && (j.hyperparameters.lr as number) <= 1e-2).length;
+    const inside = (await store.listTrainingJobs({ tuningJobName: "parent-a" })).filter(
+      (j) => (j.hyperparameters.lr as number) >= 1e-4 && (j.hyperparameters.lr as number) <= 1e-2,
+    ).length;
     expect(inside).toBeGreaterThan(0);
     expect(inside).toBeLessThan(20);
     expect(seen).toEqual([inside, inside, inside, inside]);
@@ -342,10 +345,10 @@ describe("warm start", () => {
       };
     });
     const { record } = await tune(store, child);
-    const view = describeTuningJob(store, record);
+    const view = await describeTuningJob(store, record);
     const all = [
-      ...store.listTrainingJobs({ tuningJobName: "parent-b" }),
-      ...store.listTrainingJobs({ tuningJobName: "identical" }),
+      ...(await store.listTrainingJobs({ tuningJobName: "parent-b" })),
+      ...(await store.listTrainingJobs({ tuningJobName: "identical" })),
     ];
     const best = Math.min(...all.map((j) => j.objectiveValue as number));
     expect(view.OverallBestTrainingJob?.FinalHyperParameterTuningJobObjectiveMetric?.Value).toBe(best);
@@ -365,11 +368,11 @@ describe("warm start", () => {
       field: "WarmStartConfig.ParentHyperParameterTuningJobs[0].HyperParameterTuningJobName",
     });
     expect((error as Error).message).toMatch(/no tuning job is named nobody/);
-    expect(store.listTuningJobs()).toEqual([]);
+    expect(await store.listTuningJobs()).toEqual([]);
 
-    store.createTuningJob({ name: "busy", kind: "tuning-job", config: request("busy"), seed: 1, now: 0 });
+    await store.createTuningJob({ name: "busy", kind: "tuning-job", config: request("busy"), seed: 1, now: 0 });
     child.WarmStartConfig.ParentHyperParameterTuningJobs[0].HyperParameterTuningJobName = "busy";
     await expect(tune(store, child)).rejects.toThrow(/busy is InProgress; a parent must have ended/);
-    expect(store.getTuningJob("orphan")).toBeUndefined();
+    expect(await store.getTuningJob("orphan")).toBeUndefined();
   });
 });

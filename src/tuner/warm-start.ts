@@ -1,6 +1,6 @@
-import { objectiveOf } from "../api/describe.js";
 import type { ParsedDefinition, ParsedTuningJob } from "../config/tuning-job-request.js";
 import { ValidationError } from "../errors.js";
+import { objectiveOf } from "../identity.js";
 import type { Store, TrainingJobRecord } from "../store/index.js";
 import type { TrialView } from "../strategies/index.js";
 
@@ -30,11 +30,15 @@ function rangeKinds(job: ParsedTuningJob | { definitions: readonly ParsedDefinit
  * (they exist, are tuning jobs that ended, share the objective metric, and
  * tune the same hyperparameters with the same types) before anything is created.
  */
-export function checkParents(store: Store, job: ParsedTuningJob, parse: (request: unknown) => ParsedTuningJob): void {
+export async function checkParents(
+  store: Store,
+  job: ParsedTuningJob,
+  parse: (request: unknown) => ParsedTuningJob,
+): Promise<void> {
   if (!job.warmStart) return;
   for (const [i, name] of job.warmStart.parents.entries()) {
     const field = `${FIELD}[${i}].HyperParameterTuningJobName`;
-    const parent = store.getTuningJob(name);
+    const parent = await store.getTuningJob(name);
     if (parent?.kind !== "tuning-job")
       throw new ValidationError(field, `no tuning job is named ${name}`, "E_REQUEST_INVALID");
     if (!TERMINAL.has(parent.status)) {
@@ -72,12 +76,12 @@ export function checkParents(store: Store, job: ParsedTuningJob, parse: (request
  * it would teach the model about a point that is not there. Warm start is not
  * recursive: only the parents' own jobs count, not their parents'.
  */
-export function warmStartPoints(store: Store, job: ParsedTuningJob): WarmStartPoint[] {
+export async function warmStartPoints(store: Store, job: ParsedTuningJob): Promise<WarmStartPoint[]> {
   if (!job.warmStart) return [];
   const points: WarmStartPoint[] = [];
   let index = -1;
   for (const name of job.warmStart.parents) {
-    for (const record of store.listTrainingJobs({ tuningJobName: name })) {
+    for (const record of await store.listTrainingJobs({ tuningJobName: name })) {
       if (record.objectiveStatus !== "Succeeded" || record.objectiveValue === null) continue;
       const definition = job.definitions.find((d) => (d.name ?? null) === record.definitionName) ?? job.definitions[0];
       if (!definition || !fits(definition, record)) continue;

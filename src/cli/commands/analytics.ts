@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
-import { resolveName } from "../../api/index.js";
-import { formatTable, TABLE_FORMATS, type TableFormat } from "../../api/table-formats.js";
-import { tuningJobAnalytics, tuningJobColumns } from "../../api/tuning-analytics.js";
+import { resolveName } from "../../services/index.js";
+import { formatTable, TABLE_FORMATS, type TableFormat } from "../../services/table-formats.js";
+import { tuningJobAnalytics, tuningJobColumns } from "../../services/tuning-analytics.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 
 export function analyticsCommand(): Command {
@@ -21,10 +21,10 @@ export function analyticsCommand(): Command {
         "\nExamples:\n  tunekit analytics mrpc-lr > mrpc-lr.csv\n  tunekit analytics mrpc-lr --format jsonl | jq .FinalObjectiveValue",
       ),
   ).action((name: string, options: CommonOptions & { format: TableFormat }) =>
-    withContext(options, ({ store, json: asJson, output }) => {
-      const target = resolveName(store, name, "tuning-job");
+    withContext(options, async ({ store, json: asJson, output }) => {
+      const target = await resolveName(store, name, "tuning-job");
       if (target.kind !== "tuning-job") return;
-      const rows = tuningJobAnalytics(store, target.record);
+      const rows = await tuningJobAnalytics(store, target.record);
       output.out(formatTable(rows, asJson ? "json" : options.format, tuningJobColumns(rows)));
     }),
   );

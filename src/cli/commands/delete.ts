@@ -1,22 +1,26 @@
 import { Command } from "commander";
-import { deleteTrainingJob, parseAge, prunableTrainingJobs } from "../../api/delete.js";
-import { resolveTrainingJob } from "../../api/resolve-name.js";
+import { deleteTrainingJob, deleteTuningJob, parseAge, prunableTrainingJobs } from "../../services/delete.js";
+import { resolveName } from "../../services/resolve-name.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { json } from "../output.js";
+import { addTargetOptions, forcedKind, type TargetOptions } from "./target-options.js";
 
 export function deleteCommand(): Command {
-  return addCommonOptions(
-    new Command("delete")
-      .argument("<name>", "a finished training job")
-      .description(
-        "remove a finished training job's directory, log and records (its artifacts stay where they were written)",
-      )
-      .addHelpText("after", "\nExample:\n  tunekit delete contract-check"),
-  ).action((name: string, options: CommonOptions) =>
-    withContext(options, ({ store, json: asJson, output }) => {
-      const job = resolveTrainingJob(store, name);
-      deleteTrainingJob(store, job);
-      output.out(asJson ? json({ deleted: [job.name] }) : `deleted training job ${job.name}`);
+  return addTargetOptions(
+    addCommonOptions(
+      new Command("delete")
+        .argument("<name>", "a tuning job or study that has ended (with its training jobs), or a finished training job")
+        .description("remove an ended job's directories, logs and records (its artifacts stay where they were written)")
+        .addHelpText("after", "\nExamples:\n  tunekit delete contract-check\n  tunekit delete mrpc-lr --tuning-job"),
+    ),
+  ).action((name: string, options: CommonOptions & TargetOptions) =>
+    withContext(options, async ({ store, json: asJson, output }) => {
+      const target = await resolveName(store, name, forcedKind(options));
+      if (target.kind === "tuning-job") await deleteTuningJob(store, target.record);
+      else await deleteTrainingJob(store, target.record);
+      const what =
+        target.kind === "tuning-job" ? (target.record.kind === "study" ? "study" : "tuning job") : "training job";
+      output.out(asJson ? json({ deleted: [target.record.name] }) : `deleted ${what} ${target.record.name}`);
     }),
   );
 }
@@ -32,9 +36,9 @@ export function pruneCommand(): Command {
       .description("remove finished standalone training jobs older than an age, with their directories and logs")
       .addHelpText("after", "\nExample:\n  tunekit prune --older-than 7d"),
   ).action((options: CommonOptions & { olderThan: string; dryRun?: boolean }) =>
-    withContext(options, ({ store, json: asJson, output, clock }) => {
-      const jobs = prunableTrainingJobs(store, clock.now() - parseAge(options.olderThan));
-      if (!options.dryRun) for (const job of jobs) deleteTrainingJob(store, job);
+    withContext(options, async ({ store, json: asJson, output, clock }) => {
+      const jobs = await prunableTrainingJobs(store, clock.now() - parseAge(options.olderThan));
+      if (!options.dryRun) for (const job of jobs) await deleteTrainingJob(store, job);
       const names = jobs.map((j) => j.name);
       if (asJson) return output.out(json({ [options.dryRun ? "wouldDelete" : "deleted"]: names }));
       output.out(

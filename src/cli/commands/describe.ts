@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { describeTrainingJob, describeTuningJob, resolveName } from "../../api/index.js";
+import { describeTrainingJob, describeTuningJob, resolveName } from "../../services/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { json } from "../output.js";
 import { addTargetOptions, forcedKind, type TargetOptions } from "./target-options.js";
@@ -13,12 +13,12 @@ export function describeCommand(): Command {
         .addHelpText("after", "\nExamples:\n  tunekit describe bert-lr\n  tunekit describe bert-lr-007 --training-job"),
     ),
   ).action((name: string, options: CommonOptions & TargetOptions) =>
-    withContext(options, ({ store, output }) => {
-      const target = resolveName(store, name, forcedKind(options));
+    withContext(options, async ({ store, output }) => {
+      const target = await resolveName(store, name, forcedKind(options));
       const described =
         target.kind === "tuning-job"
-          ? describeTuningJob(store, target.record)
-          : describeTrainingJob(store, target.record);
+          ? await describeTuningJob(store, target.record)
+          : await describeTrainingJob(store, target.record);
       output.out(json(described));
     }),
   );

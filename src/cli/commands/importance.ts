@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { tuningJobImportance } from "../../api/importance.js";
-import { resolveName } from "../../api/index.js";
+import { tuningJobImportance } from "../../services/importance.js";
+import { resolveName } from "../../services/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { json, table } from "../output.js";
 
@@ -13,12 +13,12 @@ export function importanceCommand(): Command {
       )
       .addHelpText("after", "\nExample:\n  tunekit importance mrpc-lr --json"),
   ).action((name: string, options: CommonOptions) =>
-    withContext(options, ({ store, json: asJson, output }) => {
-      const target = resolveName(store, name, "tuning-job");
+    withContext(options, async ({ store, json: asJson, output }) => {
+      const target = await resolveName(store, name, "tuning-job");
       if (target.kind !== "tuning-job" || target.record.kind !== "tuning-job") {
         return output.out(`${name} is not a tuning job`);
       }
-      const measured = tuningJobImportance(store, target.record);
+      const measured = await tuningJobImportance(store, target.record);
       if (asJson) return output.out(json(measured));
       for (const m of measured) {
         output.out(

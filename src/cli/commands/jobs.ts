@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { listTrainingJobsForTuningJob, resolveName, SORT_BY, type SortBy } from "../../api/index.js";
+import { listTrainingJobsForTuningJob, resolveName, SORT_BY, type SortBy } from "../../services/index.js";
 import { TRAINING_JOB_STATUSES, type TrainingJobStatus } from "../../store/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { formatTime, formatValue, json, table } from "../output.js";
@@ -29,10 +29,10 @@ export function jobsCommand(): Command {
         "\nExamples:\n  tunekit jobs bert-lr --sort-by FinalObjectiveMetricValue --sort-order Descending\n  tunekit jobs bert-lr --json --max-results 10",
       ),
   ).action((name: string, options: JobsOptions) =>
-    withContext(options, ({ store, json: asJson, output }) => {
-      const target = resolveName(store, name, "tuning-job");
+    withContext(options, async ({ store, json: asJson, output }) => {
+      const target = await resolveName(store, name, "tuning-job");
       if (target.kind !== "tuning-job") return;
-      const page = listTrainingJobsForTuningJob(store, target.record, {
+      const page = await listTrainingJobsForTuningJob(store, target.record, {
         sortBy: options.sortBy,
         sortOrder: options.sortOrder,
         ...(options.status ? { statusEquals: options.status } : {}),

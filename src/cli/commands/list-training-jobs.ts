@@ -13,8 +13,8 @@ export function listTrainingJobsCommand(): Command {
       .option("--limit <n>", "at most this many", parseCount, 1000)
       .addHelpText("after", "\nExample:\n  tunekit list-training-jobs --tuning-job bert-lr --status Completed"),
   ).action((options: CommonOptions & { tuningJob?: string; status?: TrainingJobStatus; limit: number }) =>
-    withContext(options, ({ store, json: asJson, output }) => {
-      const jobs = store.listTrainingJobs({
+    withContext(options, async ({ store, json: asJson, output }) => {
+      const jobs = await store.listTrainingJobs({
         limit: options.limit,
         ...(options.tuningJob ? { tuningJobName: options.tuningJob } : {}),
         ...(options.status ? { status: options.status } : {}),

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { bestTrainingJob, objectiveOf, strategyOf } from "../../api/index.js";
+import { bestTrainingJob, objectiveOf, strategyOf } from "../../services/index.js";
 import { TUNING_JOB_STATUSES, type TuningJobStatus } from "../../store/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { formatTime, formatValue, json, table } from "../output.js";
@@ -13,16 +13,17 @@ export function listCommand(): Command {
       .option("--limit <n>", "at most this many", parseCount, 100)
       .addHelpText("after", "\nExample:\n  tunekit list --status InProgress --json"),
   ).action((options: CommonOptions & { status?: TuningJobStatus; limit: number }) =>
-    withContext(options, ({ store, json: asJson, output }) => {
-      const jobs = store.listTuningJobs({
+    withContext(options, async ({ store, json: asJson, output }) => {
+      const jobs = await store.listTuningJobs({
         limit: options.limit,
         ...(options.status ? { status: options.status } : {}),
       });
-      const rows = jobs.map((job) => {
-        const counters = store.countTrainingJobs(job.name);
-        const best = bestTrainingJob(store, job);
+      const rows = [];
+      for (const job of jobs) {
+        const counters = await store.countTrainingJobs(job.name);
+        const best = await bestTrainingJob(store, job);
         const total = Object.values(counters.status).reduce((a, b) => a + b, 0);
-        return {
+        rows.push({
           name: job.name,
           kind: job.kind,
           status: job.status,
@@ -33,8 +34,8 @@ export function listCommand(): Command {
           best: best?.objectiveValue ?? null,
           bestTrainingJob: best?.name ?? null,
           createdAt: new Date(job.createdAt).toISOString(),
-        };
-      });
+        });
+      }
       if (asJson) return output.out(json(rows));
       if (rows.length === 0) return output.out("no tuning jobs in this store");
       output.out(

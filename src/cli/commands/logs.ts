@@ -1,43 +1,31 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { Command } from "commander";
-import { kindLabel, resolveName } from "../../api/index.js";
+import { systemClock } from "../../clock.js";
 import { TunekitError } from "../../errors.js";
-import { COMBINED_LOG } from "../../jobs/index.js";
+import { kindLabel, resolveName } from "../../services/index.js";
+import { readLogPage } from "../../services/logs.js";
 import type { Store } from "../../store/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { addTargetOptions, forcedKind, type TargetOptions } from "./target-options.js";
 
-function logOf(store: Store, trainingJob: string): string | undefined {
-  const cursor = store.getLogCursor(trainingJob, COMBINED_LOG);
-  return cursor && readFileSync(cursor.path, "utf8");
-}
-
 const FOLLOW_POLL_MS = 250;
 
-/**
- * Prints the log as it grows, until the job is no longer running and the
- * file has been read to its end. Reads only the new bytes each time.
- */
+/** A job's whole log as the store holds it, or undefined when it has none. */
+async function logOf(store: Store, name: string): Promise<string | undefined> {
+  const chunks = await store.readLog(name);
+  return chunks.length === 0 ? undefined : chunks.map((c) => c.text).join("");
+}
+
+/** Prints the log as it grows, until the job is no longer running and the log has been read to its end. */
 async function followLog(store: Store, name: string, write: (text: string) => void): Promise<void> {
-  let offset = 0;
-  const decoder = new TextDecoder();
+  let after = -1;
   for (;;) {
-    const job = store.getTrainingJob(name);
-    const running = job?.status === "InProgress" || job?.status === "Stopping";
-    const cursor = store.getLogCursor(name, COMBINED_LOG);
-    if (cursor && existsSync(cursor.path)) {
-      const size = statSync(cursor.path).size;
-      if (size > offset) {
-        const fd = openSync(cursor.path, "r");
-        const buffer = Buffer.alloc(size - offset);
-        readSync(fd, buffer, 0, buffer.length, offset);
-        closeSync(fd);
-        offset = size;
-        write(decoder.decode(buffer, { stream: true }));
-      }
-    }
-    if (!running) return;
-    await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
+    const job = await store.getTrainingJob(name);
+    if (!job) return;
+    const page = await readLogPage(store, job, after);
+    if (page.text) write(page.text);
+    after = page.next;
+    if (page.complete) return;
+    if (!page.text) await systemClock.sleep(FOLLOW_POLL_MS);
   }
 }
 
@@ -52,7 +40,7 @@ export function logsCommand(): Command {
     ),
   ).action((name: string, options: CommonOptions & TargetOptions & { follow?: boolean }) =>
     withContext(options, async ({ store, output }) => {
-      const target = resolveName(store, name, forcedKind(options));
+      const target = await resolveName(store, name, forcedKind(options));
       if (options.follow && target.kind === "training-job") {
         await followLog(store, target.record.name, (text) => process.stdout.write(text));
         return;
@@ -60,8 +48,12 @@ export function logsCommand(): Command {
       const jobs =
         target.kind === "training-job"
           ? [target.record.name]
-          : store.listTrainingJobs({ tuningJobName: target.record.name }).map((j) => j.name);
-      const logs = jobs.map((job) => [job, logOf(store, job)] as const).filter(([, log]) => log !== undefined);
+          : (await store.listTrainingJobs({ tuningJobName: target.record.name })).map((j) => j.name);
+      const logs: [string, string][] = [];
+      for (const job of jobs) {
+        const log = await logOf(store, job);
+        if (log !== undefined) logs.push([job, log]);
+      }
       if (logs.length === 0) {
         throw new TunekitError(
           "E_NO_LOGS",
@@ -70,7 +62,7 @@ export function logsCommand(): Command {
       }
       for (const [job, log] of logs) {
         if (jobs.length > 1) output.out(`==> ${job} <==`);
-        output.out((log as string).trimEnd());
+        output.out(log.trimEnd());
       }
     }),
   );

@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
-import { trainingJobAnalytics } from "../../api/metrics.js";
-import { resolveTrainingJob } from "../../api/resolve-name.js";
-import { formatTable, TABLE_FORMATS, type TableFormat } from "../../api/table-formats.js";
+import { trainingJobAnalytics } from "../../services/metrics.js";
+import { resolveTrainingJob } from "../../services/resolve-name.js";
+import { formatTable, TABLE_FORMATS, type TableFormat } from "../../services/table-formats.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { formatValue, json, table } from "../output.js";
 
@@ -22,9 +22,9 @@ export function metricsCommand(): Command {
         "\nExamples:\n  tunekit metrics bert-lr-003 --metric f1_score --json\n  tunekit metrics bert-lr-003 --format csv > curve.csv",
       ),
   ).action((name: string, options: CommonOptions & { metric: string[]; format?: TableFormat }) =>
-    withContext(options, ({ store, json: asJson, output }) => {
-      const job = resolveTrainingJob(store, name);
-      const rows = trainingJobAnalytics(store, job.name, options.metric);
+    withContext(options, async ({ store, json: asJson, output }) => {
+      const job = await resolveTrainingJob(store, name);
+      const rows = await trainingJobAnalytics(store, job.name, options.metric);
       if (asJson) return output.out(json(rows));
       if (options.format) return output.out(formatTable(rows, options.format, ["timestamp", "metric_name", "value"]));
       if (rows.length === 0) return output.out(`no metric values recorded for ${job.name}`);

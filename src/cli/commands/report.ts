@@ -1,8 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { Command } from "commander";
-import { objectiveOf } from "../../api/describe.js";
-import { resolveName } from "../../api/index.js";
 import { exportCharts, findingsSentences, renderReport } from "../../report/index.js";
+import { objectiveOf, resolveName } from "../../services/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 
 interface ReportOptions extends CommonOptions {
@@ -27,9 +26,9 @@ export function reportCommand(): Command {
       ),
   ).action((name: string, options: ReportOptions) =>
     withContext(options, async ({ store, json: asJson, output }) => {
-      const target = resolveName(store, name, "tuning-job");
+      const target = await resolveName(store, name, "tuning-job");
       if (target.kind !== "tuning-job") return;
-      const report = renderReport(store, target.record);
+      const report = await renderReport(store, target.record);
       const file = options.output ?? `${target.record.name}-report.html`;
       writeFileSync(file, report.html);
       const charts = options.charts ? await exportCharts(report, options.charts, options.png === true) : [];

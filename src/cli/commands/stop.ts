@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { kindLabel, resolveName, stopJob } from "../../api/index.js";
 import { reapOrphanedJobs } from "../../jobs/orphans.js";
+import { kindLabel, resolveName, stopJob } from "../../services/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { json } from "../output.js";
 import { addTargetOptions, forcedKind, type TargetOptions } from "./target-options.js";
@@ -17,12 +17,12 @@ export function stopCommand(): Command {
     withContext(options, async ({ store, json: asJson, output, clock }) => {
       // A job whose tunekit died cannot act on a stop request: end its processes here instead.
       const reaped = await reapOrphanedJobs(store, clock.now());
-      const target = resolveName(store, name, forcedKind(options));
+      const target = await resolveName(store, name, forcedKind(options));
       if (target.kind === "training-job" && reaped.includes(target.record.name)) {
         if (asJson) return output.out(json({ name: target.record.name, action: "ended-orphan" }));
         return output.out(`ended training job ${target.record.name}: the tunekit process running it had died`);
       }
-      const outcome = stopJob(store, target.kind, target.record.name, clock.now());
+      const outcome = await stopJob(store, target.kind, target.record.name, clock.now());
       // A tuning job stopped here had no live tuner: the children it left are ended with it.
       if (outcome.action === "stopped") await reapOrphanedJobs(store, clock.now());
       if (asJson) return output.out(json(outcome));

@@ -1,16 +1,20 @@
 import { Command } from "commander";
-import { describeTrainingJob } from "../../api/index.js";
 import { readDocument } from "../../config/files.js";
-import { prepareTrainingJob, runTrainingJob } from "../../jobs/index.js";
+import { prepareTrainingJob, runOptionsOf } from "../../jobs/index.js";
 import { reapOrphanedJobs } from "../../jobs/orphans.js";
+import { describeTrainingJob } from "../../services/index.js";
+import { runTrainingJobHere } from "../../services/submit.js";
+import { ServerClient } from "../../transports/http/client.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
 import { onInterrupt } from "../interrupt.js";
 import { addJobOptions, type JobOptions, jobSettingsFrom } from "../job-options.js";
-import { json } from "../output.js";
+import { json, processOutput } from "../output.js";
 
 interface TrainOptions extends CommonOptions, JobOptions {
   quiet?: boolean;
+  server?: string;
+  token?: string;
 }
 
 export function trainCommand(): Command {
@@ -18,32 +22,37 @@ export function trainCommand(): Command {
     addCommonOptions(
       new Command("train")
         .argument("<file>", "a CreateTrainingJob request, JSON or YAML")
-        .description("run a training job on this machine under SageMaker's container contract, streaming its log")
+        .description(
+          "run a training job on this machine under SageMaker's container contract, or submit it to a tunekit server, streaming its log",
+        )
         .option("--quiet", "do not stream the job's log")
+        .option("--server <url>", "submit to `tunekit serve` at this URL and follow it there (default $TUNEKIT_SERVER)")
+        .option("--token <token>", "the server's token (default $TUNEKIT_TOKEN)")
         .addHelpText(
           "after",
-          "\nExample:\n  tunekit train examples/train-job/request.json --config examples/train-job/tunekit.config.yaml",
+          "\nExamples:\n  tunekit train examples/train-job/request.json --config examples/train-job/tunekit.config.yaml\n  tunekit train request.json --server http://127.0.0.1:8686",
         ),
     ),
-  ).action((file: string, options: TrainOptions) =>
-    withContext(options, async ({ store, output }) => {
+  ).action(async (file: string, options: TrainOptions) => {
+    const server = options.server ?? process.env.TUNEKIT_SERVER;
+    if (server) return submitAndFollow(file, options, server);
+    return withContext(options, async ({ store, output, clock }) => {
       const settings = jobSettingsFrom(options, file);
-      const job = prepareTrainingJob(readDocument(file, "file"), settings);
-      for (const name of await reapOrphanedJobs(store, Date.now())) {
+      const request = readDocument(file, "file");
+      // Checked before anything else happens, so a bad request changes nothing.
+      prepareTrainingJob(request, settings);
+      for (const name of await reapOrphanedJobs(store, clock.now())) {
         output.out(`[tunekit] ${name}: its tunekit process had died; marked Failed and its processes ended`);
       }
       const abort = new AbortController();
       onInterrupt(() => abort.abort());
       const quiet = options.quiet || options.json;
-      const record = await runTrainingJob({
-        store,
-        job,
-        settings,
+      const record = await runTrainingJobHere(store, request, settings, clock, {
         signal: abort.signal,
         ...(quiet ? {} : { onLine: (line: string) => output.out(line) }),
       });
       onInterrupt(undefined);
-      const view = describeTrainingJob(store, record);
+      const view = await describeTrainingJob(store, record);
       if (options.json) output.out(json(view));
       else
         output.out(
@@ -51,6 +60,33 @@ export function trainCommand(): Command {
         );
       if (abort.signal.aborted) process.exitCode = ExitCode.interrupted;
       else if (record.status !== "Completed") process.exitCode = ExitCode.failure;
-    }),
-  );
+    });
+  });
+}
+
+/** `tunekit train FILE --server URL`: the server's controller runs it; this process prints its log as it grows. */
+async function submitAndFollow(file: string, options: TrainOptions, server: string): Promise<void> {
+  const client = new ServerClient(server, options.token ?? process.env.TUNEKIT_TOKEN);
+  const settings = jobSettingsFrom(options, file);
+  const name = await client.createTrainingJob(readDocument(file, "file"), runOptionsOf(settings));
+  onInterrupt(() => void client.stop("training-job", name).catch(() => undefined));
+  try {
+    let after = -1;
+    for (;;) {
+      const page = await client.readLog(name, after);
+      if (page.text && !options.quiet && !options.json) process.stdout.write(page.text);
+      after = page.next;
+      if (page.complete) break;
+      if (!page.text) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const ended = await client.describeTrainingJob(name);
+    if (options.json) processOutput.out(json(ended));
+    else
+      processOutput.out(
+        `\n${name}: ${ended.TrainingJobStatus}${ended.FailureReason ? ` (${ended.FailureReason.split("\n")[0]})` : ""}`,
+      );
+    if (ended.TrainingJobStatus !== "Completed") process.exitCode = ExitCode.failure;
+  } finally {
+    onInterrupt(undefined);
+  }
 }

@@ -1,27 +1,29 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { Command } from "commander";
-import { describeTuningJob } from "../../api/index.js";
 import { readDocument } from "../../config/files.js";
 import { type ParsedTuningJob, parseTuningJobRequest } from "../../config/tuning-job-request.js";
+import { TunekitError } from "../../errors.js";
+import { LocalExecutor, slotPoolFor } from "../../executors/index.js";
+import { type JobSettings, runOptionsOf, withRunOptions } from "../../jobs/index.js";
 import { reapOrphanedJobs } from "../../jobs/orphans.js";
-import type { JobSettings } from "../../jobs/settings.js";
-import { storeLocation } from "../../store/location.js";
-import { LocalExecutor } from "../../tuner/local-executor.js";
-import { runTuningJob, type TuningEvent } from "../../tuner/run-tuning-job.js";
-import { SlotPool } from "../../tuner/slot-pool.js";
+import { describeTuningJob } from "../../services/index.js";
+import { ServerClient } from "../../transports/http/client.js";
+import { runTuningJob, type TuningEvent } from "../../tuner/index.js";
 import { addCommonOptions, type CommandContext, type CommonOptions, withContext } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
 import { onInterrupt } from "../interrupt.js";
 import { addJobOptions, type JobOptions, jobSettingsFrom } from "../job-options.js";
-import { formatValue, json } from "../output.js";
-import { loadTunerRun, saveTunerRun, tunerRunsDir } from "../tuner-runs.js";
+import { formatValue, json, processOutput } from "../output.js";
 import { formatDuration, formatHyperparameters, LiveBlock, renderTuningJob } from "../tuning-display.js";
+import { watchRemote } from "../watch-remote.js";
 
 interface TuneOptions extends CommonOptions, JobOptions {
   quiet?: boolean;
   detach?: boolean;
+  server?: string;
+  token?: string;
 }
 
 /** A line per event, for logs and terminals that cannot redraw. */
@@ -49,42 +51,46 @@ export async function runTune(
   job: ParsedTuningJob,
   settings: JobSettings,
   options: TuneOptions,
-  onOpened?: () => void,
 ): Promise<void> {
-  const { store, output } = context;
-  await reapOrphanedJobs(store, Date.now());
+  const { store, output, clock } = context;
+  await reapOrphanedJobs(store, clock.now());
   const name = job.request.HyperParameterTuningJobName;
   const parallel = job.request.HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs;
-  if (parallel > settings.slots && !options.quiet && !options.json) {
+  // A cap on what the request asked for is always said, even with --quiet: it changes how the job runs.
+  if (settings.slots !== undefined && parallel > settings.slots) {
     process.stderr.write(
-      `tunekit: MaxParallelTrainingJobs is ${parallel} but this machine has ${settings.slots} slots: at most ${settings.slots} jobs run at once (--slots, or slots in the config file)\n`,
+      `tunekit: MaxParallelTrainingJobs is ${parallel} but this machine runs at most ${settings.slots} jobs at once (--slots, or slots in the config file)\n`,
     );
   }
   const abort = new AbortController();
   onInterrupt(() => abort.abort());
   const live = !options.quiet && !options.json && process.stdout.isTTY ? new LiveBlock(process.stdout) : undefined;
-  const started = Date.now();
-  const redraw = () => live?.draw(renderTuningJob(store, name, Date.now()));
-  const timer = live ? setInterval(redraw, 500) : undefined;
-  const pool = new SlotPool(join(dirname(storeLocation(options.store)), "slots"), settings.slots, settings.resources);
+  const started = clock.now();
+  const redraw = async () => live?.draw(await renderTuningJob(store, name, clock.now()));
+  const timer = live ? setInterval(() => void redraw(), 500) : undefined;
   try {
     const record = await runTuningJob({
       store,
       job,
-      executor: new LocalExecutor(store, settings, pool, undefined, `${process.pid}:${name}`),
+      executor: new LocalExecutor(store, settings, {
+        slots: slotPoolFor(settings),
+        clock,
+        holder: `${process.pid}:${name}`,
+        concurrency: Math.min(parallel, settings.slots ?? parallel),
+      }),
       signal: abort.signal,
       stopGraceMs: settings.stopGraceMs,
-      ...(onOpened ? { onOpened } : {}),
+      runOptions: runOptionsOf(settings),
       onEvent: (event) => {
-        if (live) return redraw();
+        if (live) return void redraw();
         if (options.quiet || options.json) return;
-        const line = eventLine(event, formatDuration(Date.now() - started));
+        const line = eventLine(event, formatDuration(clock.now() - started));
         if (line) output.out(line);
       },
     });
     if (timer) clearInterval(timer);
-    redraw();
-    const view = describeTuningJob(store, record);
+    await redraw();
+    const view = await describeTuningJob(store, record);
     if (options.json) output.out(json(view));
     else if (!live) {
       output.out(`\n${record.name}: ${record.status}${record.failureReason ? ` (${record.failureReason})` : ""}`);
@@ -108,10 +114,10 @@ export async function runTune(
  * that outlives the shell, and returns once the tuning job exists (or the
  * process failed, with its output).
  */
-async function detach(context: CommandContext, storePath: string, name: string): Promise<void> {
-  const { store, output } = context;
+async function detach(context: CommandContext, name: string): Promise<void> {
+  const { store, output, clock } = context;
   const args = process.argv.slice(1).filter((a) => a !== "--detach");
-  const dir = tunerRunsDir(storePath);
+  const dir = join(context.home, "tuners");
   mkdirSync(dir, { recursive: true });
   const log = join(dir, `${name.toLowerCase()}.log`);
   const fd = openSync(log, "a");
@@ -126,8 +132,8 @@ async function detach(context: CommandContext, storePath: string, name: string):
   });
   // Running means holding the tuning job's lease (a resumed job existed before).
   for (let waited = 0; exited === undefined && waited < 60_000; waited += 100) {
-    if (store.getLease("tuning-job", name)?.pid === child.pid) break;
-    await new Promise((r) => setTimeout(r, 100));
+    if ((await store.getLease("tuning-job", name))?.pid === child.pid) break;
+    await clock.sleep(100);
   }
   child.unref();
   if (exited !== undefined) {
@@ -145,27 +151,54 @@ export function tuneCommand(): Command {
     addCommonOptions(
       new Command("tune")
         .argument("<file>", "a CreateHyperParameterTuningJob request, JSON or YAML")
-        .description("run a tuning job on this machine; the same name and request again resumes it after a crash")
+        .description(
+          "run a tuning job on this machine, or submit it to a tunekit server and watch it; the same name and request again resumes it after a crash",
+        )
         .option("--quiet", "print only the result")
         .option("--detach", "run in the background; watch with tunekit watch NAME")
+        .option("--server <url>", "submit to `tunekit serve` at this URL and watch it there (default $TUNEKIT_SERVER)")
+        .option("--token <token>", "the server's token (default $TUNEKIT_TOKEN)")
         .addHelpText(
           "after",
-          "\nExamples:\n  tunekit tune tuning-job.json --config tunekit.config.yaml\n  tunekit tune tuning-job.json --detach && tunekit watch bert-lr",
+          "\nExamples:\n  tunekit tune tuning-job.json --config tunekit.config.yaml\n  tunekit tune tuning-job.json --detach && tunekit watch bert-lr\n  tunekit tune tuning-job.json --server http://127.0.0.1:8686",
         ),
     ),
-  ).action((file: string, options: TuneOptions) =>
-    withContext(options, async (context) => {
+  ).action(async (file: string, options: TuneOptions) => {
+    const server = options.server ?? process.env.TUNEKIT_SERVER;
+    if (server) return submitAndWatch(file, options, server);
+    return withContext(options, async (context) => {
       const settings = jobSettingsFrom(options, file);
       const job = parseTuningJobRequest(readDocument(file, "file"));
-      const name = job.request.HyperParameterTuningJobName;
-      const storePath = storeLocation(options.store);
-      const { quiet, detach: background, json: asJson, ...jobOptions } = options;
-      if (background) return detach(context, storePath, name);
-      await runTune(context, job, settings, options, () =>
-        saveTunerRun(storePath, name, { file, options: jobOptions }),
+      if (options.detach) return detach(context, job.request.HyperParameterTuningJobName);
+      await runTune(context, job, settings, options);
+    });
+  });
+}
+
+/** `tunekit tune FILE --server URL`: the request goes to the server's controller; this process only watches. */
+async function submitAndWatch(file: string, options: TuneOptions, server: string): Promise<void> {
+  const client = new ServerClient(server, options.token ?? process.env.TUNEKIT_TOKEN);
+  const settings = jobSettingsFrom(options, file);
+  const name = await client.createTuningJob(readDocument(file, "file"), runOptionsOf(settings));
+  if (!options.quiet && !options.json) processOutput.out(`submitted tuning job ${name} to ${server}`);
+  if (options.detach) return;
+  const abort = new AbortController();
+  onInterrupt(() => {
+    abort.abort();
+    void client.stop("tuning-job", name).catch(() => undefined);
+  });
+  try {
+    const ended = await watchRemote(client, name, options.quiet || options.json ? undefined : processOutput);
+    if (options.json) processOutput.out(json(ended));
+    else
+      processOutput.out(
+        `\n${name}: ${ended.HyperParameterTuningJobStatus}${ended.FailureReason ? ` (${ended.FailureReason})` : ""}`,
       );
-    }),
-  );
+    if (abort.signal.aborted) process.exitCode = ExitCode.interrupted;
+    else if (ended.HyperParameterTuningJobStatus !== "Completed") process.exitCode = ExitCode.failure;
+  } finally {
+    onInterrupt(undefined);
+  }
 }
 
 export function resumeCommand(): Command {
@@ -177,11 +210,15 @@ export function resumeCommand(): Command {
       .addHelpText("after", "\nExample:\n  tunekit resume bert-lr"),
   ).action((name: string, options: CommonOptions & { quiet?: boolean }) =>
     withContext(options, async (context) => {
-      const run = loadTunerRun(storeLocation(options.store), name);
-      const stored = context.store.getTuningJob(name);
-      const job = parseTuningJobRequest(stored?.config ?? readDocument(run.file, "file"));
-      const settings = jobSettingsFrom({ ...run.options, store: options.store } as JobOptions, run.file);
-      await runTune(context, job, settings, { ...run.options, ...options } as TuneOptions);
+      const stored = await context.store.getTuningJob(name);
+      if (stored?.kind !== "tuning-job") {
+        throw new TunekitError("E_NOT_FOUND", `no tuning job named "${name}" in this store`, { field: "name" });
+      }
+      const job = parseTuningJobRequest(stored.config);
+      // The options it was started with are in the store; this machine's own settings fill the rest.
+      const machine = jobSettingsFrom({ s3Map: [], ...(options.store ? { store: options.store } : {}) }, ".");
+      const settings = withRunOptions(machine, stored.runOptions);
+      await runTune(context, job, settings, options as TuneOptions);
     }),
   );
 }
@@ -194,11 +231,11 @@ export function watchCommand(): Command {
       .option("--once", "print the view once and exit")
       .addHelpText("after", "\nExample:\n  tunekit watch bert-lr"),
   ).action((name: string, options: CommonOptions & { once?: boolean }) =>
-    withContext(options, async ({ store, output }) => {
+    withContext(options, async ({ store, output, clock }) => {
       const live = process.stdout.isTTY && !options.once ? new LiveBlock(process.stdout) : undefined;
       for (;;) {
-        const record = store.getTuningJob(name);
-        const lines = renderTuningJob(store, name, Date.now());
+        const record = await store.getTuningJob(name);
+        const lines = await renderTuningJob(store, name, clock.now());
         if (live) live.draw(lines);
         const done = !record || !["InProgress", "Stopping"].includes(record.status);
         if (!live && (done || options.once)) output.out(lines.join("\n"));
@@ -206,7 +243,7 @@ export function watchCommand(): Command {
           if (!record) process.exitCode = ExitCode.notFound;
           return;
         }
-        await new Promise((r) => setTimeout(r, 1000));
+        await clock.sleep(1000);
       }
     }),
   );

@@ -352,12 +352,16 @@ export class MemoryStore implements Store {
     this.logs.set(key(trainingJobName), chunks);
   }
 
-  async readLog(trainingJobName: string, options: { afterSeq?: number; limit?: number } = {}): Promise<LogChunk[]> {
+  async readLog(
+    trainingJobName: string,
+    options: { afterSeq?: number; limit?: number; newest?: boolean } = {},
+  ): Promise<LogChunk[]> {
     this.open();
     const chunks = (this.logs.get(key(trainingJobName)) ?? []).filter(
       (c) => options.afterSeq === undefined || c.seq > options.afterSeq,
     );
-    return chunks.slice(0, options.limit ?? chunks.length).map(clone);
+    const limit = options.limit ?? chunks.length;
+    return (options.newest ? chunks.slice(Math.max(0, chunks.length - limit)) : chunks.slice(0, limit)).map(clone);
   }
 
   async acquireLease(request: LeaseRequest): Promise<Lease | undefined> {

@@ -467,17 +467,22 @@ export class SqliteStore implements Store {
     });
   }
 
-  async readLog(trainingJobName: string, options: { afterSeq?: number; limit?: number } = {}): Promise<LogChunk[]> {
-    return this.connection.read(
+  async readLog(
+    trainingJobName: string,
+    options: { afterSeq?: number; limit?: number; newest?: boolean } = {},
+  ): Promise<LogChunk[]> {
+    // The direction is one of two fixed words: nothing from the caller reaches the SQL.
+    const rows = this.connection.read(
       () =>
         this.all(
           `SELECT seq, attempt, timestamp, text FROM log_chunks WHERE training_job_name = ? AND seq > ?
-           ORDER BY seq LIMIT ?`,
+           ORDER BY seq ${options.newest ? "DESC" : "ASC"} LIMIT ?`,
           trainingJobName,
           options.afterSeq ?? -1,
           options.limit ?? -1,
         ) as LogChunk[],
     );
+    return options.newest ? rows.reverse() : rows;
   }
 
   private leaseRow(kind: ResourceKind, name: string): LeaseRow | undefined {

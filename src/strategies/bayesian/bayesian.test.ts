@@ -32,22 +32,27 @@ async function minimiseBranin({
   storage?: string;
   name?: string;
 }) {
-  const opt = createOptimizer({ strategy: "Bayesian", ranges: braninRanges(), objective: "Minimize", ...options });
+  const opt = await createOptimizer({
+    strategy: "Bayesian",
+    ranges: braninRanges(),
+    objective: "Minimize",
+    ...options,
+  });
   await opt.optimize((hp) => branin(hp.x1 as number, hp.x2 as number), { maxTrials: trials });
-  const result = { best: opt.best()?.value as number, trials: opt.trials() };
-  opt.close();
+  const result = { best: (await opt.best())?.value as number, trials: await opt.trials() };
+  await opt.close();
   return result;
 }
 
 describe("Bayesian strategy", () => {
-  it("starts with a Sobol design whose size grows with the dimension", () => {
+  it("starts with a Sobol design whose size grows with the dimension", async () => {
     expect(initialDesignSize(1)).toBe(5);
     expect(initialDesignSize(4)).toBe(5);
     expect(initialDesignSize(6)).toBe(7);
     expect(initialDesignSize(20)).toBe(21);
   });
 
-  it("puts the prior mean below most observed outputs, at one of them", () => {
+  it("puts the prior mean below most observed outputs, at one of them", async () => {
     const outputs = [0.9, -1.2, 0.1, 2.0, -0.4, 0.3, -2.5, 0.6, 1.1, -0.1];
     const prior = quantile(outputs, PRIOR_MEAN_QUANTILE);
     expect(outputs).toContain(prior);
@@ -80,8 +85,8 @@ describe("Bayesian strategy", () => {
     await minimiseBranin({ seed: 3, trials: 10, storage, name: "state" });
     const { SqliteStore } = await import("../../store/index.js");
     const store = new SqliteStore(storage);
-    const jobs = store.listTrainingJobs({ tuningJobName: "state" });
-    store.close();
+    const jobs = await store.listTrainingJobs({ tuningJobName: "state" });
+    await store.close();
     expect(jobs.slice(0, initialDesignSize(2)).every((j) => j.strategyState === null)).toBe(true);
     const state = jobs[9]?.strategyState as { kernel: { logLambda: number[]; logScale: number; logNoise: number } };
     expect(state.kernel.logLambda).toHaveLength(2);
@@ -89,9 +94,9 @@ describe("Bayesian strategy", () => {
   });
 
   it("spreads three asks made in a row over distinct, separated points", async () => {
-    const opt = createOptimizer({ strategy: "Bayesian", ranges: braninRanges(), objective: "Minimize", seed: 5 });
+    const opt = await createOptimizer({ strategy: "Bayesian", ranges: braninRanges(), objective: "Minimize", seed: 5 });
     await opt.optimize((hp) => branin(hp.x1 as number, hp.x2 as number), { maxTrials: 15 });
-    const asked = [opt.ask(), opt.ask(), opt.ask()].map((t) => [
+    const asked = [await opt.ask(), await opt.ask(), await opt.ask()].map((t) => [
       ((t.hyperparameters.x1 as number) + 5) / 15,
       (t.hyperparameters.x2 as number) / 15,
     ]);
@@ -103,11 +108,11 @@ describe("Bayesian strategy", () => {
         );
       }
     }
-    opt.close();
+    await opt.close();
   });
 
-  it("never repeats an integer configuration and reports a finite space exhausted", () => {
-    const opt = createOptimizer({
+  it("never repeats an integer configuration and reports a finite space exhausted", async () => {
+    const opt = await createOptimizer({
       strategy: "Bayesian",
       ranges: { a: new IntegerParameter(1, 4), b: new IntegerParameter(0, 2) },
       objective: "Maximize",
@@ -115,34 +120,34 @@ describe("Bayesian strategy", () => {
     });
     const seen = new Set<string>();
     for (let i = 0; i < 12; i++) {
-      const t = opt.ask();
+      const t = await opt.ask();
       const key = JSON.stringify(t.hyperparameters);
       expect(seen.has(key)).toBe(false);
       seen.add(key);
-      opt.tell(t.id, -(((t.hyperparameters.a as number) - 3) ** 2) - (t.hyperparameters.b as number));
+      await opt.tell(t.id, -(((t.hyperparameters.a as number) - 3) ** 2) - (t.hyperparameters.b as number));
     }
-    expect(() => opt.ask()).toThrow(expect.objectContaining({ code: "E_SEARCH_EXHAUSTED" }));
-    opt.close();
+    await expect(opt.ask()).rejects.toMatchObject({ code: "E_SEARCH_EXHAUSTED" });
+    await opt.close();
   });
 
   it("learns which categorical value is best instead of treating indices as distances", async () => {
     // The best value is in the middle of the list: a rounded continuous encoding would smear it into its neighbours.
     const cost: Record<string, number> = { a: 3, b: 2.5, c: 0, d: 2.5, e: 3 };
-    const opt = createOptimizer({
+    const opt = await createOptimizer({
       strategy: "Bayesian",
       ranges: { kind: new CategoricalParameter(["a", "b", "c", "d", "e"]), x: new ContinuousParameter(0, 1, "Linear") },
       objective: "Minimize",
       seed: 4,
     });
     await opt.optimize((hp) => (cost[hp.kind as string] as number) + ((hp.x as number) - 0.3) ** 2, { maxTrials: 30 });
-    const late = opt.trials().slice(20);
+    const late = (await opt.trials()).slice(20);
     expect(late.filter((t) => t.hyperparameters.kind === "c").length).toBeGreaterThanOrEqual(6);
-    expect(opt.best()?.value).toBeLessThan(0.01);
-    opt.close();
+    expect((await opt.best())?.value).toBeLessThan(0.01);
+    await opt.close();
   });
 
   it("learns to avoid a region where trials fail, and keeps going", async () => {
-    const opt = createOptimizer({
+    const opt = await createOptimizer({
       strategy: "Bayesian",
       ranges: { x: new ContinuousParameter(0, 1, "Linear"), y: new ContinuousParameter(0, 1, "Linear") },
       objective: "Minimize",
@@ -155,14 +160,14 @@ describe("Bayesian strategy", () => {
       },
       { maxTrials: 40 },
     );
-    const modelled = opt.trials().slice(initialDesignSize(2));
+    const modelled = (await opt.trials()).slice(initialDesignSize(2));
     const failures = modelled.filter((t) => t.state === "Failed").length;
     expect(failures).toBeLessThan(modelled.length / 4);
-    expect(opt.best()?.value).toBeLessThan(1e-3);
-    opt.close();
+    expect((await opt.best())?.value).toBeLessThan(1e-3);
+    await opt.close();
   });
 
-  it("returns finite suggestions for extreme and constant objective values", () => {
+  it("returns finite suggestions for extreme and constant objective values", async () => {
     const space = new SearchSpace({ x: new ContinuousParameter(0, 1, "Linear") });
     const strategy = new BayesianStrategy();
     for (const values of [
@@ -192,13 +197,13 @@ describe("Bayesian strategy", () => {
 });
 
 describe("output transform", () => {
-  it("is the identity-like power transform at λ = 1 and a log at λ = 0", () => {
+  it("is the identity-like power transform at λ = 1 and a log at λ = 0", async () => {
     expect(yeoJohnson(2, 1)).toBeCloseTo(2, 12);
     expect(yeoJohnson(-2, 1)).toBeCloseTo(-2, 12);
     expect(yeoJohnson(Math.E - 1, 0)).toBeCloseTo(1, 12);
   });
 
-  it("standardises, keeps the order, and compresses a heavy tail of bad values", () => {
+  it("standardises, keeps the order, and compresses a heavy tail of bad values", async () => {
     const values = [0.1, 0.2, 0.3, 0.5, 1, 3, 10, 100, 1000, 10000];
     const out = transformOutputs(values, -1);
     const mean = out.reduce((a, b) => a + b, 0) / out.length;

@@ -1,6 +1,6 @@
 import { TunekitError } from "../errors.js";
+import { kindLabel } from "../identity.js";
 import type { ResourceKind, Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
-import { kindLabel } from "./describe.js";
 
 export type Resolved =
   | { kind: "tuning-job"; record: TuningJobRecord }
@@ -11,9 +11,9 @@ export type Resolved =
  * looked for first, then a training job; `force` picks one kind; a name that
  * is both is an error that says how to choose.
  */
-export function resolveName(store: Store, name: string, force?: ResourceKind): Resolved {
-  const tuning = force === "training-job" ? undefined : store.getTuningJob(name);
-  const training = force === "tuning-job" ? undefined : store.getTrainingJob(name);
+export async function resolveName(store: Store, name: string, force?: ResourceKind): Promise<Resolved> {
+  const tuning = force === "training-job" ? undefined : await store.getTuningJob(name);
+  const training = force === "tuning-job" ? undefined : await store.getTrainingJob(name);
   if (tuning && training) {
     throw new TunekitError(
       "E_AMBIGUOUS_NAME",
@@ -28,6 +28,6 @@ export function resolveName(store: Store, name: string, force?: ResourceKind): R
 }
 
 /** A training job by name (case-insensitive); E_NOT_FOUND names what was looked for. */
-export function resolveTrainingJob(store: Store, name: string): TrainingJobRecord {
-  return resolveName(store, name, "training-job").record as TrainingJobRecord;
+export async function resolveTrainingJob(store: Store, name: string): Promise<TrainingJobRecord> {
+  return (await resolveName(store, name, "training-job")).record as TrainingJobRecord;
 }

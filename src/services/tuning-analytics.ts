@@ -10,8 +10,8 @@ export type TuningJobRow = Record<string, string | number | null>;
  * TrainingStartTime, TrainingEndTime, TrainingElapsedTimeSeconds (when both
  * times exist) and TrainingJobDefinitionName (when set). Times are ISO 8601.
  */
-export function tuningJobAnalytics(store: Store, job: TuningJobRecord): TuningJobRow[] {
-  const jobs = store.listTrainingJobPoints(job.name);
+export async function tuningJobAnalytics(store: Store, job: TuningJobRecord): Promise<TuningJobRow[]> {
+  const jobs = await store.listTrainingJobPoints(job.name);
   // Every tuned name in the order the jobs first show them (alphabetical: the space's order).
   const tuned = [...new Set(jobs.flatMap((t) => Object.keys(t.hyperparameters)))];
   return jobs.map((t) => {

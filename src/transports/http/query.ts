@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { TunekitError } from "../../errors.js";
+import { SORT_BY } from "../../services/list-training-jobs-for-tuning-job.js";
 import { TRAINING_JOB_STATUSES, TUNING_JOB_STATUSES } from "../../store/index.js";
-import { SORT_BY } from "../list-training-jobs-for-tuning-job.js";
 
 /** Query parameters, validated: an error names the parameter and the rule. */
 const page = {
@@ -24,8 +24,10 @@ export const TrainingJobsQuery = z.strictObject({
 });
 
 export const LogQuery = z.strictObject({
-  offset: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1_048_576).default(65_536),
+  /** A cursor from the previous page (`next`); -1 reads from the start. */
+  after: z.coerce.number().int().min(-1).default(-1),
+  /** How many of the log's chunks (each up to a fraction of a second of output) to read. */
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
   token: z.string().optional(),
 });
 

@@ -1,5 +1,8 @@
+import { systemClock } from "../clock.js";
+import { objectiveOf, strategyOf, type TuningObjective, trainingJobArn, tuningJobArn } from "../identity.js";
+import { isRetryableFailure } from "../jobs/index.js";
 import type { Hyperparameters } from "../space/index.js";
-import type { ResourceKind, Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
+import type { Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
 import type { ObjectiveType } from "../strategies/index.js";
 import { checkCompletion } from "../tuner/completion.js";
 
@@ -7,35 +10,11 @@ import { checkCompletion } from "../tuner/completion.js";
  * SageMaker-shaped views of what the store holds: the same objects answer
  * `tunekit describe`, the HTTP API and the SDK, so they cannot drift apart.
  */
-export interface TuningObjective {
-  Type: ObjectiveType;
-  MetricName: string;
-}
-
-/** A study keeps its options; a tuning job keeps its request. Either way, this is what "better" means. */
-export function objectiveOf(job: TuningJobRecord): TuningObjective {
-  const config = job.config as Record<string, unknown>;
-  if (job.kind === "study") return { Type: config.objective as ObjectiveType, MetricName: "objective" };
-  const tuning = (config.HyperParameterTuningJobConfig ?? {}) as { HyperParameterTuningJobObjective?: TuningObjective };
-  return tuning.HyperParameterTuningJobObjective ?? { Type: "Maximize", MetricName: "objective" };
-}
-
-export function strategyOf(job: TuningJobRecord): string {
-  const config = job.config as Record<string, unknown>;
-  if (job.kind === "study") return String(config.strategy);
-  const tuning = (config.HyperParameterTuningJobConfig ?? {}) as { Strategy?: string };
-  return tuning.Strategy ?? "Bayesian";
-}
 
 const iso = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISOString());
 
-export function bestTrainingJob(store: Store, job: TuningJobRecord): TrainingJobRecord | undefined {
+export function bestTrainingJob(store: Store, job: TuningJobRecord): Promise<TrainingJobRecord | undefined> {
   return store.bestTrainingJob(job.name, objectiveOf(job).Type);
-}
-
-/** "tuning-job" → "tuning job", for messages. */
-export function kindLabel(kind: ResourceKind): string {
-  return kind.replace("-", " ");
 }
 
 export interface TrainingJobSummary {
@@ -72,15 +51,10 @@ export function summarizeTrainingJob(job: TrainingJobRecord, objective?: TuningO
   };
 }
 
-/** The ARN-shaped identity SageMaker gives a tuning job; local, so its partition says so. */
-export function tuningJobArn(name: string): string {
-  return `arn:tunekit:sagemaker:local:000000000000:hyper-parameter-tuning-job/${name.toLowerCase()}`;
-}
-
 /** Jobs that finished since the best last improved by more than 1%: the tuner's own count, from the store. */
-function jobsNotImproving(store: Store, job: TuningJobRecord, type: ObjectiveType): number {
+async function jobsNotImproving(store: Store, job: TuningJobRecord, type: ObjectiveType): Promise<number> {
   const orient = (v: number) => (type === "Maximize" ? -v : v);
-  const results = store.listObjectiveResults(job.name);
+  const results = await store.listObjectiveResults(job.name);
   return checkCompletion(
     results.map((r) => orient(r.value)),
     { convergence: false },
@@ -90,7 +64,11 @@ function jobsNotImproving(store: Store, job: TuningJobRecord, type: ObjectiveTyp
 }
 
 /** With an IdenticalDataAndAlgorithm warm start, the best job of this tuning job and its parents. */
-function overallBest(store: Store, job: TuningJobRecord, objective: TuningObjective): TrainingJobRecord | undefined {
+async function overallBest(
+  store: Store,
+  job: TuningJobRecord,
+  objective: TuningObjective,
+): Promise<TrainingJobRecord | undefined> {
   const warm = (
     job.config as {
       WarmStartConfig?: {
@@ -100,20 +78,24 @@ function overallBest(store: Store, job: TuningJobRecord, objective: TuningObject
     }
   ).WarmStartConfig;
   if (job.kind !== "tuning-job" || warm?.WarmStartType !== "IdenticalDataAndAlgorithm") return undefined;
-  const candidates = [job.name, ...warm.ParentHyperParameterTuningJobs.map((p) => p.HyperParameterTuningJobName)]
-    .map((name) => store.bestTrainingJob(name, objective.Type))
-    .filter((r): r is TrainingJobRecord => r !== undefined);
+  const names = [job.name, ...warm.ParentHyperParameterTuningJobs.map((p) => p.HyperParameterTuningJobName)];
+  const candidates = (await Promise.all(names.map((name) => store.bestTrainingJob(name, objective.Type)))).filter(
+    (r): r is TrainingJobRecord => r !== undefined,
+  );
   const sign = objective.Type === "Maximize" ? -1 : 1;
   return candidates.sort((a, b) => sign * ((a.objectiveValue as number) - (b.objectiveValue as number)))[0];
 }
 
-export function describeTuningJob(store: Store, job: TuningJobRecord) {
-  const counters = store.countTrainingJobs(job.name);
+/** DescribeHyperParameterTuningJob's shape (a study's too, with its own fields); `now` times a running job. */
+export async function describeTuningJob(store: Store, job: TuningJobRecord, now: number = systemClock.now()) {
+  const counters = await store.countTrainingJobs(job.name);
   const objective = objectiveOf(job);
-  const best = bestTrainingJob(store, job);
-  const overall = overallBest(store, job, objective);
+  const best = await bestTrainingJob(store, job);
+  const overall = await overallBest(store, job, objective);
+  const retryable = await retryableFailures(store, job.name, counters.status.Failed);
+  const notImproving = await jobsNotImproving(store, job, objective.Type);
   const request = (job.kind === "tuning-job" ? job.config : {}) as Record<string, unknown>;
-  const end = job.endedAt ?? Date.now();
+  const end = job.endedAt ?? now;
   return {
     HyperParameterTuningJobName: job.name,
     ...(job.kind === "tuning-job" ? { HyperParameterTuningJobArn: tuningJobArn(job.name) } : {}),
@@ -133,8 +115,8 @@ export function describeTuningJob(store: Store, job: TuningJobRecord) {
     TrainingJobStatusCounters: {
       Completed: counters.status.Completed,
       InProgress: counters.status.InProgress + counters.status.Stopping,
-      RetryableError: 0,
-      NonRetryableError: counters.status.Failed,
+      RetryableError: retryable,
+      NonRetryableError: counters.status.Failed - retryable,
       Stopped: counters.status.Stopped,
     },
     ObjectiveStatusCounters: counters.objective,
@@ -142,7 +124,7 @@ export function describeTuningJob(store: Store, job: TuningJobRecord) {
     ...(overall ? { OverallBestTrainingJob: summarizeTrainingJob(overall, objective) } : {}),
     ...(job.failureReason === null ? {} : { FailureReason: job.failureReason }),
     TuningJobCompletionDetails: {
-      NumberOfTrainingJobsObjectiveNotImproving: jobsNotImproving(store, job, objective.Type),
+      NumberOfTrainingJobsObjectiveNotImproving: notImproving,
       ...(job.convergenceDetectedAt === null ? {} : { ConvergenceDetectedTime: iso(job.convergenceDetectedAt) }),
     },
     ...(job.completionReason === null ? {} : { CompletionReason: job.completionReason }),
@@ -151,18 +133,14 @@ export function describeTuningJob(store: Store, job: TuningJobRecord) {
   };
 }
 
-/** The ARN-shaped identity SageMaker gives a training job; local, so its partition says so. */
-export function trainingJobArn(name: string): string {
-  return `arn:tunekit:sagemaker:local:000000000000:training-job/${name.toLowerCase()}`;
-}
-
 /**
  * DescribeTrainingJob's shape. Jobs that ran a process carry their request,
  * whose fields (HyperParameters, AlgorithmSpecification, InputDataConfig, ...)
  * are echoed as SageMaker echoes them; ask/tell trials have none.
  */
-export function describeTrainingJob(store: Store, job: TrainingJobRecord) {
-  const parent = job.tuningJobName === null ? undefined : store.getTuningJob(job.tuningJobName);
+export async function describeTrainingJob(store: Store, job: TrainingJobRecord) {
+  const parent = job.tuningJobName === null ? undefined : await store.getTuningJob(job.tuningJobName);
+  const finalMetrics = await lastValuePerMetric(store, job.name);
   const request = (job.request ?? {}) as Record<string, unknown>;
   const seconds = (a: number | null, b: number | null) =>
     a !== null && b !== null ? Math.round((b - a) / 1000) : undefined;
@@ -208,13 +186,23 @@ export function describeTrainingJob(store: Store, job: TrainingJobRecord) {
     StopReason: job.stopReason ?? undefined,
     LastModifiedTime: iso(job.updatedAt),
     TrainingTimeInSeconds: seconds(job.startedAt, job.endedAt),
-    FinalMetricDataList: lastValuePerMetric(store, job.name),
+    FinalMetricDataList: finalMetrics,
   };
 }
 
-function lastValuePerMetric(store: Store, name: string) {
+/**
+ * Failed jobs whose failure came from outside the script (the machine killed it, or the process that ran it
+ * was lost): SageMaker's RetryableError, as against the script's own NonRetryableError.
+ */
+async function retryableFailures(store: Store, tuningJobName: string, failed: number): Promise<number> {
+  if (failed === 0) return 0;
+  const jobs = await store.listTrainingJobs({ tuningJobName, status: "Failed" });
+  return jobs.filter((j) => isRetryableFailure(j.failureReason)).length;
+}
+
+async function lastValuePerMetric(store: Store, name: string) {
   const last = new Map<string, { MetricName: string; Value: number; Timestamp: string | undefined }>();
-  for (const point of store.listMetricPoints(name)) {
+  for (const point of await store.listMetricPoints(name)) {
     last.set(point.metricName, { MetricName: point.metricName, Value: point.value, Timestamp: iso(point.timestamp) });
   }
   return [...last.values()];

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseTuningJobRequest } from "../../config/tuning-job-request.js";
-import { COMBINED_LOG } from "../../jobs/index.js";
+import { SimulatedExecutor } from "../../executors/index.js";
 import { MemoryStore } from "../../store/memory/memory-store.js";
-import { runTuningJob, SimulatedExecutor, suggestInProcess } from "../../tuner/index.js";
+import { runTuningJob, suggestInProcess } from "../../tuner/index.js";
 import { createApp } from "./app.js";
 
 /** The HTTP API as a function: requests in, responses out, no socket. */
@@ -106,46 +106,30 @@ describe("HTTP API", () => {
     expect(metrics.map((m: { metric_name: string }) => m.metric_name)).toEqual(["loss", "loss"]);
   });
 
-  it("reads a job's log in pieces, and never a file outside the job's directory", async () => {
+  it("reads a job's log from the store in pieces, from a cursor, and says when it is complete", async () => {
     const store = new MemoryStore();
-    const jobDir = join(dir, "jobs", "logged");
-    mkdirSync(jobDir, { recursive: true });
-    writeFileSync(join(jobDir, "log"), "line one\nline two\n");
-    writeFileSync(join(dir, "secret"), "not yours");
-    store.createTrainingJob({ name: "logged", hyperparameters: {}, jobDir, now: 0 });
-    store.setLogCursor({
-      trainingJobName: "logged",
-      stream: COMBINED_LOG,
-      path: join(jobDir, "log"),
-      offset: 0,
-      updatedAt: 0,
-    });
+    await store.createTrainingJob({ name: "logged", hyperparameters: {}, now: 0 });
+    await store.appendLog("logged", 0, "line one\n", 1);
+    await store.appendLog("logged", 0, "line two\n", 2);
     const app = createApp({ store });
-    const first = await json(app.request("/api/training-jobs/logged/logs?limit=9"));
-    expect(first).toMatchObject({ text: "line one\n", nextOffset: 9, size: 18 });
-    const rest = await json(app.request("/api/training-jobs/logged/logs?offset=9"));
-    expect(rest.text).toBe("line two\n");
-    // A log path that leads out of the job's directory (a link, or a doctored cursor) is refused.
-    symlinkSync(join(dir, "secret"), join(jobDir, "escape"));
-    store.setLogCursor({
-      trainingJobName: "logged",
-      stream: COMBINED_LOG,
-      path: join(jobDir, "escape"),
-      offset: 0,
-      updatedAt: 0,
-    });
-    const escaped = await app.request("/api/training-jobs/logged/logs");
-    expect(escaped.status).toBe(404);
-    expect(await escaped.text()).not.toContain("not yours");
+    const first = await json(app.request("/api/training-jobs/logged/logs?limit=1"));
+    expect(first).toMatchObject({ after: -1, next: 0, text: "line one\n", complete: false });
+    const rest = await json(app.request(`/api/training-jobs/logged/logs?after=${first.next}`));
+    expect(rest).toMatchObject({ next: 1, text: "line two\n", complete: false });
+    await store.updateTrainingJob("logged", { status: "Completed", now: 3 });
+    const end = await json(app.request(`/api/training-jobs/logged/logs?after=${rest.next}`));
+    expect(end).toMatchObject({ next: 1, text: "", complete: true });
+    const bad = await app.request("/api/training-jobs/logged/logs?after=x");
+    expect(bad.status).toBe(400);
   });
 
   it("stops a job nobody runs, and says a finished one cannot be stopped", async () => {
     const store = await storeWithJobs();
-    store.createTuningJob({ name: "orphan", kind: "tuning-job", config: {}, seed: 1, now: 0 });
+    await store.createTuningJob({ name: "orphan", kind: "tuning-job", config: {}, seed: 1, now: 0 });
     const app = createApp({ store });
     const stopped = await app.request("/api/tuning-jobs/orphan/stop", { method: "POST" });
     expect(await json(stopped)).toMatchObject({ action: "stopped" });
-    expect(store.getTuningJob("orphan")?.status).toBe("Stopped");
+    expect((await store.getTuningJob("orphan"))?.status).toBe("Stopped");
     const finished = await app.request("/api/tuning-jobs/served/stop", { method: "POST" });
     expect(finished.status).toBe(409);
   });
@@ -162,7 +146,7 @@ describe("HTTP API", () => {
 
   it("sends an event when what a page shows changes", async () => {
     const store = await storeWithJobs();
-    store.createTuningJob({ name: "growing", kind: "tuning-job", config: {}, seed: 1, now: 0 });
+    await store.createTuningJob({ name: "growing", kind: "tuning-job", config: {}, seed: 1, now: 0 });
     const app = createApp({ store, pollMs: 20 });
     const response = await app.request("/api/events?tuningJob=growing");
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
@@ -179,7 +163,7 @@ describe("HTTP API", () => {
     expect(await fingerprint("/api/tuning-jobs/growing")).toBe(first);
     expect(await fingerprint("/api/tuning-jobs/growing/charts")).toBe(first);
     expect(await fingerprint("/api/tuning-jobs/growing/training-jobs")).toBe(first);
-    store.createTrainingJob({
+    await store.createTrainingJob({
       name: "growing-001",
       tuningJobName: "growing",
       trialIndex: 0,

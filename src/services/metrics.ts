@@ -8,12 +8,12 @@ export interface MetricRow {
 }
 
 /** The TrainingJobAnalytics table of a training job, in emission order (optionally only some metrics). */
-export function trainingJobAnalytics(
+export async function trainingJobAnalytics(
   store: Store,
   trainingJobName: string,
   metricNames?: readonly string[],
-): MetricRow[] {
-  const points = store.listMetricPoints(trainingJobName);
+): Promise<MetricRow[]> {
+  const points = await store.listMetricPoints(trainingJobName);
   const first = points[0]?.timestamp ?? 0;
   return points
     .filter((p) => metricNames === undefined || metricNames.length === 0 || metricNames.includes(p.metricName))

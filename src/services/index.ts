@@ -1,14 +1,5 @@
-export {
-  bestTrainingJob,
-  describeTrainingJob,
-  describeTuningJob,
-  kindLabel,
-  objectiveOf,
-  strategyOf,
-  summarizeTrainingJob,
-  trainingJobArn,
-  tuningJobArn,
-} from "./describe.js";
+export { kindLabel, objectiveOf, strategyOf, trainingJobArn, tuningJobArn } from "../identity.js";
+export { bestTrainingJob, describeTrainingJob, describeTuningJob, summarizeTrainingJob } from "./describe.js";
 export {
   type ListForTuningJobOptions,
   listTrainingJobsForTuningJob,

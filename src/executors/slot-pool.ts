@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { JobResources } from "../jobs/environment.js";
+import type { JobSettings } from "../jobs/settings.js";
 
 /** A slot taken from the pool: what the job in it may use, and how to give it back. */
 export interface Slot {
@@ -96,4 +97,11 @@ export class SlotPool {
     }
     return false;
   }
+}
+
+/** The machine's slot pool under tunekit's home, when its settings bound the jobs run at once. */
+export function slotPoolFor(settings: JobSettings): SlotPool | undefined {
+  return settings.slots === undefined
+    ? undefined
+    : new SlotPool(join(settings.home, "slots"), settings.slots, settings.resources);
 }

@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors.js";
+import { objectiveOf } from "../identity.js";
 import type { Store, TrainingJobSortKey, TrainingJobStatus, TuningJobRecord } from "../store/index.js";
-import { objectiveOf, summarizeTrainingJob, type TrainingJobSummary } from "./describe.js";
+import { summarizeTrainingJob, type TrainingJobSummary } from "./describe.js";
 
 export const SORT_BY = ["Name", "CreationTime", "Status", "FinalObjectiveMetricValue"] as const;
 export type SortBy = (typeof SORT_BY)[number];
@@ -28,11 +29,11 @@ export const SORT_KEYS: Record<SortBy, TrainingJobSortKey> = {
  * one, as SageMaker does; the default order is SageMaker's (Name, Ascending).
  * NextToken is the offset of the next page.
  */
-export function listTrainingJobsForTuningJob(
+export async function listTrainingJobsForTuningJob(
   store: Store,
   job: TuningJobRecord,
   options: ListForTuningJobOptions = {},
-): { TrainingJobSummaries: TrainingJobSummary[]; NextToken?: string } {
+): Promise<{ TrainingJobSummaries: TrainingJobSummary[]; NextToken?: string }> {
   const sortBy = options.sortBy ?? "Name";
   if (!SORT_BY.includes(sortBy)) {
     throw new ValidationError("SortBy", `must be one of ${SORT_BY.join(", ")}, got ${JSON.stringify(sortBy)}`);
@@ -45,7 +46,7 @@ export function listTrainingJobsForTuningJob(
   if (!Number.isInteger(offset) || offset < 0) {
     throw new ValidationError("NextToken", `is not a token this list gave: ${JSON.stringify(options.nextToken)}`);
   }
-  const { jobs: page, total } = store.pageTrainingJobs(job.name, {
+  const { jobs: page, total } = await store.pageTrainingJobs(job.name, {
     sortBy: SORT_KEYS[sortBy],
     descending: options.sortOrder === "Descending",
     ...(options.statusEquals ? { status: options.statusEquals } : {}),

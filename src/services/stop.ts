@@ -1,7 +1,7 @@
 import { TunekitError } from "../errors.js";
+import { kindLabel } from "../identity.js";
 import { ownerAlive } from "../jobs/orphans.js";
 import type { ResourceKind, Store } from "../store/index.js";
-import { kindLabel } from "./describe.js";
 
 export interface StopOutcome {
   kind: ResourceKind;
@@ -16,8 +16,14 @@ export interface StopOutcome {
  * only one that may act on a running job, so when there is one we leave it a
  * stop request (it acts within a second); a job nobody holds is stopped at once.
  */
-export function stopJob(store: Store, kind: ResourceKind, name: string, now: number, reason = "user"): StopOutcome {
-  const record = kind === "tuning-job" ? store.getTuningJob(name) : store.getTrainingJob(name);
+export async function stopJob(
+  store: Store,
+  kind: ResourceKind,
+  name: string,
+  now: number,
+  reason = "user",
+): Promise<StopOutcome> {
+  const record = kind === "tuning-job" ? await store.getTuningJob(name) : await store.getTrainingJob(name);
   if (!record) throw new TunekitError("E_NOT_FOUND", `no ${kindLabel(kind)} named "${name}"`, { field: "name" });
   if (record.status !== "InProgress" && record.status !== "Stopping") {
     throw new TunekitError(
@@ -26,15 +32,17 @@ export function stopJob(store: Store, kind: ResourceKind, name: string, now: num
       { field: "name" },
     );
   }
-  const lease = store.getLease(kind, record.name);
-  if (lease && lease.expiresAt > now && ownerAlive(lease.owner)) {
-    store.requestStop(kind, record.name, now, reason);
-    if (kind === "tuning-job") store.updateTuningJob(record.name, { status: "Stopping", now }, ["InProgress"]);
-    else store.updateTrainingJob(record.name, { status: "Stopping", now }, ["InProgress"]);
+  const lease = await store.getLease(kind, record.name);
+  if (lease && lease.expiresAt > (await store.now()) && ownerAlive(lease.owner)) {
+    await store.requestStop(kind, record.name, now, reason);
+    if (kind === "tuning-job")
+      await store.updateTuningJob(record.name, { status: "Stopping", now }, { from: ["InProgress"] });
+    else await store.updateTrainingJob(record.name, { status: "Stopping", now }, { from: ["InProgress"] });
     return { kind, name: record.name, action: "requested", owner: lease.owner };
   }
   const patch = { status: "Stopped" as const, endedAt: now, now };
-  if (kind === "tuning-job") store.updateTuningJob(record.name, patch, ["InProgress", "Stopping"]);
-  else store.updateTrainingJob(record.name, { ...patch, stopReason: reason }, ["InProgress", "Stopping"]);
+  if (kind === "tuning-job") await store.updateTuningJob(record.name, patch, { from: ["InProgress", "Stopping"] });
+  else
+    await store.updateTrainingJob(record.name, { ...patch, stopReason: reason }, { from: ["InProgress", "Stopping"] });
   return { kind, name: record.name, action: "stopped" };
 }

@@ -11,11 +11,12 @@ export interface DefinitionImportance {
 }
 
 /** The importance of each tuned hyperparameter of a tuning job (per definition), from its results so far. */
-export function tuningJobImportance(
+export async function tuningJobImportance(
   store: Store,
   job: TuningJobRecord,
-  jobs: readonly TrainingJobPoint[] = store.listTrainingJobPoints(job.name),
-): DefinitionImportance[] {
+  points?: readonly TrainingJobPoint[],
+): Promise<DefinitionImportance[]> {
+  const jobs = points ?? (await store.listTrainingJobPoints(job.name));
   const parsed = parseTuningJobRequest(job.config);
   return parsed.definitions.map((definition) => {
     const results = jobs

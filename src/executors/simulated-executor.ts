@@ -1,7 +1,7 @@
 import { ManualClock } from "../clock.js";
 import type { Hyperparameters } from "../space/index.js";
 import type { Store, TrainingJobRecord } from "../store/index.js";
-import type { Executor, TrialLaunch } from "./executor.js";
+import type { Executor, ExecutorEvent } from "./executor.js";
 
 /** What a simulated training job does: the objective it emits after each epoch, and how long an epoch takes. */
 export interface SimulatedRun {
@@ -21,6 +21,7 @@ interface Event {
   readonly time: number;
   readonly seq: number;
   readonly job: string;
+  readonly attempt: number;
   /** An objective value to emit, or the job's end. */
   readonly value?: number;
   readonly end?: "Completed" | "Failed";
@@ -83,9 +84,11 @@ const before = (a: Event, b: Event) => a.time < b.time || (a.time === b.time && 
  */
 export class SimulatedExecutor implements Executor {
   readonly clock: ManualClock;
-  private readonly events = new EventHeap();
-  private readonly live = new Set<string>();
-  private readonly ended: TrainingJobRecord[] = [];
+  readonly capacity = Number.POSITIVE_INFINITY;
+  private readonly heap = new EventHeap();
+  /** Each running job's attempt: events of an attempt that is no longer running are dropped. */
+  private readonly live = new Map<string, number>();
+  private events: ExecutorEvent[] = [];
   private seq = 0;
 
   constructor(
@@ -107,97 +110,95 @@ export class SimulatedExecutor implements Executor {
     return true;
   }
 
-  launch(trial: TrialLaunch): void {
-    this.store.createTrainingJob({
-      name: trial.name,
-      tuningJobName: trial.tuningJobName,
-      trialIndex: trial.trialIndex,
-      hyperparameters: trial.hyperparameters,
-      request: trial.request,
-      ...(trial.definitionName ? { definitionName: trial.definitionName } : {}),
-      ...(trial.strategyState === undefined ? {} : { strategyState: trial.strategyState }),
+  async launch(record: TrainingJobRecord): Promise<void> {
+    const run = this.objective(record.hyperparameters, { trialIndex: record.trialIndex ?? 0 });
+    const now = this.clock.now();
+    this.live.set(record.name, record.retryAttempt);
+    await this.store.updateTrainingJob(record.name, {
       secondaryStatus: "Training",
-      now: this.clock.now(),
+      ...(record.startedAt === null ? { startedAt: now } : {}),
+      now,
     });
-    this.schedule(trial.name, trial.hyperparameters, trial.trialIndex);
+    this.events.push({ type: "started", job: record.name, attempt: record.retryAttempt, at: now });
+    const start = now + (run.startupSeconds ?? 0) * 1000;
+    run.values.forEach((value, epoch) => {
+      this.heap.push({
+        time: start + (epoch + 1) * run.epochSeconds * 1000,
+        seq: this.seq++,
+        job: record.name,
+        attempt: record.retryAttempt,
+        value,
+      });
+    });
+    this.heap.push({
+      time: start + run.values.length * run.epochSeconds * 1000,
+      seq: this.seq++,
+      job: record.name,
+      attempt: record.retryAttempt,
+      end: run.fails ? "Failed" : "Completed",
+    });
   }
 
-  relaunch(job: TrainingJobRecord): void {
-    this.store.updateTrainingJob(job.name, {
-      status: "InProgress",
-      retryAttempt: job.retryAttempt + 1,
-      endedAt: null,
-      now: this.clock.now(),
-    });
-    this.schedule(job.name, job.hyperparameters, job.trialIndex ?? 0);
-  }
-
-  stop(name: string, reason: string): void {
+  async stop(name: string, reason: string): Promise<void> {
     if (!this.live.delete(name)) return;
     const now = this.clock.now();
-    const record = this.store.updateTrainingJob(name, {
+    const record = await this.store.updateTrainingJob(name, {
       status: "Stopped",
       stopReason: reason,
       secondaryStatus: "Stopped",
       endedAt: now,
       now,
     });
-    if (record) this.ended.push(record);
+    if (record) this.events.push({ type: "ended", job: name, record });
   }
 
-  takeEnded(): TrainingJobRecord[] {
-    return this.ended.splice(0);
+  async next(until: number): Promise<ExecutorEvent[]> {
+    if (this.events.length === 0) await this.advance(until);
+    const events = this.events;
+    this.events = [];
+    return events;
   }
 
-  async wait(until: number): Promise<void> {
+  /** Moves the clock to the next event (or to `until`, if that comes first) and plays every event due then. */
+  private async advance(until: number): Promise<void> {
     // Events of stopped jobs are dropped as they surface.
-    while (this.events.size > 0 && !this.live.has((this.events.peek() as Event).job)) this.events.pop();
-    const next = this.events.peek();
+    while (this.heap.size > 0 && !this.current(this.heap.peek() as Event)) this.heap.pop();
+    const next = this.heap.peek();
     if (!next || next.time > until) {
       if (Number.isFinite(until) && until > this.clock.now()) this.clock.advance(until - this.clock.now());
       return;
     }
     this.clock.advance(next.time - this.clock.now());
-    while (this.events.size > 0 && (this.events.peek() as Event).time === next.time) {
-      this.apply(this.events.pop() as Event);
+    while (this.heap.size > 0 && (this.heap.peek() as Event).time === next.time) {
+      await this.apply(this.heap.pop() as Event);
     }
   }
 
   async close(): Promise<void> {}
 
-  private schedule(name: string, hyperparameters: Hyperparameters, trialIndex: number): void {
-    const run = this.objective(hyperparameters, { trialIndex });
-    this.live.add(name);
-    const start = this.clock.now() + (run.startupSeconds ?? 0) * 1000;
-    this.store.updateTrainingJob(name, { startedAt: this.clock.now(), now: this.clock.now() });
-    run.values.forEach((value, epoch) => {
-      this.events.push({ time: start + (epoch + 1) * run.epochSeconds * 1000, seq: this.seq++, job: name, value });
-    });
-    this.events.push({
-      time: start + run.values.length * run.epochSeconds * 1000,
-      seq: this.seq++,
-      job: name,
-      end: run.fails ? "Failed" : "Completed",
-    });
+  private current(event: Event): boolean {
+    return this.live.get(event.job) === event.attempt;
   }
 
-  private apply(event: Event): void {
-    if (!this.live.has(event.job)) return;
+  private async apply(event: Event): Promise<void> {
+    if (!this.current(event)) return;
     const now = this.clock.now();
     if (event.value !== undefined) {
       // As the log reader does, a value that is not a finite number is not a metric point.
       if (!Number.isFinite(event.value)) return;
-      this.store.appendMetricPoints(event.job, [{ metricName: this.metricName, value: event.value, timestamp: now }]);
+      const points = [{ metricName: this.metricName, value: event.value, timestamp: now }];
+      await this.store.appendMetricPoints(event.job, event.attempt, points);
+      this.events.push({ type: "metrics", job: event.job, attempt: event.attempt, points });
       return;
     }
     this.live.delete(event.job);
-    const record = this.store.updateTrainingJob(event.job, {
+    const record = await this.store.updateTrainingJob(event.job, {
       status: event.end,
       secondaryStatus: event.end,
       endedAt: now,
       ...(event.end === "Failed" ? { failureReason: "AlgorithmError: exit code 1 (simulated)" } : {}),
       now,
     });
-    if (record) this.ended.push(record);
+    if (record) this.events.push({ type: "ended", job: event.job, record });
   }
 }

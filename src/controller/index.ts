@@ -1,0 +1,1 @@
+export { CONTROLLER_DEFAULTS, Controller, type ControllerOptions } from "./controller.js";

@@ -62,6 +62,11 @@ export class Controller {
     return [...this.runs.keys()];
   }
 
+  /** What `GET /api/controller` answers: who this controller is and what it runs. */
+  status(): { host: string; pid: number; running: string[] } {
+    return { host: hostname(), pid: process.pid, running: this.running };
+  }
+
   /** Starts looking for jobs to run, at once and then every `scanMs`. */
   start(): void {
     this.scanning = this.loop();

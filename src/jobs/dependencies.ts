@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { systemClock } from "../clock.js";
 import { TunekitError } from "../errors.js";
 
 /**
@@ -60,7 +61,7 @@ async function buildOnce(dir: string, build: () => Promise<void>): Promise<"buil
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = Number(existsSync(join(lock, "pid")) ? readFileSync(join(lock, "pid"), "utf8") : Number.NaN);
       if (Number.isInteger(owner) && !alive(owner)) rmSync(lock, { recursive: true, force: true });
-      else await new Promise((r) => setTimeout(r, 200));
+      else await systemClock.sleep(200);
       continue;
     }
     try {

@@ -82,6 +82,7 @@ export class MetricExtractor {
     }
     const worker = this.worker;
     const captured = await new Promise<(string | null)[] | undefined>((resolve) => {
+      // Real time on purpose, not the job's clock: this bounds the CPU a regex may burn, whatever time the job lives in.
       const timer = setTimeout(() => resolve(undefined), UNSAFE_REGEX_DEADLINE_MS);
       worker.once("message", (result: (string | null)[]) => {
         clearTimeout(timer);

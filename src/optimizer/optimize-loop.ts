@@ -1,6 +1,6 @@
 import { describeValue, TunekitError, ValidationError } from "../errors.js";
-import type { Optimizer } from "./optimizer.js";
-import type { AskedTrial, BestTrial } from "./trial.js";
+import type { TuningJobStatus } from "../store/index.js";
+import type { AskedTrial, BestTrial, TellResult, Trial } from "./trial.js";
 
 export interface OptimizeOptions {
   /** The study's total number of trials, counting those it already has. */
@@ -18,10 +18,20 @@ function checkCount(field: string, value: unknown): number {
   return value as number;
 }
 
+/** What the loop needs of an Optimizer (the Optimizer itself calls the loop). */
+export interface Study {
+  ask(): Promise<AskedTrial>;
+  tell(id: number, result: TellResult): Promise<void>;
+  trials(): Promise<Trial[]>;
+  best(): Promise<BestTrial | undefined>;
+  status(): Promise<TuningJobStatus>;
+  setCompleted(completed: boolean): Promise<void>;
+}
+
 type Objective = (hyperparameters: AskedTrial["hyperparameters"], trial: AskedTrial) => number | Promise<number>;
 
 export async function runOptimizeLoop(
-  optimizer: Optimizer,
+  optimizer: Study,
   objective: Objective,
   options: OptimizeOptions,
 ): Promise<BestTrial | undefined> {

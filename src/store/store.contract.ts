@@ -327,7 +327,7 @@ export function storeContract(label: string, open: () => Store | Promise<Store>)
         });
       });
 
-      it("lists summaries: every field but the request, status history and strategy state", async () => {
+      it("lists whole records, with their request, status history and strategy state", async () => {
         await store.createTrainingJob({
           name: "full",
           hyperparameters: { lr: 0.1 },

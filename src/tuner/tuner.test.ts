@@ -298,6 +298,39 @@ describe("runTuningJob on the simulated executor", () => {
       },
     );
   });
+
+  it("walks each definition's own grid: 2 definitions of 4 combinations run all 8 jobs", async () => {
+    const grid = (name: string) => ({
+      DefinitionName: name,
+      TuningObjective: { Type: "Minimize", MetricName: "loss" },
+      HyperParameterRanges: {
+        CategoricalParameterRanges: [
+          { Name: "opt", Values: ["adam", "sgd"] },
+          { Name: "act", Values: ["relu", "tanh"] },
+        ],
+      },
+    });
+    const r = request("grids", (q) => {
+      const base = q.TrainingJobDefinition;
+      delete q.TrainingJobDefinition;
+      delete q.HyperParameterTuningJobConfig.HyperParameterTuningJobObjective;
+      delete q.HyperParameterTuningJobConfig.ParameterRanges;
+      q.HyperParameterTuningJobConfig.Strategy = "Grid";
+      q.HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs = 8;
+      q.TrainingJobDefinitions = [
+        { ...base, ...grid("first") },
+        { ...base, ...grid("second") },
+      ];
+    });
+    const store = new MemoryStore();
+    const { record, jobs } = await tune(store, r, () => ({ values: [1], epochSeconds: 60 }));
+    expect(record).toMatchObject({ status: "Completed", completionReason: null });
+    expect(jobs).toHaveLength(8);
+    for (const name of ["first", "second"]) {
+      const combos = jobs.filter((j) => j.definitionName === name).map((j) => JSON.stringify(j.hyperparameters));
+      expect(new Set(combos).size).toBe(4);
+    }
+  });
 });
 
 describe("warm start", () => {

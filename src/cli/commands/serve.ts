@@ -79,6 +79,7 @@ export function serveCommand(): Command {
       : undefined;
     const app = createApp({
       store,
+      ...(controller ? { controller } : {}),
       ...(token ? { token } : {}),
       submit: { settings, clock: systemClock, ...(controller ? { onSubmitted: () => controller.wake() } : {}) },
     });

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { systemClock } from "../../clock.js";
 import { readDocument } from "../../config/files.js";
 import { prepareTrainingJob, runOptionsOf } from "../../jobs/index.js";
 import { reapOrphanedJobs } from "../../jobs/orphans.js";
@@ -77,7 +78,7 @@ async function submitAndFollow(file: string, options: TrainOptions, server: stri
       if (page.text && !options.quiet && !options.json) process.stdout.write(page.text);
       after = page.next;
       if (page.complete) break;
-      if (!page.text) await new Promise((resolve) => setTimeout(resolve, 500));
+      if (!page.text) await systemClock.sleep(500);
     }
     const ended = await client.describeTrainingJob(name);
     if (options.json) processOutput.out(json(ended));

@@ -67,6 +67,7 @@ export async function runTune(
   const live = !options.quiet && !options.json && process.stdout.isTTY ? new LiveBlock(process.stdout) : undefined;
   const started = clock.now();
   const redraw = async () => live?.draw(await renderTuningJob(store, name, clock.now()));
+  // The terminal is redrawn in real time, whatever clock the tuning job runs on.
   const timer = live ? setInterval(() => void redraw(), 500) : undefined;
   try {
     const record = await runTuningJob({

@@ -22,6 +22,8 @@ import { addSubmitRoutes, type SubmitRoutesOptions } from "./submit-routes.js";
 
 export interface AppOptions {
   readonly store: Store;
+  /** The controller serving beside the API, whose status GET /api/controller answers. */
+  readonly controller?: { status(): unknown };
   /** With these, the app takes submissions (POST /api/tuning-jobs, /api/training-jobs) for a controller. */
   readonly submit?: Omit<SubmitRoutesOptions, "store">;
   /** Required on every request (Authorization: Bearer, or ?token= for EventSource) when set. */
@@ -168,6 +170,10 @@ export function createApp(options: AppOptions): Hono {
   });
 
   if (options.submit) addSubmitRoutes(app, { store, ...options.submit });
+  app.get("/api/controller", (c) => {
+    if (!options.controller) throw new TunekitError("E_NOT_FOUND", "this server runs no controller (--no-controller)");
+    return c.json(options.controller.status());
+  });
 
   app.post("/api/tuning-jobs/:name/stop", async (c) =>
     c.json(await stopJob(store, "tuning-job", (await tuningJob(c.req.param("name"))).name, clock.now())),

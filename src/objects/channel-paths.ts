@@ -1,16 +1,16 @@
 import { TunekitError } from "../errors.js";
 
 /**
- * The path under the channel directory that an object is written to:
- * relative, "/"-separated, with no "", "." or ".." segment, so no key can
- * write outside the channel or onto another object's path.
+ * The path under a channel (or checkpoint) directory that an object is
+ * written to: relative, "/"-separated, with no "", "." or ".." segment, so no
+ * key can write outside the directory or onto another object's path.
  */
 export function channelPath(relative: string, uri: string, field: string): string {
   const segments = relative.split("/");
   if (relative.startsWith("/") || segments.some((s) => s === "" || s === "." || s === ".." || s.includes("\0"))) {
     throw new TunekitError(
       "E_CHANNEL_KEY",
-      `${field}: ${uri} would be written to ${JSON.stringify(relative)}, which is not a plain path inside the channel directory (absolute, empty, "." or ".." segments are refused)`,
+      `${field}: ${uri} would be written to ${JSON.stringify(relative)}, which is not a plain path inside the directory it is written to (absolute, empty, "." or ".." segments are refused)`,
       { field },
     );
   }

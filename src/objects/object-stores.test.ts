@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
@@ -160,6 +161,67 @@ describe("endpoints that do not answer", () => {
       store.close();
     }
   }, 20_000);
+});
+
+describe("the AWS chain: credentials, region and endpoint from the environment and ~/.aws", () => {
+  let server: S3TestServer;
+  let home: string;
+  const child = join(import.meta.dirname, "../../test/support/list-child.ts");
+  // Asynchronous: the server answering the child runs in this process.
+  const list = async (settings: object, env: Record<string, string>) => {
+    const proc = spawn(process.execPath, ["--import", "tsx", child, JSON.stringify(settings), "s3://chain/"], {
+      env: { PATH: process.env.PATH ?? "", HOME: home, AWS_EC2_METADATA_DISABLED: "true", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    proc.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    proc.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    await new Promise((resolve) => proc.on("close", resolve));
+    expect(stderr).not.toMatch(/NodeVersionSupportWarning/);
+    return JSON.parse(stdout) as { uris?: string[]; code?: string; message?: string };
+  };
+  beforeAll(async () => {
+    server = await startS3rver();
+    await server.createBucket("chain");
+    await server.put("s3://chain/data.csv", "1\n");
+    home = mkdtempSync(join(scratch, "home-"));
+    mkdirSync(join(home, ".aws"));
+    writeFileSync(
+      join(home, ".aws", "credentials"),
+      "[tk]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n",
+    );
+    writeFileSync(
+      join(home, ".aws", "config"),
+      `[profile tk]\nregion = eu-west-1\nendpoint_url = ${server.settings.endpoint}\n`,
+    );
+  }, 60_000);
+  afterAll(() => server.close());
+
+  it("reads keys and AWS_ENDPOINT_URL_S3 from the environment, with no region anywhere", async () => {
+    const env = { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" };
+    expect(await list({}, { ...env, AWS_ENDPOINT_URL_S3: server.settings.endpoint as string })).toEqual({
+      uris: ["s3://chain/data.csv"],
+    });
+  }, 60_000);
+
+  it("reads a profile's keys, region and endpoint_url, the profile named by AWS_PROFILE or by tunekit's config", async () => {
+    expect(await list({}, { AWS_PROFILE: "tk" })).toEqual({ uris: ["s3://chain/data.csv"] });
+    // The SDK reads endpoint_url from AWS_PROFILE's profile only; with tunekit's profile the endpoint is a setting.
+    expect(await list({ profile: "tk" }, {})).toMatchObject({ code: "E_OBJECT_UNREACHABLE" });
+    expect(await list({ profile: "tk", endpoint: server.settings.endpoint }, {})).toEqual({
+      uris: ["s3://chain/data.csv"],
+    });
+  }, 60_000);
+
+  it("says where to put credentials when there are none", async () => {
+    const result = await list({ endpoint: server.settings.endpoint, region: "us-east-1" }, {});
+    expect(result.code).toBe("E_OBJECT_CREDENTIALS");
+    expect(result.message).toMatch(/s3:\/\/chain\/: no AWS credentials found: set AWS_ACCESS_KEY_ID/);
+  }, 60_000);
 });
 
 describe("ObjectStores", () => {

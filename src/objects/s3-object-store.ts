@@ -1,4 +1,5 @@
-import { createReadStream, statSync } from "node:fs";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import {
   DeleteObjectCommand,
@@ -110,7 +111,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async upload(file: string, uri: string, options: UploadOptions = {}): Promise<ObjectSummary> {
     const { bucket, key } = parseS3Uri(uri);
-    const size = statSync(file).size;
+    if (options.signal?.aborted)
+      throw s3Error(Object.assign(new Error("Upload aborted."), { name: "AbortError" }), uri);
+    const { size } = await stat(file);
     const partSize = this.settings.partSize ?? S3_DEFAULTS.partSize;
     const upload = new Upload({
       client: this.client,
@@ -130,7 +133,6 @@ export class S3ObjectStore implements ObjectStore {
     options.signal?.addEventListener("abort", abort, { once: true });
     let etag: string;
     try {
-      if (options.signal?.aborted) throw Object.assign(new Error("Upload aborted."), { name: "AbortError" });
       etag = (await upload.done()).ETag ?? "";
     } catch (error) {
       throw s3Error(error, uri);

@@ -15,7 +15,23 @@ import { issueToError } from "./training-job-request.js";
  *   sandbox: auto               # auto | bwrap | none
  *   stopGraceSeconds: 120       # SIGTERM → SIGKILL
  *   slots: 4                    # jobs run at once on this machine, across tuning jobs
+ *   s3:                         # optional: what the AWS chain (environment, ~/.aws) does not say
+ *     endpoint: http://127.0.0.1:9000   # an S3-compatible store such as MinIO
+ *     region: us-east-1
+ *     profile: minio                    # a profile of ~/.aws/config and ~/.aws/credentials
+ *     forcePathStyle: true              # default: true when an endpoint is set
+ *   sourceBundleUri: s3://my-bucket/tunekit/source   # where local source directories are stored for workers
  */
+const S3ConfigSchema = z.strictObject({
+  endpoint: z.url().optional(),
+  region: z.string().min(1).optional(),
+  profile: z.string().min(1).optional(),
+  forcePathStyle: z.boolean().optional(),
+  connectTimeoutMs: z.number().int().min(1).optional(),
+  idleTimeoutMs: z.number().int().min(1).optional(),
+  maxAttempts: z.number().int().min(1).max(10).optional(),
+});
+
 export const LocalConfigSchema = z.strictObject({
   s3Map: z.record(z.string().startsWith("s3://"), z.string().min(1)).default({}),
   python: z.string().min(1).optional(),
@@ -23,6 +39,8 @@ export const LocalConfigSchema = z.strictObject({
   sandbox: z.enum(["auto", "bwrap", "none"]).optional(),
   stopGraceSeconds: z.number().min(0).optional(),
   slots: z.number().int().min(1).optional(),
+  s3: S3ConfigSchema.optional(),
+  sourceBundleUri: z.string().min(1).optional(),
 });
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;
 

@@ -478,10 +478,10 @@ describe("tunekit train: bad requests", () => {
       /does not exist/,
     ],
     [
-      "an unmapped S3 location",
-      (r) => (r.OutputDataConfig.S3OutputPath = "s3://other-bucket/out"),
+      "a location on a storage tunekit does not read",
+      (r) => (r.OutputDataConfig.S3OutputPath = "gs://other-bucket/out"),
       "OutputDataConfig.S3OutputPath",
-      /--s3-map/,
+      /unsupported URI scheme/,
     ],
     ["an over-long value", (r) => (r.HyperParameters.note = "x".repeat(2501)), "HyperParameters.note", /2500/],
     [

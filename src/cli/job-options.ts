@@ -48,6 +48,7 @@ export function jobSettingsFrom(options: JobOptions, file: string): JobSettings 
       ...Object.entries(config.s3Map).map(([prefix, dir]) => parseS3Mapping(`${prefix}=${dir}`, "config.s3Map")),
     ],
     python: options.python ?? process.env.TUNEKIT_PYTHON ?? config.python ?? "python3",
+    ...(config.s3 ? { s3: config.s3 } : {}),
     ...(config.logCapBytes ? { logCapBytes: config.logCapBytes } : {}),
     sandbox: options.sandbox ?? config.sandbox ?? "auto",
     ...(config.stopGraceSeconds === undefined ? {} : { stopGraceMs: config.stopGraceSeconds * 1000 }),

@@ -166,11 +166,6 @@ export function parseTrainingJobRequest(input: unknown): { request: TrainingJobR
       "E_REQUEST_INVALID",
     );
   }
-  if (spec.TrainingInputMode !== "File") {
-    notices.push(
-      `TrainingInputMode ${spec.TrainingInputMode} runs as File: channels are copied into input/data/<channel>`,
-    );
-  }
   const instanceType = request.ResourceConfig.InstanceType;
   if (instanceType.startsWith("ml.")) {
     notices.push(`ResourceConfig.InstanceType ${instanceType} runs locally on this machine`);

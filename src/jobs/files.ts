@@ -1,14 +1,7 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import * as tar from "tar";
-
-/** Copies a channel's data (a directory's contents, or one file) into `dest`. */
-export function copyInto(source: string, dest: string): void {
-  mkdirSync(dest, { recursive: true });
-  if (statSync(source).isDirectory()) cpSync(source, dest, { recursive: true });
-  else cpSync(source, `${dest}/${source.split("/").pop()}`);
-}
 
 /**
  * The submit directory: a directory is copied, a .tar.gz (as the SageMaker SDK uploads it) is extracted.
@@ -37,11 +30,4 @@ export async function packDirectory(dir: string, file: string): Promise<void> {
     return;
   }
   await tar.c({ gzip: true, file, cwd: dir, portable: true }, entries);
-}
-
-/** Replaces `dest` with a copy of `source` (checkpoint sync); a missing source leaves `dest` empty. */
-export function mirror(source: string, dest: string): void {
-  rmSync(dest, { recursive: true, force: true });
-  mkdirSync(dest, { recursive: true });
-  if (existsSync(source)) cpSync(source, dest, { recursive: true });
 }

@@ -29,6 +29,8 @@ export interface SuperviseOptions {
   readonly stopGraceMs: number;
   /** Aborting stops the job as a stop request would (Ctrl-C). */
   readonly signal?: AbortSignal;
+  /** Called on every look at the running job (the checkpoint sync uses it). */
+  readonly tick?: () => void;
 }
 
 function signalName(n: number): string | null {
@@ -99,6 +101,7 @@ export async function supervise(
     while (!done) {
       await Promise.race([exited, clock.sleep(POLL_MS)]);
       await output.flush();
+      options.tick?.();
       const now = clock.now();
       if (options.signal?.aborted) await stop("user");
       for (const request of await store.pendingStopRequests("training-job", name)) {

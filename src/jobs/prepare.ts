@@ -2,76 +2,88 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseTrainingJobRequest, type TrainingJobRequest } from "../config/training-job-request.js";
 import { ValidationError } from "../errors.js";
+import { checkChannelModes, ObjectStores } from "../objects/index.js";
 import { frameworkSetting } from "./environment.js";
 import { compileMetricDefinitions } from "./metric-extractor.js";
-import { resolveLocation } from "./s3-map.js";
 import { CONTAINER_ML } from "./sandbox.js";
 import type { JobSettings } from "./settings.js";
 
-/** A request checked against this machine, with every location resolved: nothing can fail on bad input after this. */
+/**
+ * A request checked against this machine, before anything is created: the
+ * schema, the regexes, the channel modes, and every location that is a file
+ * here (a mapped `s3://` prefix, `file://`, a path) exists. Remote `s3://`
+ * locations are read when the job runs, as SageMaker reads them: a missing
+ * bucket or key fails the job then, with a reason that names the URI.
+ */
 export interface PreparedJob {
   readonly request: TrainingJobRequest;
   readonly notices: readonly string[];
-  readonly channels: readonly { readonly name: string; readonly source: string }[];
-  /** The submit directory (a directory or a .tar.gz), for script mode. */
+  /** The submit directory's URI (a directory, a .tar.gz, or an `s3://.../sourcedir.tar.gz`), for script mode. */
   readonly source: string | undefined;
-  /** Where model.tar.gz and output.tar.gz go: S3OutputPath/<job>/output. */
-  readonly outputDir: string;
-  /** CheckpointConfig.S3Uri, resolved, and the job-relative checkpoint directory (under /opt/ml). */
-  readonly checkpoint: { readonly store: string; readonly relative: string } | undefined;
+  /** CheckpointConfig.S3Uri, and the job-relative checkpoint directory (under /opt/ml). */
+  readonly checkpoint: { readonly uri: string; readonly relative: string } | undefined;
+}
+
+/** Where a job's URIs lead: mapped and local ones to this machine's files, the rest to S3. */
+export function objectStoresFor(settings: JobSettings): ObjectStores {
+  return new ObjectStores({
+    s3Map: settings.s3Map,
+    baseDir: settings.baseDir,
+    ...(settings.s3 ? { s3: settings.s3 } : {}),
+  });
 }
 
 export function prepareTrainingJob(input: unknown, settings: JobSettings): PreparedJob {
   const { request, notices } = parseTrainingJobRequest(input);
   compileMetricDefinitions(request.AlgorithmSpecification.MetricDefinitions);
-  const resolve = (uri: string, field: string) => resolveLocation(uri, field, settings.s3Map, settings.baseDir);
+  const modes = checkChannelModes(request);
+  const stores = objectStoresFor(settings);
+  /** The file a URI is on this machine, or undefined when it lives on S3. */
+  const local = (uri: string, field: string) => stores.for(uri, field).localPath?.(uri);
 
-  const channels = (request.InputDataConfig ?? []).map((channel, i) => {
+  for (const [i, channel] of (request.InputDataConfig ?? []).entries()) {
     const field = `InputDataConfig[${i}].DataSource.S3DataSource.S3Uri`;
-    const source = resolve(channel.DataSource.S3DataSource.S3Uri, field);
-    if (!existsSync(source)) throw new ValidationError(field, `${source} does not exist`, "E_CHANNEL_NOT_FOUND");
-    return { name: channel.ChannelName, source };
-  });
+    const path = local(channel.DataSource.S3DataSource.S3Uri, field);
+    if (path !== undefined && !existsSync(path)) {
+      throw new ValidationError(field, `${path} does not exist`, "E_CHANNEL_NOT_FOUND");
+    }
+  }
 
   let source: string | undefined;
   if (!request.AlgorithmSpecification.ContainerEntrypoint) {
     const field = "HyperParameters.sagemaker_submit_directory";
-    const submit = frameworkSetting(request, "sagemaker_submit_directory");
-    if (submit === undefined) {
+    source = frameworkSetting(request, "sagemaker_submit_directory");
+    if (source === undefined) {
       throw new ValidationError(
         field,
         "script mode needs the directory (or .tar.gz) holding sagemaker_program",
         "E_REQUEST_INVALID",
       );
     }
-    source = resolve(submit, field);
-    if (!existsSync(source)) throw new ValidationError(field, `${source} does not exist`, "E_SOURCE_NOT_FOUND");
-    const program = frameworkSetting(request, "sagemaker_program") as string;
-    if (statSync(source).isDirectory() && !existsSync(join(source, program))) {
-      throw new ValidationError("HyperParameters.sagemaker_program", `${program} is not in ${source}`, "E_ENTRY_POINT");
+    const path = local(source, field);
+    if (path !== undefined) {
+      if (!existsSync(path)) throw new ValidationError(field, `${path} does not exist`, "E_SOURCE_NOT_FOUND");
+      const program = frameworkSetting(request, "sagemaker_program") as string;
+      if (statSync(path).isDirectory() && !existsSync(join(path, program))) {
+        throw new ValidationError("HyperParameters.sagemaker_program", `${program} is not in ${path}`, "E_ENTRY_POINT");
+      }
     }
   }
 
-  const outputDir = join(
-    resolve(request.OutputDataConfig.S3OutputPath, "OutputDataConfig.S3OutputPath"),
-    request.TrainingJobName,
-    "output",
-  );
-
+  local(request.OutputDataConfig.S3OutputPath, "OutputDataConfig.S3OutputPath");
   let checkpoint: PreparedJob["checkpoint"];
   if (request.CheckpointConfig) {
-    const local = request.CheckpointConfig.LocalPath ?? `${CONTAINER_ML}/checkpoints`;
-    if (!(local === CONTAINER_ML || local.startsWith(`${CONTAINER_ML}/`))) {
+    const localPath = request.CheckpointConfig.LocalPath ?? `${CONTAINER_ML}/checkpoints`;
+    if (!(localPath === CONTAINER_ML || localPath.startsWith(`${CONTAINER_ML}/`))) {
       throw new ValidationError(
         "CheckpointConfig.LocalPath",
-        `must be under ${CONTAINER_ML} (each job's ${CONTAINER_ML} is private), got ${local}`,
+        `must be under ${CONTAINER_ML} (each job's ${CONTAINER_ML} is private), got ${localPath}`,
         "E_REQUEST_INVALID",
       );
     }
-    checkpoint = {
-      store: resolve(request.CheckpointConfig.S3Uri, "CheckpointConfig.S3Uri"),
-      relative: local.slice(CONTAINER_ML.length + 1) || ".",
-    };
+    local(request.CheckpointConfig.S3Uri, "CheckpointConfig.S3Uri");
+    checkpoint = { uri: request.CheckpointConfig.S3Uri, relative: localPath.slice(CONTAINER_ML.length + 1) || "." };
   }
-  return { request, notices, channels, source, outputDir, checkpoint };
+  stores.close();
+  return { request, notices: [...notices, ...modes.notices], source, checkpoint };
 }

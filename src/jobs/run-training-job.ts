@@ -4,18 +4,22 @@ import { join } from "node:path";
 import { type Clock, systemClock } from "../clock.js";
 import { TunekitError } from "../errors.js";
 import { trainingJobArn } from "../identity.js";
+import { type CheckpointSync, DownloadCache, uploadJobOutputs } from "../objects/index.js";
 import type { Fence, MetricPoint, SecondaryStatusTransition, Store, TrainingJobRecord } from "../store/index.js";
 import { nodeModulesFor, pythonFor } from "./dependencies.js";
 import { jobCommand } from "./entry-point.js";
 import { CURRENT_HOST, type JobResources, jobEnvironment } from "./environment.js";
 import { INFRASTRUCTURE_SIGNALS } from "./failure.js";
-import { layOutAttempt, materialiseInputs, packArtifacts, saveCheckpoints } from "./job-directory.js";
+import { checkpointSync, type JobObjects, layOutAttempt, materialiseInputs, packArtifacts } from "./job-directory.js";
 import { JobLayout } from "./job-layout.js";
 import { JobOutput } from "./job-output.js";
 import { type ProcessEnd, startProcess, supervise } from "./job-process.js";
-import type { PreparedJob } from "./prepare.js";
+import { objectStoresFor, type PreparedJob } from "./prepare.js";
 import { CONTAINER_ML, type Sandbox, sandbox } from "./sandbox.js";
 import type { JobSettings } from "./settings.js";
+
+/** How often a running job's checkpoints are pushed to CheckpointConfig.S3Uri (and once more when it ends). */
+const CHECKPOINT_PUSH_MS = 10_000;
 
 /** What a running job reports besides its end (its record): the executor passes these on to the tuner. */
 export type JobEvent =
@@ -127,6 +131,7 @@ class TrainingRun {
   private readonly box: Sandbox;
   private readonly output: JobOutput;
   private readonly history: StatusHistory;
+  private readonly objects: JobObjects;
   private attempt: number;
   private started = false;
 
@@ -139,6 +144,12 @@ class TrainingRun {
     this.attempt = record.retryAttempt;
     this.layout = new JobLayout(join(settings.jobsDir, record.name));
     this.box = sandbox(settings.sandbox);
+    const stores = objectStoresFor(settings);
+    this.objects = {
+      stores,
+      cache: new DownloadCache(join(settings.cacheDir, "objects")),
+      checkpoints: checkpointSync(this.layout, job, stores),
+    };
     this.output = new JobOutput({
       store,
       name: record.name,
@@ -182,8 +193,17 @@ class TrainingRun {
     try {
       outcome = await this.runAttempts();
       if (outcome.kind !== "failed") {
-        await this.history.move("Uploading", "Packing model and output artifacts");
-        const model = await packArtifacts(this.layout, job);
+        await this.history.move("Uploading", "Uploading model and output artifacts");
+        const packed = await packArtifacts(this.layout);
+        const kmsKeyId = job.request.OutputDataConfig.KmsKeyId;
+        // Reported only once both are whole where they belong: a failed upload fails the job instead.
+        const { model } = await uploadJobOutputs({
+          stores: this.objects.stores,
+          s3OutputPath: job.request.OutputDataConfig.S3OutputPath,
+          jobName: this.options.record.name,
+          ...packed,
+          ...(kmsKeyId ? { kmsKeyId } : {}),
+        });
         await this.update({ modelArtifacts: model });
         if (outcome.kind === "completed") writeFileSync(JobLayout.paths(this.layout.ml).success, "");
       }
@@ -208,7 +228,7 @@ class TrainingRun {
         this.output.setAttempt(this.attempt);
       }
       const end = await this.runAttempt();
-      saveCheckpoints(this.layout, job);
+      await this.objects.checkpoints?.push();
       if (end.stoppedFor) return { kind: "stopped", reason: end.stoppedFor };
       if (end.code === 0) return { kind: "completed" };
       const retryable = end.signal !== null && INFRASTRUCTURE_SIGNALS.has(end.signal);
@@ -227,8 +247,8 @@ class TrainingRun {
     const request = job.request;
     const paths = JobLayout.paths(this.layout.ml);
     layOutAttempt(this.layout, job);
-    await this.history.move("Downloading", "Copying input data and code");
-    await materialiseInputs(this.layout, job);
+    await this.history.move("Downloading", "Downloading input data and code");
+    await materialiseInputs(this.layout, job, this.objects);
 
     await this.history.move("Training", "Training in progress");
     const note = (line: string) => this.output.note(line);
@@ -274,6 +294,7 @@ class TrainingRun {
       deadline: this.clock.now() + request.StoppingCondition.MaxRuntimeInSeconds * 1000,
       stopGraceMs: settings.stopGraceMs,
       ...(this.options.signal ? { signal: this.options.signal } : {}),
+      ...(this.objects.checkpoints ? { tick: this.pushCheckpoints(this.objects.checkpoints) } : {}),
     });
   }
 
@@ -300,8 +321,19 @@ class TrainingRun {
     return (await this.options.store.getTrainingJob(this.options.record.name)) as TrainingJobRecord;
   }
 
+  /** Pushes the job's checkpoints while it runs, every CHECKPOINT_PUSH_MS; a push already under way is not doubled. */
+  private pushCheckpoints(checkpoints: CheckpointSync): () => void {
+    let last = this.clock.now();
+    return () => {
+      if (this.clock.now() - last < CHECKPOINT_PUSH_MS) return;
+      last = this.clock.now();
+      checkpoints.push().catch((error: Error) => this.output.note(`checkpoint upload failed: ${error.message}`));
+    };
+  }
+
   async close(): Promise<void> {
     await this.output.close();
+    this.objects.stores.close();
   }
 }
 

@@ -1,5 +1,4 @@
-import { isAbsolute, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { ValidationError } from "../errors.js";
 
 /**
@@ -26,29 +25,4 @@ export function parseS3Mapping(text: string, field = "--s3-map"): S3Mapping {
     );
   }
   return { prefix: prefix.replace(/\/+$/, ""), dir: resolve(dir) };
-}
-
-export function resolveLocation(uri: string, field: string, mappings: readonly S3Mapping[], baseDir: string): string {
-  if (uri.startsWith("s3://")) {
-    const match = [...mappings]
-      .sort((a, b) => b.prefix.length - a.prefix.length)
-      .find((m) => uri === m.prefix || uri.startsWith(`${m.prefix}/`));
-    if (!match) {
-      throw new ValidationError(
-        field,
-        `${uri} is on S3, which this machine cannot read yet; map it to a local directory with --s3-map ${uri.replace(/\/[^/]*$/, "")}=/local/dir (or s3Map in the config file)`,
-        "E_S3_UNMAPPED",
-      );
-    }
-    return resolve(match.dir, `.${uri.slice(match.prefix.length)}`);
-  }
-  if (uri.startsWith("file://")) return fileURLToPath(uri);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
-    throw new ValidationError(
-      field,
-      `unsupported URI scheme in ${uri}: use a local path, file:// or a mapped s3://`,
-      "E_REQUEST_INVALID",
-    );
-  }
-  return isAbsolute(uri) ? uri : resolve(baseDir, uri);
 }

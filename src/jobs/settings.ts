@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import type { S3Settings } from "../objects/index.js";
 import type { JobResources } from "./environment.js";
 import type { S3Mapping } from "./s3-map.js";
 import type { SandboxMode } from "./sandbox.js";
@@ -15,6 +16,8 @@ export interface JobSettings {
   /** Relative paths in the request are relative to this (the request file's directory). */
   readonly baseDir: string;
   readonly s3Map: readonly S3Mapping[];
+  /** How S3 is reached beyond the standard AWS chain (an endpoint such as MinIO's, a profile, timeouts). */
+  readonly s3?: S3Settings;
   /** The interpreter for Python entry points. */
   readonly python: string;
   /** The most of a job's output kept in its log file. */

@@ -66,11 +66,11 @@ export function unavailable(where: string, waitedMs: number, cause: unknown): St
 }
 
 /** A COMMIT whose answer was lost and whose outcome could not be learnt before giving up. */
-export function commitInDoubt(where: string, xid: string, cause: unknown): StoreError {
+export function commitInDoubt(where: string, marker: string, cause: unknown): StoreError {
   return new StoreError(
     "E_STORE_UNAVAILABLE",
-    `the connection to the PostgreSQL store ${where} failed while committing transaction ${xid}, and the server ` +
-      "could not be asked whether it was applied: read the record back before repeating the change",
+    `the connection to the PostgreSQL store ${where} failed while committing (commit marker ${marker}), and the ` +
+      "server could not be asked whether it was applied: read the record back before repeating the change",
     { field: "store", cause },
   );
 }

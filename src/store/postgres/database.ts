@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { systemClock } from "../../clock.js";
 import { createRng } from "../../random.js";
@@ -29,8 +30,11 @@ const TYPES: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig["getTypeParser"],
 };
 
-const FIRST_DELAY_MS = 50;
+// A session ended by the server is replaced at once; a server that is down is asked less and less often.
+const FIRST_DELAY_MS = 10;
 const MAX_DELAY_MS = 2000;
+/** How many settled commit markers one transaction deletes, at most. */
+const MARKERS_PER_TRANSACTION = 50;
 // Seeded by process id, so processes that lost their connections together do not come back in lockstep.
 const jitter = createRng(process.pid, "postgres-reconnect");
 
@@ -53,6 +57,7 @@ export class Database implements Queryable {
   private readonly pool: pg.Pool;
   private readonly maxUnavailableMs: number;
   private closed = false;
+  private readonly settledMarkers: string[] = [];
 
   constructor(settings: DatabaseSettings) {
     this.where = settings.where;
@@ -77,22 +82,28 @@ export class Database implements Queryable {
    * Runs `fn` in one transaction on one connection. `fn` may run more than once (when the connection fails before
    * COMMIT, the server has rolled everything back), so it must do nothing but its statements. Its StoreErrors roll
    * the transaction back and reach the caller.
+   *
+   * Each transaction also inserts a commit marker (see migrations/0001_initial.sql): when the answer to its COMMIT
+   * is lost, the marker, not a guess, says whether the transaction was applied, so it is never applied twice.
+   * `exactlyOnce: false` leaves the marker out, for a transaction that is harmless to repeat (a migration, which
+   * also runs before the markers' table exists).
    */
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: { exactlyOnce?: boolean } = {}): Promise<T> {
+    const marked = options.exactlyOnce ?? true;
     return this.retrying(isRetryableTransactionFailure, async () => {
       const client = await this.pool.connect();
-      let xid: string;
+      const marker = randomUUID();
+      // Markers of transactions whose outcome is known are deleted by a later transaction, at no extra round trip.
+      const settled = marked ? this.settledMarkers.splice(0, MARKERS_PER_TRANSACTION) : [];
       let result: T;
       try {
-        const begun = (await client.query("BEGIN; SELECT pg_current_xact_id()::text AS xid")) as unknown as {
-          rows: { xid: string }[];
-        }[];
-        xid = begun[1]?.rows[0]?.xid as string;
+        await client.query(marked ? beginMarked(marker, settled) : "BEGIN");
         result = await fn({
           query: async <R>(sql: string, params: readonly unknown[] = []) =>
             (await client.query(sql, params as unknown[])).rows as R[],
         });
       } catch (error) {
+        this.settledMarkers.push(...settled);
         await abandon(client, error);
         throw error;
       }
@@ -100,32 +111,36 @@ export class Database implements Queryable {
         await client.query("COMMIT");
       } catch (error) {
         client.release(error as Error);
-        if (isConnectionFailure(error) && (await this.outcome(xid, error)) === "committed") return result;
+        this.settledMarkers.push(...settled);
+        if (marked && isConnectionFailure(error) && (await this.committed(marker, error))) return result;
         throw error;
       }
       client.release();
+      if (marked) this.settledMarkers.push(marker);
       return result;
     });
   }
 
-  /** Whether a transaction whose COMMIT lost its answer was applied, asked of the server on a new connection. */
-  private async outcome(xid: string, cause: unknown): Promise<"committed" | "aborted"> {
-    const deadline = systemClock.now() + this.maxUnavailableMs;
-    for (;;) {
-      let status: string | null | undefined;
-      try {
-        const rows = await this.query<{ status: string | null }>("SELECT pg_xact_status($1::xid8) AS status", [xid]);
-        status = rows[0]?.status;
-      } catch (error) {
-        if (error instanceof StoreError && error.code === "E_STORE_UNAVAILABLE") {
-          throw commitInDoubt(this.where, xid, cause);
-        }
-        throw error;
+  /**
+   * Whether the transaction that inserted `marker` committed, asked on a new connection by inserting the marker
+   * again as a probe. The unique index makes the probe wait while that transaction is still in progress (the server
+   * has not yet noticed its client is gone), and then either collide with its committed marker or take the key, so
+   * that the transaction, if it was somehow still to commit, now never can.
+   */
+  private async committed(marker: string, cause: unknown): Promise<boolean> {
+    try {
+      const [row] = await this.query<{ probe: boolean }>(
+        `INSERT INTO commit_markers (id, probe) VALUES ($1, true)
+         ON CONFLICT (id) DO UPDATE SET probe = commit_markers.probe RETURNING probe`,
+        [marker],
+      );
+      this.settledMarkers.push(marker);
+      return row?.probe === false;
+    } catch (error) {
+      if (error instanceof StoreError && error.code === "E_STORE_UNAVAILABLE") {
+        throw commitInDoubt(this.where, marker, cause);
       }
-      if (status === "committed" || status === "aborted") return status;
-      // "in progress": the server has not yet noticed that the session is gone; it soon will.
-      if (status !== "in progress" || systemClock.now() >= deadline) throw commitInDoubt(this.where, xid, cause);
-      await systemClock.sleep(FIRST_DELAY_MS);
+      throw error;
     }
   }
 
@@ -150,6 +165,15 @@ export class Database implements Queryable {
     this.closed = true;
     await this.pool.end();
   }
+}
+
+/**
+ * BEGIN, the transaction's commit marker and the deletion of settled ones, in one message. The markers are UUIDs
+ * made here (hexadecimal digits and dashes), so they are written into the SQL as they are.
+ */
+function beginMarked(marker: string, settled: readonly string[]): string {
+  const deletion = settled.length === 0 ? "" : `DELETE FROM commit_markers WHERE id IN ('${settled.join("', '")}'); `;
+  return `BEGIN; ${deletion}INSERT INTO commit_markers (id) VALUES ('${marker}')`;
 }
 
 /** Ends a transaction that failed: rolled back on a live connection, dropped with a broken one. */

@@ -73,6 +73,8 @@ export class PostgresStore implements Store {
     const db = new Database(settings);
     try {
       await migrate(db, options.migrations ?? loadMigrations(MIGRATIONS_DIR), settings.schema);
+      // A process that ended mid-run leaves the commit markers it had not yet deleted; a day on, nobody asks.
+      await db.query("DELETE FROM commit_markers WHERE created_at < tunekit_clock_ms() - 86400000");
     } catch (error) {
       await db.close();
       throw error instanceof StoreError ? error : cannotOpen(settings.where, error);

@@ -72,15 +72,19 @@ CREATE TABLE training_jobs (
   ended_at           double precision,
   UNIQUE (tuning_job_key, trial_index)
 );
--- A tuning job's jobs as the controller and the console read them: counted by status, paged in each order the
--- console sorts by (ties in trial order), the best objective value, and finished results in the order they ended.
+-- A tuning job's jobs as the controller and the console read them, so that each read costs what it returns rather
+-- than the whole tuning job: counted by status (index only), paged in each order the console sorts by, ties in trial
+-- order whichever the direction (a page of status descending needs an index of its own; the others are served by
+-- reading the index backwards, sorting only ties), the best objective value (the first entry of an index), and the
+-- finished results in the order they ended (index only).
 CREATE INDEX training_jobs_by_status ON training_jobs (tuning_job_key, status, trial_index) INCLUDE (objective_status);
+CREATE INDEX training_jobs_by_status_descending ON training_jobs (tuning_job_key, status DESC, trial_index);
 CREATE INDEX training_jobs_by_objective ON training_jobs (tuning_job_key, objective_value, trial_index)
   WHERE objective_value IS NOT NULL;
 CREATE INDEX training_jobs_by_job_creation ON training_jobs (tuning_job_key, created_at, trial_index);
 CREATE INDEX training_jobs_by_job_name ON training_jobs (tuning_job_key, name_key);
-CREATE INDEX training_jobs_results ON training_jobs
-  (tuning_job_key, (coalesce(ended_at, 0)), (coalesce(trial_index, 0))) INCLUDE (objective_value)
+CREATE INDEX training_jobs_results ON training_jobs (tuning_job_key, (coalesce(ended_at, 0)), (coalesce(trial_index, 0)))
+  INCLUDE (objective_value, ended_at, trial_index)
   WHERE objective_status = 'Succeeded' AND objective_value IS NOT NULL;
 CREATE INDEX training_jobs_by_creation ON training_jobs (created_at, id);
 -- Controllers look for running standalone jobs that nobody holds a live lease on.
@@ -141,3 +145,13 @@ CREATE TABLE stop_requests (
   acknowledged_at double precision
 );
 CREATE UNIQUE INDEX stop_requests_pending ON stop_requests (resource_kind, resource_key) WHERE acknowledged_at IS NULL;
+
+-- Every write transaction inserts a marker with a fresh id; a later transaction deletes it once its outcome is known.
+-- When the answer to a COMMIT is lost (a connection cut, a server crash), the marker says whether the transaction was
+-- applied, so the store never applies a change twice nor gives one up that was made. A probe is a marker inserted
+-- after the fact to ask (see Database.committed).
+CREATE TABLE commit_markers (
+  id         uuid    PRIMARY KEY,
+  probe      boolean NOT NULL DEFAULT false,
+  created_at bigint  NOT NULL DEFAULT tunekit_clock_ms()
+);

@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { systemClock } from "../../clock.js";
 import { createRng } from "../../random.js";
 import { StoreError } from "../errors.js";
+import { CommitMarkers } from "./commit-markers.js";
 import {
   commitInDoubt,
   isConnectionFailure,
@@ -33,8 +33,7 @@ const TYPES: pg.CustomTypesConfig = {
 // A session ended by the server is replaced at once; a server that is down is asked less and less often.
 const FIRST_DELAY_MS = 10;
 const MAX_DELAY_MS = 2000;
-/** How many settled commit markers one transaction deletes, at most. */
-const MARKERS_PER_TRANSACTION = 50;
+const MAX_PREPARED = 500;
 // Seeded by process id, so processes that lost their connections together do not come back in lockstep.
 const jitter = createRng(process.pid, "postgres-reconnect");
 
@@ -45,24 +44,38 @@ export interface DatabaseSettings {
   readonly maxUnavailableMs: number;
 }
 
+/** What a write statement needs besides its SQL. */
+export interface WriteOptions<R> {
+  /**
+   * Commit without waiting for the disk: the change is atomic and seen by everyone at once, but a crash of the
+   * server or the machine may lose the last fraction of a second of such commits. For output (log chunks, metric
+   * points), which SQLite's synchronous = NORMAL treats the same way.
+   */
+  relaxed?: boolean;
+  /** The rows to answer with when the write is known to have committed but its answer was lost (read them back). */
+  recover: () => Promise<R[]>;
+}
+
 /**
  * A pool of connections to one PostgreSQL database, with tunekit's rules for a server that goes away: a statement
  * or transaction that meets a connection failure is run again, on a fresh connection, with jittered backoff, until
- * `maxUnavailableMs` has passed (then E_STORE_UNAVAILABLE). Nothing is ever applied twice: a failed statement never
- * committed, and a transaction whose COMMIT lost its answer is looked up by its transaction id before anything is
- * repeated.
+ * `maxUnavailableMs` has passed (then E_STORE_UNAVAILABLE). Nothing is ever applied twice: a statement that failed
+ * did not commit, and a transaction whose COMMIT lost its answer is looked up by its commit marker before anything
+ * is repeated. Connections pipeline: a transaction's BEGIN travels with its first statement, and a write of one
+ * statement travels with its BEGIN and COMMIT, in one round trip.
  */
 export class Database implements Queryable {
   readonly where: string;
   private readonly pool: pg.Pool;
   private readonly maxUnavailableMs: number;
+  private readonly markers = new CommitMarkers();
+  private readonly statementNames = new Map<string, string>();
   private closed = false;
-  private readonly settledMarkers: string[] = [];
 
   constructor(settings: DatabaseSettings) {
     this.where = settings.where;
     this.maxUnavailableMs = settings.maxUnavailableMs;
-    this.pool = new pg.Pool({ ...settings.pool, types: TYPES });
+    this.pool = new pg.Pool({ ...settings.pool, types: TYPES, pipeline: true });
     // A restart or pg_terminate_backend breaks idle connections too; the pool drops them, and the next call opens
     // new ones. Without these listeners such an error would end the process.
     this.pool.on("error", () => {});
@@ -73,37 +86,81 @@ export class Database implements Queryable {
     if (this.closed) throw new StoreError("E_STORE_CLOSED", `the PostgreSQL store ${this.where} is closed`);
   }
 
+  /**
+   * A statement with parameters is prepared once per connection, under a name for its text: the server parses it
+   * once and may keep its plan. Texts are few (values always travel as parameters); the cap only guards against a
+   * caller that would make endless ones. Without parameters, the text goes as it is (it may hold several statements).
+   */
+  private statement(sql: string, params: readonly unknown[]): pg.QueryConfig {
+    if (params.length === 0) return { text: sql };
+    let name = this.statementNames.get(sql);
+    if (name === undefined && this.statementNames.size < MAX_PREPARED) {
+      name = `tunekit_${this.statementNames.size}`;
+      this.statementNames.set(sql, name);
+    }
+    return { name, text: sql, values: params as unknown[] };
+  }
+
   /** One statement on its own (it commits by itself), run again while the database cannot be reached. */
   async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-    return this.retrying(isConnectionFailure, async () => (await this.pool.query(sql, params as unknown[])).rows);
+    return this.retrying(isConnectionFailure, async () => (await this.pool.query(this.statement(sql, params))).rows);
+  }
+
+  /** One write statement in a transaction of its own, with a commit marker, in one round trip. */
+  async write<R>(sql: string, params: readonly unknown[], options: WriteOptions<R>): Promise<R[]> {
+    return this.retrying(isRetryableTransactionFailure, async () => {
+      const client = await this.pool.connect();
+      const begun = this.markers.begin(options.relaxed);
+      const [begin, statement, commit] = await Promise.allSettled([
+        client.query(begun.sql),
+        client.query(this.statement(sql, params)),
+        client.query("COMMIT"),
+      ]);
+      const lost = [begin, statement, commit].find((r) => r.status === "rejected" && isConnectionFailure(r.reason));
+      if (lost?.status === "rejected") {
+        client.release(lost.reason as Error);
+        this.markers.abandoned(begun);
+        // Every message may have reached the server and committed before the connection failed: ask the marker.
+        if (!(await this.committed(begun.marker, lost.reason))) throw lost.reason;
+        return statement.status === "fulfilled" ? (statement.value.rows as R[]) : options.recover();
+      }
+      client.release();
+      // A failed statement turns the COMMIT into a rollback.
+      for (const step of [begin, statement, commit]) {
+        if (step.status === "rejected") {
+          this.markers.abandoned(begun);
+          throw step.reason;
+        }
+      }
+      this.markers.settle(begun.marker);
+      return (statement as PromiseFulfilledResult<pg.QueryResult>).value.rows as R[];
+    });
   }
 
   /**
-   * Runs `fn` in one transaction on one connection. `fn` may run more than once (when the connection fails before
-   * COMMIT, the server has rolled everything back), so it must do nothing but its statements. Its StoreErrors roll
-   * the transaction back and reach the caller.
-   *
-   * Each transaction also inserts a commit marker (see migrations/0001_initial.sql): when the answer to its COMMIT
-   * is lost, the marker, not a guess, says whether the transaction was applied, so it is never applied twice.
-   * `exactlyOnce: false` leaves the marker out, for a transaction that is harmless to repeat (a migration, which
-   * also runs before the markers' table exists).
+   * Runs `fn` in one transaction on one connection, for changes of several statements. `fn` may run more than once
+   * (when the connection fails before COMMIT, the server has rolled everything back), so it must do nothing but its
+   * statements. Its StoreErrors roll the transaction back and reach the caller. `exactlyOnce: false` leaves the
+   * commit marker out, for a transaction that is harmless to repeat (a migration, which also runs before the
+   * markers' table exists).
    */
   async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: { exactlyOnce?: boolean } = {}): Promise<T> {
     const marked = options.exactlyOnce ?? true;
     return this.retrying(isRetryableTransactionFailure, async () => {
       const client = await this.pool.connect();
-      const marker = randomUUID();
-      // Markers of transactions whose outcome is known are deleted by a later transaction, at no extra round trip.
-      const settled = marked ? this.settledMarkers.splice(0, MARKERS_PER_TRANSACTION) : [];
+      const begun = marked ? this.markers.begin() : undefined;
+      // Not awaited: its answer comes back with the first statement's.
+      const begin = client.query(begun?.sql ?? "BEGIN");
       let result: T;
       try {
-        await client.query(marked ? beginMarked(marker, settled) : "BEGIN");
         result = await fn({
           query: async <R>(sql: string, params: readonly unknown[] = []) =>
-            (await client.query(sql, params as unknown[])).rows as R[],
+            (await client.query(this.statement(sql, params))).rows as R[],
         });
+        await begin;
       } catch (error) {
-        this.settledMarkers.push(...settled);
+        await begin.catch(() => {});
+        if (begun) this.markers.abandoned(begun);
         await abandon(client, error);
         throw error;
       }
@@ -111,31 +168,20 @@ export class Database implements Queryable {
         await client.query("COMMIT");
       } catch (error) {
         client.release(error as Error);
-        this.settledMarkers.push(...settled);
-        if (marked && isConnectionFailure(error) && (await this.committed(marker, error))) return result;
+        if (!begun) throw error;
+        this.markers.abandoned(begun);
+        if (isConnectionFailure(error) && (await this.committed(begun.marker, error))) return result;
         throw error;
       }
       client.release();
-      if (marked) this.settledMarkers.push(marker);
+      if (begun) this.markers.settle(begun.marker);
       return result;
     });
   }
 
-  /**
-   * Whether the transaction that inserted `marker` committed, asked on a new connection by inserting the marker
-   * again as a probe. The unique index makes the probe wait while that transaction is still in progress (the server
-   * has not yet noticed its client is gone), and then either collide with its committed marker or take the key, so
-   * that the transaction, if it was somehow still to commit, now never can.
-   */
   private async committed(marker: string, cause: unknown): Promise<boolean> {
     try {
-      const [row] = await this.query<{ probe: boolean }>(
-        `INSERT INTO commit_markers (id, probe) VALUES ($1, true)
-         ON CONFLICT (id) DO UPDATE SET probe = commit_markers.probe RETURNING probe`,
-        [marker],
-      );
-      this.settledMarkers.push(marker);
-      return row?.probe === false;
+      return await this.markers.committed(this, marker);
     } catch (error) {
       if (error instanceof StoreError && error.code === "E_STORE_UNAVAILABLE") {
         throw commitInDoubt(this.where, marker, cause);
@@ -165,15 +211,6 @@ export class Database implements Queryable {
     this.closed = true;
     await this.pool.end();
   }
-}
-
-/**
- * BEGIN, the transaction's commit marker and the deletion of settled ones, in one message. The markers are UUIDs
- * made here (hexadecimal digits and dashes), so they are written into the SQL as they are.
- */
-function beginMarked(marker: string, settled: readonly string[]): string {
-  const deletion = settled.length === 0 ? "" : `DELETE FROM commit_markers WHERE id IN ('${settled.join("', '")}'); `;
-  return `BEGIN; ${deletion}INSERT INTO commit_markers (id) VALUES ('${marker}')`;
 }
 
 /** Ends a transaction that failed: rolled back on a live connection, dropped with a broken one. */

@@ -24,14 +24,20 @@ function takingSequence(
       RETURNING name_key AS job_key, ${counter} - ${n}::integer AS first)`;
 }
 
+/**
+ * Output commits without waiting for the disk (see WriteOptions.relaxed): a job writes many chunks, and waiting for
+ * each to reach the disk would cost more than running the job. An append known to have committed was taken.
+ */
+const APPENDED = { relaxed: true, recover: async () => [{ n: 1 }] };
+
 /** Why an append inserted nothing, in the order SQLite checks: no such job, the lease lost, an old attempt. */
-async function refuseAppend(tx: Queryable, name: string, attempt: number, fence: Fence | undefined): Promise<never> {
-  const [job] = await tx.query<{ name: string; retry_attempt: number }>(
+async function refuseAppend(db: Queryable, name: string, attempt: number, fence: Fence | undefined): Promise<never> {
+  const [job] = await db.query<{ name: string; retry_attempt: number }>(
     "SELECT name, retry_attempt FROM training_jobs WHERE name_key = lower($1)",
     [name],
   );
   if (!job) throw notFound("training job", name);
-  await checkFence(tx, fence);
+  await checkFence(db, fence);
   throw staleAttempt(job.name, attempt, job.retry_attempt);
 }
 
@@ -42,24 +48,23 @@ export async function appendMetricPoints(
   points: readonly MetricPoint[],
   fence: Fence | undefined,
 ): Promise<void> {
-  await db.transaction(async (tx) => {
-    const p = new Params();
-    const job = takingSequence("next_metric_seq", name, attempt, points.length, fence, p);
-    const [taken] = await tx.query<{ n: number }>(
-      `${job},
-       points AS (
-         INSERT INTO metric_points (job_key, seq, attempt, metric_name, value, timestamp)
-         SELECT job.job_key, job.first + point.ord - 1, ${p.add(attempt)}::integer, point.metric_name, point.value,
-           point.timestamp
-         FROM job, unnest(${p.add(points.map((x) => x.metricName))}::text[],
-           ${p.add(points.map((x) => x.value))}::double precision[],
-           ${p.add(points.map((x) => x.timestamp))}::double precision[])
-           WITH ORDINALITY AS point (metric_name, value, timestamp, ord))
-       SELECT count(*) AS n FROM job`,
-      p.values,
-    );
-    if (!taken?.n) await refuseAppend(tx, name, attempt, fence);
-  });
+  const p = new Params();
+  const job = takingSequence("next_metric_seq", name, attempt, points.length, fence, p);
+  const [taken] = await db.write<{ n: number }>(
+    `${job},
+     points AS (
+       INSERT INTO metric_points (job_key, seq, attempt, metric_name, value, timestamp)
+       SELECT job.job_key, job.first + point.ord - 1, ${p.add(attempt)}::integer, point.metric_name, point.value,
+         point.timestamp
+       FROM job, unnest(${p.add(points.map((x) => x.metricName))}::text[],
+         ${p.add(points.map((x) => x.value))}::double precision[],
+         ${p.add(points.map((x) => x.timestamp))}::double precision[])
+         WITH ORDINALITY AS point (metric_name, value, timestamp, ord))
+     SELECT count(*) AS n FROM job`,
+    p.values,
+    APPENDED,
+  );
+  if (!taken?.n) await refuseAppend(db, name, attempt, fence);
 }
 
 export async function listMetricPoints(
@@ -93,21 +98,20 @@ export async function appendLog(
   timestamp: number,
   fence: Fence | undefined,
 ): Promise<void> {
-  await db.transaction(async (tx) => {
-    const p = new Params();
-    const job = takingSequence("next_log_seq", name, attempt, 1, fence, p);
-    const [taken] = await tx.query<{ n: number }>(
-      `${job},
-       chunk AS (
-         INSERT INTO log_chunks (job_key, seq, attempt, timestamp, text)
-         SELECT job.job_key, job.first, ${p.add(attempt)}::integer, ${p.add(timestamp)}::double precision,
-           ${p.add(Buffer.from(text, "utf8"))}::bytea
-         FROM job)
-       SELECT count(*) AS n FROM job`,
-      p.values,
-    );
-    if (!taken?.n) await refuseAppend(tx, name, attempt, fence);
-  });
+  const p = new Params();
+  const job = takingSequence("next_log_seq", name, attempt, 1, fence, p);
+  const [taken] = await db.write<{ n: number }>(
+    `${job},
+     chunk AS (
+       INSERT INTO log_chunks (job_key, seq, attempt, timestamp, text)
+       SELECT job.job_key, job.first, ${p.add(attempt)}::integer, ${p.add(timestamp)}::double precision,
+         ${p.add(Buffer.from(text, "utf8"))}::bytea
+       FROM job)
+     SELECT count(*) AS n FROM job`,
+    p.values,
+    APPENDED,
+  );
+  if (!taken?.n) await refuseAppend(db, name, attempt, fence);
 }
 
 export async function readLog(

@@ -72,13 +72,12 @@ export async function renewLease(
 }
 
 export async function releaseLease(db: Database, fence: Fence): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const deleted = await tx.query(
-      "DELETE FROM leases WHERE resource_kind = $1 AND resource_key = lower($2) AND token = $3 RETURNING 1",
-      [fence.kind, fence.name, fence.token],
-    );
-    return deleted.length === 1;
-  });
+  const deleted = await db.write(
+    "DELETE FROM leases WHERE resource_kind = $1 AND resource_key = lower($2) AND token = $3 RETURNING 1",
+    [fence.kind, fence.name, fence.token],
+    { recover: async () => [1] },
+  );
+  return deleted.length === 1;
 }
 
 export async function getLease(db: Database, kind: ResourceKind, name: string): Promise<Lease | undefined> {

@@ -55,7 +55,8 @@ async function plansOf(read: () => Promise<unknown>): Promise<string[][]> {
   const sent: { text: string; values: unknown[] }[] = [];
   const query = pg.Pool.prototype.query;
   const spy = vi.spyOn(pg.Pool.prototype, "query").mockImplementation(function (this: pg.Pool, ...args: unknown[]) {
-    sent.push({ text: args[0] as string, values: (args[1] as unknown[]) ?? [] });
+    const config = args[0] as pg.QueryConfig;
+    sent.push({ text: config.text, values: config.values ?? [] });
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query);
   try {

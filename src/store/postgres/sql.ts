@@ -1,5 +1,5 @@
 import { leaseLost } from "../errors.js";
-import type { Fence } from "../records.js";
+import type { Fence, ListOptions } from "../records.js";
 import type { Queryable } from "./database.js";
 
 /** Collects a statement's parameters and hands out their placeholders ($1, $2, ...) in order. */
@@ -9,6 +9,12 @@ export class Params {
   add(value: unknown): string {
     this.values.push(value);
     return `$${this.values.length}`;
+  }
+
+  /** LIMIT and OFFSET as parameters, so that a statement's text (and its prepared plan) serves every page. */
+  limit(options: ListOptions): string {
+    const limit = options.limit === undefined ? null : Math.max(0, Math.floor(options.limit));
+    return ` LIMIT ${this.add(limit)} OFFSET ${this.add(Math.max(0, Math.floor(options.offset ?? 0)))}`;
   }
 
   /** SQL written with `?` placeholders (the listings shared with SQLite), its values added in order. */

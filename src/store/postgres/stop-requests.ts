@@ -30,11 +30,10 @@ export async function pendingStopRequests(db: Database, kind: ResourceKind, name
 }
 
 export async function acknowledgeStopRequest(db: Database, id: number, now: number): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const changed = await tx.query(
-      "UPDATE stop_requests SET acknowledged_at = $1 WHERE id = $2 AND acknowledged_at IS NULL RETURNING 1",
-      [now, id],
-    );
-    return changed.length === 1;
-  });
+  const changed = await db.write(
+    "UPDATE stop_requests SET acknowledged_at = $1 WHERE id = $2 AND acknowledged_at IS NULL RETURNING 1",
+    [now, id],
+    { recover: async () => [1] },
+  );
+  return changed.length === 1;
 }

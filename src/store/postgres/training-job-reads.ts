@@ -10,7 +10,6 @@ import type {
   TrainingJobRecord,
   TrainingJobStatus,
 } from "../records.js";
-import { limitClause, POSTGRES_DIALECT } from "../sql/list-query.js";
 import { type TrainingJobRow, toTrainingJob } from "../sqlite/rows.js";
 import type { Database } from "./database.js";
 import { Params } from "./sql.js";
@@ -95,13 +94,12 @@ export async function pageTrainingJobs(
   if (options.status !== undefined) conditions.push(`status = ${p.add(options.status)}`);
   if (options.sortBy === "objectiveValue") conditions.push("objective_value IS NOT NULL");
   const where = ` WHERE ${conditions.join(" AND ")}`;
+  const filter = [...p.values];
+  const page = `SELECT * FROM training_jobs${where} ORDER BY ${column} ${direction}, trial_index${p.limit(options)}`;
   // Two statements on two connections at once: the page and the count need not wait for each other.
   const [rows, [count]] = await Promise.all([
-    db.query<TrainingJobRow>(
-      `SELECT * FROM training_jobs${where} ORDER BY ${column} ${direction}, trial_index${limitClause(options, POSTGRES_DIALECT)}`,
-      p.values,
-    ),
-    db.query<{ total: number }>(`SELECT count(*) AS total FROM training_jobs${where}`, p.values),
+    db.query<TrainingJobRow>(page, p.values),
+    db.query<{ total: number }>(`SELECT count(*) AS total FROM training_jobs${where}`, filter),
   ]);
   return { jobs: rows.map(toTrainingJob), total: count?.total ?? 0 };
 }

@@ -7,7 +7,7 @@ import type {
   TuningJobStatus,
   WriteGuard,
 } from "../records.js";
-import { limitClause, POSTGRES_DIALECT, tuningJobListing } from "../sql/list-query.js";
+import { POSTGRES_DIALECT, tuningJobListing } from "../sql/list-query.js";
 import { type TuningJobRow, toTuningJob } from "../sqlite/rows.js";
 import { uniqueViolation } from "./connection-failures.js";
 import type { Database } from "./database.js";
@@ -23,30 +23,32 @@ const COLUMNS = {
 };
 
 export async function createTuningJob(db: Database, job: NewTuningJob): Promise<TuningJobRecord> {
-  return db.transaction(async (tx) => {
-    try {
-      const [row] = await tx.query<TuningJobRow>(
-        `INSERT INTO tuning_jobs (name, kind, status, config, seed, run_options, created_at, updated_at)
-         VALUES ($1, $2, 'InProgress', $3, $4, $5, $6, $6) RETURNING *`,
-        [job.name, job.kind, json(job.config), job.seed, json(job.runOptions), job.now],
-      );
-      return toTuningJob(row as TuningJobRow);
-    } catch (error) {
-      if (uniqueViolation(error) !== undefined) throw alreadyExists("tuning job", job.name);
-      throw error;
-    }
-  });
+  try {
+    const [row] = await db.write<TuningJobRow>(
+      `INSERT INTO tuning_jobs (name, kind, status, config, seed, run_options, created_at, updated_at)
+       VALUES ($1, $2, 'InProgress', $3, $4, $5, $6, $6) RETURNING *`,
+      [job.name, job.kind, json(job.config), job.seed, json(job.runOptions), job.now],
+      { recover: () => tuningJobRows(db, job.name) },
+    );
+    return toTuningJob(row as TuningJobRow);
+  } catch (error) {
+    if (uniqueViolation(error) !== undefined) throw alreadyExists("tuning job", job.name);
+    throw error;
+  }
 }
 
+const tuningJobRows = (db: Database, name: string) =>
+  db.query<TuningJobRow>("SELECT * FROM tuning_jobs WHERE name_key = lower($1)", [name]);
+
 export async function getTuningJob(db: Database, name: string): Promise<TuningJobRecord | undefined> {
-  const [row] = await db.query<TuningJobRow>("SELECT * FROM tuning_jobs WHERE name_key = lower($1)", [name]);
+  const [row] = await tuningJobRows(db, name);
   return row && toTuningJob(row);
 }
 
 export async function listTuningJobs(db: Database, options: TuningJobListOptions): Promise<TuningJobRecord[]> {
   const { where, params, order } = tuningJobListing(options, POSTGRES_DIALECT);
   const p = new Params();
-  const sql = `SELECT * FROM tuning_jobs${p.numbered(where, params)} ORDER BY ${order}${limitClause(options, POSTGRES_DIALECT)}`;
+  const sql = `SELECT * FROM tuning_jobs${p.numbered(where, params)} ORDER BY ${order}${p.limit(options)}`;
   return (await db.query<TuningJobRow>(sql, p.values)).map(toTuningJob);
 }
 
@@ -56,22 +58,20 @@ export async function updateTuningJob(
   patch: TuningJobPatch,
   guard: WriteGuard<TuningJobStatus>,
 ): Promise<TuningJobRecord | undefined> {
-  return db.transaction(async (tx) => {
-    const p = new Params();
-    const set = assignments({ ...patch }, COLUMNS, p);
-    const from = guard.from ? ` AND status = ANY(${p.add(guard.from)})` : "";
-    const [row] = await tx.query<TuningJobRow>(
-      `UPDATE tuning_jobs SET ${set} WHERE name_key = lower(${p.add(name)})${from} AND ${fenceHolds(guard.fence, p)}
-       RETURNING *`,
-      p.values,
-    );
-    if (row) return toTuningJob(row);
-    // Nothing changed: say why, in the order SQLite checks (no such job, the lease lost, then the status).
-    const [current] = await tx.query("SELECT 1 FROM tuning_jobs WHERE name_key = lower($1)", [name]);
-    if (!current) throw notFound("tuning job", name);
-    await checkFence(tx, guard.fence);
-    return undefined;
-  });
+  const p = new Params();
+  const set = assignments({ ...patch }, COLUMNS, p);
+  const from = guard.from ? ` AND status = ANY(${p.add(guard.from)})` : "";
+  const [row] = await db.write<TuningJobRow>(
+    `UPDATE tuning_jobs SET ${set} WHERE name_key = lower(${p.add(name)})${from} AND ${fenceHolds(guard.fence, p)}
+     RETURNING *`,
+    p.values,
+    { recover: () => tuningJobRows(db, name) },
+  );
+  if (row) return toTuningJob(row);
+  // Nothing changed: say why, in the order SQLite checks (no such job, the lease lost, then the status).
+  if ((await tuningJobRows(db, name)).length === 0) throw notFound("tuning job", name);
+  await checkFence(db, guard.fence);
+  return undefined;
 }
 
 export async function deleteTuningJob(db: Database, name: string): Promise<boolean> {

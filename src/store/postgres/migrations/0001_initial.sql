@@ -71,7 +71,9 @@ CREATE TABLE training_jobs (
   started_at         double precision,
   ended_at           double precision,
   UNIQUE (tuning_job_key, trial_index)
-);
+) WITH (fillfactor = 80); -- room on each page, so that updates of unindexed columns (an append's sequence number,
+                          -- a secondary status) write the new row version beside the old without touching the indexes
+
 -- A tuning job's jobs as the controller and the console read them, so that each read costs what it returns rather
 -- than the whole tuning job: counted by status (index only), paged in each order the console sorts by, ties in trial
 -- order whichever the direction (a page of status descending needs an index of its own; the others are served by

@@ -1,0 +1,395 @@
+// `npm run bench:store`: what each store call costs on SQLite and on PostgreSQL with a tuning job of 10,000
+// training jobs: the reads a controller and the console make over and over, the writes of one training job's life,
+// and that life as a whole, one job at a time and 8 at a time. Prints tables, PostgreSQL's plans for the hot reads,
+// and writes bench/results/store-DATE.md. PostgreSQL is the server at TUNEKIT_BENCH_POSTGRES (default
+// postgres://postgres@127.0.0.1:5432/postgres), where the benchmark creates and drops a database of its own.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { createRng } from "../src/random.js";
+import { type Lease, PostgresStore, SqliteStore, type Store } from "../src/store/index.js";
+import { machineDescription, markdownTable, median } from "./report.js";
+
+const { values: args } = parseArgs({
+  options: {
+    jobs: { type: "string", default: "10000" },
+    calls: { type: "string", default: "200" },
+    lives: { type: "string", default: "200" },
+    postgres: {
+      type: "string",
+      default: process.env.TUNEKIT_BENCH_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/postgres",
+    },
+  },
+});
+const JOBS = Number(args.jobs);
+const CALLS = Number(args.calls);
+const LIVES = Number(args.lives);
+
+const admin = async (sql: string) => {
+  const client = new pg.Client({ connectionString: args.postgres, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+};
+const dbName = `tunekit_bench_store_${process.pid}`;
+const dbUrl = Object.assign(new URL(args.postgres as string), { pathname: `/${dbName}` }).toString();
+const home = mkdtempSync(join(tmpdir(), "tunekit-bench-store-"));
+
+/** A child job's CreateTrainingJob request as the tuner stores it (about 1 kB of JSON). */
+const childRequest = (name: string, lr: number) => ({
+  TrainingJobName: name,
+  RoleArn: "arn:aws:iam::123456789012:role/SageMakerRole",
+  AlgorithmSpecification: { TrainingImage: "pytorch-training:2.1-cpu-py310", TrainingInputMode: "File" },
+  HyperParameters: { learning_rate: String(lr), epochs: "3", sagemaker_program: '"train.py"' },
+  InputDataConfig: [{ ChannelName: "training", DataSource: { S3DataSource: { S3Uri: "s3://bucket/glue/MRPC" } } }],
+  OutputDataConfig: { S3OutputPath: "s3://bucket/output" },
+  ResourceConfig: { InstanceType: "ml.m5.xlarge", InstanceCount: 1, VolumeSizeInGB: 30 },
+  StoppingCondition: { MaxRuntimeInSeconds: 3600 },
+});
+
+/** The tuning job "big" with JOBS finished trials, written through the store as the tuner writes them. */
+async function populate(store: Store): Promise<void> {
+  await store.createTuningJob({ name: "big", kind: "tuning-job", config: {}, seed: 1, now: 0 });
+  const rng = createRng(1, "bench-store");
+  for (let i = 0; i < JOBS; i++) {
+    const name = `big-${i}`;
+    const lr = 1e-5 * 100 ** rng.next();
+    await store.createTrainingJob({
+      name,
+      tuningJobName: "big",
+      trialIndex: i,
+      hyperparameters: { learning_rate: lr },
+      request: childRequest(name, lr),
+      now: i * 1000,
+    });
+    await store.updateTrainingJob(name, {
+      status: "Completed",
+      objectiveValue: rng.next(),
+      objectiveStatus: "Succeeded",
+      startedAt: i * 1000,
+      endedAt: i * 1000 + 900,
+      now: i * 1000 + 900,
+    });
+  }
+}
+
+/** Median and 95th percentile, in ms, of `calls` calls of `fn`. */
+async function time(fn: (i: number) => Promise<unknown>, calls = CALLS): Promise<[number, number]> {
+  const samples: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const t = performance.now();
+    await fn(i);
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  return [median(samples), samples[Math.floor(samples.length * 0.95)] as number];
+}
+
+const READS: [string, (s: Store) => Promise<unknown>][] = [
+  ["listTrainingJobPoints (10,000 jobs)", (s) => s.listTrainingJobPoints("big")],
+  ["countTrainingJobs", (s) => s.countTrainingJobs("big")],
+  ["bestTrainingJob", (s) => s.bestTrainingJob("big", "Maximize")],
+  [
+    "pageTrainingJobs by objective, first 50",
+    (s) => s.pageTrainingJobs("big", { sortBy: "objectiveValue", descending: true, limit: 50 }),
+  ],
+  [
+    "pageTrainingJobs by name, 50 at offset 5,000",
+    (s) => s.pageTrainingJobs("big", { sortBy: "name", limit: 50, offset: 5000 }),
+  ],
+  [
+    "pageTrainingJobs by status descending, first 50",
+    (s) => s.pageTrainingJobs("big", { sortBy: "status", descending: true, limit: 50 }),
+  ],
+  ["listObjectiveResults (10,000 results)", (s) => s.listObjectiveResults("big")],
+  ["listUnleased", (s) => s.listUnleased("tuning-job")],
+  ["getTrainingJob", (s) => s.getTrainingJob("big-5000")],
+  ["pendingStopRequests", (s) => s.pendingStopRequests("tuning-job", "big")],
+];
+
+/**
+ * One training job's life as a controller and its job runner write and read it: created under the tuning job's
+ * lease at the next trial index, leased itself, its secondary statuses, three log chunks and three batches of metric
+ * points, a heartbeat, stop-request polls, its end, and the controller's reads when it ends. `launch` serialises the
+ * creations, as one controller launches its jobs one at a time.
+ */
+async function life(store: Store, tuningJob: string, fence: Lease, i: number, launch: Launcher): Promise<void> {
+  const name = `${tuningJob}-${i}`;
+  await launch(async () => {
+    const trialIndex = (await store.getTuningJob(tuningJob))?.trialCount as number;
+    await store.createTrainingJob(
+      { name, tuningJobName: tuningJob, trialIndex, hyperparameters: { i }, request: childRequest(name, i), now: i },
+      fence,
+    );
+  });
+  const own = (await store.acquireLease({ kind: "training-job", name, owner: "runner", ttlMs: 30_000 })) as Lease;
+  await store.updateTrainingJob(name, { secondaryStatus: "Starting", now: i }, { fence });
+  await store.updateTrainingJob(name, { secondaryStatus: "Training", startedAt: i, now: i }, { fence });
+  for (let k = 0; k < 3; k++) {
+    await store.appendLog(name, 0, `epoch ${k} f1=0.${k}\n`, i, fence);
+    await store.appendMetricPoints(name, 0, [{ metricName: "f1", value: k / 10, timestamp: i }], fence);
+    await store.pendingStopRequests("training-job", name);
+  }
+  await store.renewLease(own, 30_000);
+  await store.updateTrainingJob(
+    name,
+    { secondaryStatus: "Uploading", modelArtifacts: "/out/model.tar.gz", now: i },
+    { fence },
+  );
+  await store.updateTrainingJob(
+    name,
+    { status: "Completed", objectiveValue: 0.2, objectiveStatus: "Succeeded", endedAt: i, now: i },
+    { from: ["InProgress"], fence },
+  );
+  await store.releaseLease(own);
+  await store.getTrainingJob(name);
+  await store.listObjectiveResults(tuningJob);
+  await store.countTrainingJobs(tuningJob);
+  await store.bestTrainingJob(tuningJob, "Maximize");
+}
+
+type Launcher = (fn: () => Promise<void>) => Promise<void>;
+
+/** Runs functions one after another, in the order they were handed over. */
+function launcher(): Launcher {
+  let last = Promise.resolve();
+  return (fn) => {
+    const run = last.then(fn);
+    last = run.catch(() => {});
+    return run;
+  };
+}
+
+/** Milliseconds per job life: LIVES of them, `width` at once, in a tuning job of their own. */
+async function lives(store: Store, label: string, width: number): Promise<number> {
+  await store.createTuningJob({ name: label, kind: "tuning-job", config: {}, seed: 1, now: 0 });
+  const fence = (await store.acquireLease({
+    kind: "tuning-job",
+    name: label,
+    owner: "controller",
+    ttlMs: 600_000,
+  })) as Lease;
+  const launch = launcher();
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      for (let i = next++; i < LIVES; i = next++) await life(store, label, fence, i, launch);
+    }),
+  );
+  return (performance.now() - started) / LIVES;
+}
+
+const WRITES: [string, (s: Store, fence: Lease, i: number) => Promise<unknown>][] = [
+  [
+    "createTrainingJob (a trial, under a lease)",
+    async (s, fence, i) =>
+      s.createTrainingJob(
+        {
+          name: `w-${i}`,
+          tuningJobName: "writes",
+          trialIndex: i,
+          hyperparameters: {},
+          request: childRequest(`w-${i}`, i),
+          now: i,
+        },
+        fence,
+      ),
+  ],
+  [
+    "updateTrainingJob (compare-and-set, under a lease)",
+    (s, fence, i) =>
+      s.updateTrainingJob(
+        `w-${i}`,
+        { status: "Completed", objectiveValue: i, objectiveStatus: "Succeeded", now: i },
+        { from: ["InProgress"], fence },
+      ),
+  ],
+  [
+    "appendMetricPoints (3 points)",
+    (s, fence, i) =>
+      s.appendMetricPoints(
+        `w-${i}`,
+        0,
+        [0, 1, 2].map((k) => ({ metricName: "f1", value: k, timestamp: i })),
+        fence,
+      ),
+  ],
+  ["appendLog", (s, fence, i) => s.appendLog(`w-${i}`, 0, `line ${i}\n`, i, fence)],
+  ["renewLease", (s, fence) => s.renewLease(fence, 600_000)],
+];
+
+interface Measured {
+  reads: [number, number][];
+  writes: [number, number][];
+  lifeAlone: number;
+  lifeEight: number;
+}
+
+async function measureReads(store: Store): Promise<[number, number][]> {
+  const reads: [number, number][] = [];
+  for (const [, read] of READS) {
+    await read(store);
+    reads.push(await time(() => read(store)));
+  }
+  return reads;
+}
+
+async function measureWrites(store: Store): Promise<Omit<Measured, "reads">> {
+  await store.createTuningJob({ name: "writes", kind: "tuning-job", config: {}, seed: 1, now: 0 });
+  const fence = (await store.acquireLease({ kind: "tuning-job", name: "writes", owner: "w", ttlMs: 600_000 })) as Lease;
+  const writes: [number, number][] = [];
+  for (const [, write] of WRITES) writes.push(await time((i) => write(store, fence, i)));
+  return { writes, lifeAlone: await lives(store, "alone", 1), lifeEight: await lives(store, "eight", 8) };
+}
+
+/** PostgreSQL's plans of the statements each hot read sends, run on the populated database. */
+async function plans(store: Store): Promise<string> {
+  const sections: string[] = [];
+  const query = pg.Pool.prototype.query;
+  for (const [label, read] of READS) {
+    const sent: [string, unknown[]][] = [];
+    pg.Pool.prototype.query = function (this: pg.Pool, ...a: unknown[]) {
+      const config = a[0] as pg.QueryConfig;
+      sent.push([config.text, config.values ?? []]);
+      return (query as (...b: unknown[]) => unknown).apply(this, a);
+    } as typeof query;
+    await read(store);
+    pg.Pool.prototype.query = query;
+    const client = new pg.Client({ connectionString: dbUrl });
+    await client.connect();
+    for (const [text, values] of sent) {
+      const { rows } = await client.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${text}`, values);
+      sections.push(`${label}:\n${rows.map((r) => `    ${r["QUERY PLAN"]}`).join("\n")}`);
+    }
+    await client.end();
+  }
+  return sections.join("\n\n");
+}
+
+const commit = async (mode: "on" | "off") => admin(`ALTER DATABASE ${dbName} SET synchronous_commit = ${mode}`);
+
+const sqlite = new SqliteStore(join(home, "tunekit.db"));
+let t = performance.now();
+await populate(sqlite);
+console.log(`SQLite: ${JOBS} jobs written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+const onSqlite: Measured = { reads: await measureReads(sqlite), ...(await measureWrites(sqlite)) };
+await sqlite.close();
+rmSync(home, { recursive: true, force: true });
+
+await admin(`CREATE DATABASE ${dbName}`);
+let onPostgres: Measured;
+let relaxed: Omit<Measured, "reads">;
+let planText: string;
+try {
+  // Written without waiting for each commit to reach the disk (it is only the setting up); measured with it.
+  await commit("off");
+  const filling = await PostgresStore.open(dbUrl);
+  t = performance.now();
+  await populate(filling);
+  console.log(`PostgreSQL: ${JOBS} jobs written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  await filling.close();
+  await admin(`VACUUM ANALYZE`).catch(() => {});
+  await commit("on");
+  const durable = await PostgresStore.open(dbUrl);
+  planText = await plans(durable);
+  onPostgres = { reads: await measureReads(durable), ...(await measureWrites(durable)) };
+  await durable.close();
+  await commit("off");
+  const fast = await PostgresStore.open(dbUrl, { schema: "relaxed" });
+  relaxed = await measureWrites(fast);
+  await fast.close();
+} finally {
+  await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+}
+
+const ms = ([m, p]: [number, number]) => `${m.toFixed(2)} / ${p.toFixed(2)}`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
+const readTable = markdownTable(
+  ["read (tuning job of 10,000 jobs)", "SQLite ms (median / p95)", "PostgreSQL ms (median / p95)"],
+  READS.map(([label], i) => [
+    label,
+    ms(onSqlite.reads[i] as [number, number]),
+    ms(onPostgres.reads[i] as [number, number]),
+  ]),
+);
+const writeTable = markdownTable(
+  ["write", "SQLite ms", "PostgreSQL ms", "PostgreSQL, synchronous_commit off, ms"],
+  WRITES.map(([label], i) => [
+    label,
+    ms(onSqlite.writes[i] as [number, number]),
+    ms(onPostgres.writes[i] as [number, number]),
+    ms(relaxed.writes[i] as [number, number]),
+  ]),
+);
+const lifeTable = markdownTable(
+  [
+    "a training job's store calls (22 calls)",
+    "SQLite ms/job",
+    "PostgreSQL ms/job",
+    "PostgreSQL / SQLite",
+    "PostgreSQL, synchronous_commit off, ms/job",
+    "off / SQLite",
+  ],
+  [
+    ["one job at a time", onSqlite.lifeAlone, onPostgres.lifeAlone, relaxed.lifeAlone],
+    ["8 jobs at a time", onSqlite.lifeEight, onPostgres.lifeEight, relaxed.lifeEight],
+  ].map(([label, a, b, c]) => [
+    label as string,
+    (a as number).toFixed(2),
+    (b as number).toFixed(2),
+    ratio(b as number, a as number),
+    (c as number).toFixed(2),
+    ratio(c as number, a as number),
+  ]),
+);
+console.log(readTable, "\n");
+console.log(writeTable, "\n");
+console.log(lifeTable, "\n");
+console.log(planText);
+
+const date = new Date().toISOString().slice(0, 10);
+const command = `npm run bench:store${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
+writeFileSync(
+  new URL(`./results/store-${date}.md`, import.meta.url),
+  `# bench:store, ${date}
+
+Command: \`${command}\`
+Machine: ${machineDescription()}; PostgreSQL on the same machine over TCP (127.0.0.1)
+
+A tuning job of ${JOBS} finished training jobs (each with the request the tuner stores) written through each store;
+then each call is timed ${CALLS} times in a row (median and 95th percentile). SQLite runs as tunekit configures it (WAL,
+synchronous = NORMAL: a commit survives the process being killed, not the machine losing power). PostgreSQL runs
+with the server's settings (synchronous_commit on: a commit is on disk before it is acknowledged) and, in the last
+columns, with \`synchronous_commit = off\` set on the database (a commit survives tunekit being killed, but the last
+fraction of a second of commits may be lost if PostgreSQL or the machine crashes).
+
+## Reads a controller and the console repeat
+
+${readTable}
+
+## Writes
+
+${writeTable}
+
+## A training job's life
+
+The store calls one training job costs the controller and its runner (the trial created under the tuning job's lease,
+its own lease, four updates, three log chunks, three metric batches, three stop-request polls, a heartbeat, the
+release, and the controller's reads when it ends), ${LIVES} jobs, one at a time and 8 at a time.
+
+${lifeTable}
+
+## PostgreSQL's plans for the reads (EXPLAIN ANALYZE)
+
+\`\`\`
+${planText}
+\`\`\`
+`,
+);

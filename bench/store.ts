@@ -4,14 +4,14 @@
 // and writes bench/results/store-DATE.md. PostgreSQL is the server at TUNEKIT_BENCH_POSTGRES (default
 // postgres://postgres@127.0.0.1:5432/postgres), where the benchmark creates and drops a database of its own.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { createRng } from "../src/random.js";
 import { type Lease, PostgresStore, SqliteStore, type Store } from "../src/store/index.js";
 import { machineDescription, markdownTable, median } from "./report.js";
+import { lives, populate, WRITES } from "./store-workload.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -28,8 +28,8 @@ const JOBS = Number(args.jobs);
 const CALLS = Number(args.calls);
 const LIVES = Number(args.lives);
 
-const admin = async (sql: string) => {
-  const client = new pg.Client({ connectionString: args.postgres, connectionTimeoutMillis: 3000 });
+const admin = async (sql: string, url = args.postgres as string) => {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   await client.connect();
   try {
     return await client.query(sql);
@@ -40,44 +40,6 @@ const admin = async (sql: string) => {
 const dbName = `tunekit_bench_store_${process.pid}`;
 const dbUrl = Object.assign(new URL(args.postgres as string), { pathname: `/${dbName}` }).toString();
 const home = mkdtempSync(join(tmpdir(), "tunekit-bench-store-"));
-
-/** A child job's CreateTrainingJob request as the tuner stores it (about 1 kB of JSON). */
-const childRequest = (name: string, lr: number) => ({
-  TrainingJobName: name,
-  RoleArn: "arn:aws:iam::123456789012:role/SageMakerRole",
-  AlgorithmSpecification: { TrainingImage: "pytorch-training:2.1-cpu-py310", TrainingInputMode: "File" },
-  HyperParameters: { learning_rate: String(lr), epochs: "3", sagemaker_program: '"train.py"' },
-  InputDataConfig: [{ ChannelName: "training", DataSource: { S3DataSource: { S3Uri: "s3://bucket/glue/MRPC" } } }],
-  OutputDataConfig: { S3OutputPath: "s3://bucket/output" },
-  ResourceConfig: { InstanceType: "ml.m5.xlarge", InstanceCount: 1, VolumeSizeInGB: 30 },
-  StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-});
-
-/** The tuning job "big" with JOBS finished trials, written through the store as the tuner writes them. */
-async function populate(store: Store): Promise<void> {
-  await store.createTuningJob({ name: "big", kind: "tuning-job", config: {}, seed: 1, now: 0 });
-  const rng = createRng(1, "bench-store");
-  for (let i = 0; i < JOBS; i++) {
-    const name = `big-${i}`;
-    const lr = 1e-5 * 100 ** rng.next();
-    await store.createTrainingJob({
-      name,
-      tuningJobName: "big",
-      trialIndex: i,
-      hyperparameters: { learning_rate: lr },
-      request: childRequest(name, lr),
-      now: i * 1000,
-    });
-    await store.updateTrainingJob(name, {
-      status: "Completed",
-      objectiveValue: rng.next(),
-      objectiveStatus: "Succeeded",
-      startedAt: i * 1000,
-      endedAt: i * 1000 + 900,
-      now: i * 1000 + 900,
-    });
-  }
-}
 
 /** Median and 95th percentile, in ms, of `calls` calls of `fn`. */
 async function time(fn: (i: number) => Promise<unknown>, calls = CALLS): Promise<[number, number]> {
@@ -113,118 +75,6 @@ const READS: [string, (s: Store) => Promise<unknown>][] = [
   ["pendingStopRequests", (s) => s.pendingStopRequests("tuning-job", "big")],
 ];
 
-/**
- * One training job's life as a controller and its job runner write and read it: created under the tuning job's
- * lease at the next trial index, leased itself, its secondary statuses, three log chunks and three batches of metric
- * points, a heartbeat, stop-request polls, its end, and the controller's reads when it ends. `launch` serialises the
- * creations, as one controller launches its jobs one at a time.
- */
-async function life(store: Store, tuningJob: string, fence: Lease, i: number, launch: Launcher): Promise<void> {
-  const name = `${tuningJob}-${i}`;
-  await launch(async () => {
-    const trialIndex = (await store.getTuningJob(tuningJob))?.trialCount as number;
-    await store.createTrainingJob(
-      { name, tuningJobName: tuningJob, trialIndex, hyperparameters: { i }, request: childRequest(name, i), now: i },
-      fence,
-    );
-  });
-  const own = (await store.acquireLease({ kind: "training-job", name, owner: "runner", ttlMs: 30_000 })) as Lease;
-  await store.updateTrainingJob(name, { secondaryStatus: "Starting", now: i }, { fence });
-  await store.updateTrainingJob(name, { secondaryStatus: "Training", startedAt: i, now: i }, { fence });
-  for (let k = 0; k < 3; k++) {
-    await store.appendLog(name, 0, `epoch ${k} f1=0.${k}\n`, i, fence);
-    await store.appendMetricPoints(name, 0, [{ metricName: "f1", value: k / 10, timestamp: i }], fence);
-    await store.pendingStopRequests("training-job", name);
-  }
-  await store.renewLease(own, 30_000);
-  await store.updateTrainingJob(
-    name,
-    { secondaryStatus: "Uploading", modelArtifacts: "/out/model.tar.gz", now: i },
-    { fence },
-  );
-  await store.updateTrainingJob(
-    name,
-    { status: "Completed", objectiveValue: 0.2, objectiveStatus: "Succeeded", endedAt: i, now: i },
-    { from: ["InProgress"], fence },
-  );
-  await store.releaseLease(own);
-  await store.getTrainingJob(name);
-  await store.listObjectiveResults(tuningJob);
-  await store.countTrainingJobs(tuningJob);
-  await store.bestTrainingJob(tuningJob, "Maximize");
-}
-
-type Launcher = (fn: () => Promise<void>) => Promise<void>;
-
-/** Runs functions one after another, in the order they were handed over. */
-function launcher(): Launcher {
-  let last = Promise.resolve();
-  return (fn) => {
-    const run = last.then(fn);
-    last = run.catch(() => {});
-    return run;
-  };
-}
-
-/** Milliseconds per job life: LIVES of them, `width` at once, in a tuning job of their own. */
-async function lives(store: Store, label: string, width: number): Promise<number> {
-  await store.createTuningJob({ name: label, kind: "tuning-job", config: {}, seed: 1, now: 0 });
-  const fence = (await store.acquireLease({
-    kind: "tuning-job",
-    name: label,
-    owner: "controller",
-    ttlMs: 600_000,
-  })) as Lease;
-  const launch = launcher();
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      for (let i = next++; i < LIVES; i = next++) await life(store, label, fence, i, launch);
-    }),
-  );
-  return (performance.now() - started) / LIVES;
-}
-
-const WRITES: [string, (s: Store, fence: Lease, i: number) => Promise<unknown>][] = [
-  [
-    "createTrainingJob (a trial, under a lease)",
-    async (s, fence, i) =>
-      s.createTrainingJob(
-        {
-          name: `w-${i}`,
-          tuningJobName: "writes",
-          trialIndex: i,
-          hyperparameters: {},
-          request: childRequest(`w-${i}`, i),
-          now: i,
-        },
-        fence,
-      ),
-  ],
-  [
-    "updateTrainingJob (compare-and-set, under a lease)",
-    (s, fence, i) =>
-      s.updateTrainingJob(
-        `w-${i}`,
-        { status: "Completed", objectiveValue: i, objectiveStatus: "Succeeded", now: i },
-        { from: ["InProgress"], fence },
-      ),
-  ],
-  [
-    "appendMetricPoints (3 points)",
-    (s, fence, i) =>
-      s.appendMetricPoints(
-        `w-${i}`,
-        0,
-        [0, 1, 2].map((k) => ({ metricName: "f1", value: k, timestamp: i })),
-        fence,
-      ),
-  ],
-  ["appendLog", (s, fence, i) => s.appendLog(`w-${i}`, 0, `line ${i}\n`, i, fence)],
-  ["renewLease", (s, fence) => s.renewLease(fence, 600_000)],
-];
-
 interface Measured {
   reads: [number, number][];
   writes: [number, number][];
@@ -246,7 +96,7 @@ async function measureWrites(store: Store): Promise<Omit<Measured, "reads">> {
   const fence = (await store.acquireLease({ kind: "tuning-job", name: "writes", owner: "w", ttlMs: 600_000 })) as Lease;
   const writes: [number, number][] = [];
   for (const [, write] of WRITES) writes.push(await time((i) => write(store, fence, i)));
-  return { writes, lifeAlone: await lives(store, "alone", 1), lifeEight: await lives(store, "eight", 8) };
+  return { writes, lifeAlone: await lives(store, "alone", LIVES, 1), lifeEight: await lives(store, "eight", LIVES, 8) };
 }
 
 /** PostgreSQL's plans of the statements each hot read sends, run on the populated database. */
@@ -277,7 +127,7 @@ const commit = async (mode: "on" | "off") => admin(`ALTER DATABASE ${dbName} SET
 
 const sqlite = new SqliteStore(join(home, "tunekit.db"));
 let t = performance.now();
-await populate(sqlite);
+await populate(sqlite, JOBS);
 console.log(`SQLite: ${JOBS} jobs written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 const onSqlite: Measured = { reads: await measureReads(sqlite), ...(await measureWrites(sqlite)) };
 await sqlite.close();
@@ -287,18 +137,25 @@ await admin(`CREATE DATABASE ${dbName}`);
 let onPostgres: Measured;
 let relaxed: Omit<Measured, "reads">;
 let planText: string;
+let roundTrip: [number, number];
+const loadBefore = loadavg()[0] as number;
 try {
   // Written without waiting for each commit to reach the disk (it is only the setting up); measured with it.
   await commit("off");
   const filling = await PostgresStore.open(dbUrl);
   t = performance.now();
-  await populate(filling);
+  await populate(filling, JOBS);
   console.log(`PostgreSQL: ${JOBS} jobs written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   await filling.close();
-  await admin(`VACUUM ANALYZE`).catch(() => {});
+  // What autovacuum does soon after so many inserts: statistics for the planner, and the visibility map.
+  await admin("VACUUM ANALYZE", dbUrl);
   await commit("on");
   const durable = await PostgresStore.open(dbUrl);
   planText = await plans(durable);
+  const bare = new pg.Client({ connectionString: dbUrl });
+  await bare.connect();
+  roundTrip = await time(() => bare.query("SELECT 1"));
+  await bare.end();
   onPostgres = { reads: await measureReads(durable), ...(await measureWrites(durable)) };
   await durable.close();
   await commit("off");
@@ -361,7 +218,9 @@ writeFileSync(
   `# bench:store, ${date}
 
 Command: \`${command}\`
-Machine: ${machineDescription()}; PostgreSQL on the same machine over TCP (127.0.0.1)
+Machine: ${machineDescription()}; PostgreSQL on the same machine over TCP (127.0.0.1); load average
+${loadBefore.toFixed(1)} when the run began and ${(loadavg()[0] as number).toFixed(1)} when it ended (other work shared the cores). A bare
+round trip to PostgreSQL (\`SELECT 1\`) took ${ms(roundTrip)} ms (median / p95) during the run.
 
 A tuning job of ${JOBS} finished training jobs (each with the request the tuner stores) written through each store;
 then each call is timed ${CALLS} times in a row (median and 95th percentile). SQLite runs as tunekit configures it (WAL,

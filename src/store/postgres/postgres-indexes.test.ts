@@ -50,7 +50,17 @@ function nodes(plan: PlanNode): string[] {
   return [plan["Node Type"], ...(plan.Plans ?? []).flatMap(nodes)];
 }
 
-/** The plan of every statement `read` sends, as the list of its node types. */
+/** A page is found below its LIMIT; above it, only the page's own rows are joined and sorted. */
+function belowLimit(plan: PlanNode): PlanNode | undefined {
+  if (plan["Node Type"] === "Limit") return plan;
+  for (const child of plan.Plans ?? []) {
+    const found = belowLimit(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The plan of every statement `read` sends, as the list of its node types (below its LIMIT, if it has one). */
 async function plansOf(read: () => Promise<unknown>): Promise<string[][]> {
   const sent: { text: string; values: unknown[] }[] = [];
   const query = pg.Pool.prototype.query;
@@ -69,7 +79,8 @@ async function plansOf(read: () => Promise<unknown>): Promise<string[][]> {
     const plans: string[][] = [];
     for (const { text, values } of sent) {
       const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
-      plans.push(nodes(rows[0]["QUERY PLAN"][0].Plan));
+      const plan = rows[0]["QUERY PLAN"][0].Plan as PlanNode;
+      plans.push(nodes(belowLimit(plan) ?? plan));
     }
     return plans;
   }, database.url);

@@ -80,7 +80,7 @@ export function databaseSettings(
     );
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, "")) || "(the user's name)";
-  const where = `${parsed.hostname}:${parsed.port || 5432}/${database}${schema === "public" ? "" : ` (schema ${schema})`}`;
+  const where = `${decodeURIComponent(parsed.hostname)}:${parsed.port || 5432}/${database}${schema === "public" ? "" : ` (schema ${schema})`}`;
   return {
     where,
     schema,

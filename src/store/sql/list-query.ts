@@ -71,7 +71,7 @@ export function tuningJobListing(options: TuningJobListOptions, dialect: SqlDial
   }
   const order =
     options.sortBy === undefined
-      ? "created_at DESC, name"
+      ? `created_at DESC, ${dialect.lowerName}`
       : `${orderBy(options.sortBy, options.descending, dialect)}, ${dialect.lowerName}`;
   return { where: where(conditions), params, order };
 }

@@ -75,19 +75,22 @@ CREATE TABLE training_jobs (
                           -- a secondary status) write the new row version beside the old without touching the indexes
 
 -- A tuning job's jobs as the controller and the console read them, so that each read costs what it returns rather
--- than the whole tuning job: counted by status (index only), paged in each order the console sorts by, ties in trial
--- order whichever the direction (a page of status descending needs an index of its own; the others are served by
--- reading the index backwards, sorting only ties), the best objective value (the first entry of an index), and the
--- finished results in the order they ended (index only).
+-- than the whole tuning job: counted by status (index only); the best objective value (the first entry of an index of
+-- its own, whose condition is the query's); the finished results in the order they ended (index only); and paged in
+-- each order the console sorts by, ties in trial order whichever the direction. A page is found in an index that
+-- holds the sort key and the trial index, then only its rows are read (see pageTrainingJobs); a descending page
+-- reads the index backwards and sorts only ties, except by status, which needs an index of its own.
 CREATE INDEX training_jobs_by_status ON training_jobs (tuning_job_key, status, trial_index) INCLUDE (objective_status);
 CREATE INDEX training_jobs_by_status_descending ON training_jobs (tuning_job_key, status DESC, trial_index);
-CREATE INDEX training_jobs_by_objective ON training_jobs (tuning_job_key, objective_value, trial_index)
-  WHERE objective_value IS NOT NULL;
-CREATE INDEX training_jobs_by_job_creation ON training_jobs (tuning_job_key, created_at, trial_index);
-CREATE INDEX training_jobs_by_job_name ON training_jobs (tuning_job_key, name_key);
+CREATE INDEX training_jobs_best ON training_jobs (tuning_job_key, objective_value, trial_index)
+  WHERE objective_status = 'Succeeded' AND objective_value IS NOT NULL;
 CREATE INDEX training_jobs_results ON training_jobs (tuning_job_key, (coalesce(ended_at, 0)), (coalesce(trial_index, 0)))
   INCLUDE (objective_value, ended_at, trial_index)
   WHERE objective_status = 'Succeeded' AND objective_value IS NOT NULL;
+CREATE INDEX training_jobs_by_objective ON training_jobs (tuning_job_key, objective_value, trial_index)
+  WHERE objective_value IS NOT NULL;
+CREATE INDEX training_jobs_by_job_creation ON training_jobs (tuning_job_key, created_at, trial_index);
+CREATE INDEX training_jobs_by_job_name ON training_jobs (tuning_job_key, name_key, trial_index);
 CREATE INDEX training_jobs_by_creation ON training_jobs (created_at, id);
 -- Controllers look for running standalone jobs that nobody holds a live lease on.
 CREATE INDEX training_jobs_standalone_running ON training_jobs (created_at)

@@ -4,10 +4,10 @@ import type { Database, Queryable } from "./database.js";
 import { checkFence, fenceHolds, Params } from "./sql.js";
 
 /**
- * Takes `count` sequence numbers of a job's `counter` (next_metric_seq or next_log_seq) for `attempt`, if it is the
- * job's current attempt and the fence holds: an UPDATE of the job's row, which locks it, so concurrent appends to
- * one job take turns and never take the same numbers. The rest of `sql` inserts from the CTE `job`
- * (its `job_key` and `first` number) and counts its rows.
+ * The CTE `job` that takes `count` sequence numbers of a job's `counter` (next_metric_seq or next_log_seq) for
+ * `attempt`, if it is the job's current attempt and the fence holds. It is an UPDATE of the job's row, which locks
+ * it, so concurrent appends to one job take turns and never take the same numbers. The statement it begins inserts
+ * from `job` (its `job_key` and the `first` number taken), and counts `job`'s rows: none means refused.
  */
 function takingSequence(
   counter: "next_metric_seq" | "next_log_seq",

@@ -48,8 +48,9 @@ export interface DatabaseSettings {
 export interface WriteOptions<R> {
   /**
    * Commit without waiting for the disk: the change is atomic and seen by everyone at once, but a crash of the
-   * server or the machine may lose the last fraction of a second of such commits. For output (log chunks, metric
-   * points), which SQLite's synchronous = NORMAL treats the same way.
+   * server or the machine may lose the last fraction of a second of such commits, until a later commit that waits
+   * for the disk takes them along. For output (log chunks, metric points) and a job's progress, which SQLite's
+   * synchronous = NORMAL treats the same way.
    */
   relaxed?: boolean;
   /** The rows to answer with when the write is known to have committed but its answer was lost (read them back). */

@@ -115,6 +115,13 @@ export async function listTrainingJobs(db: Database, options: TrainingJobListOpt
   return (await db.query<TrainingJobRow>(sql, p.values)).map(toTrainingJob);
 }
 
+/**
+ * Fields that only record how a job is getting on. An update of these alone, without a guard, commits like output
+ * (see WriteOptions.relaxed): a job makes several, and none decides anything. The next change that does (its end, a
+ * transition) waits for the disk, and with it everything committed before.
+ */
+const PROGRESS = new Set(["secondaryStatus", "statusTransitions", "startedAt", "jobDir", "modelArtifacts", "now"]);
+
 export async function updateTrainingJob(
   db: Database,
   name: string,
@@ -129,7 +136,10 @@ export async function updateTrainingJob(
     `UPDATE training_jobs SET ${set} WHERE name_key = lower(${p.add(name)})${from} AND ${fenceHolds(guard.fence, p)}
      RETURNING *`,
     p.values,
-    { recover: () => trainingJobRows(db, name) },
+    {
+      relaxed: !guard.from && Object.keys(patch).every((field) => PROGRESS.has(field)),
+      recover: () => trainingJobRows(db, name),
+    },
   );
   if (row) return toTrainingJob(row);
   // Nothing changed: say why, in the order SQLite checks (no such job, the lease lost, then the status).

@@ -62,8 +62,8 @@ export interface WriteOptions<R> {
  * or transaction that meets a connection failure is run again, on a fresh connection, with jittered backoff, until
  * `maxUnavailableMs` has passed (then E_STORE_UNAVAILABLE). Nothing is ever applied twice: a statement that failed
  * did not commit, and a transaction whose COMMIT lost its answer is looked up by its commit marker before anything
- * is repeated. Connections pipeline: a transaction's BEGIN travels with its first statement, and a write of one
- * statement travels with its BEGIN and COMMIT, in one round trip.
+ * is repeated. A write of one statement is one message (it commits on its own, with its marker); a transaction of
+ * several sends its BEGIN with its first statement (the connections pipeline).
  */
 export class Database implements Queryable {
   readonly where: string;
@@ -107,34 +107,24 @@ export class Database implements Queryable {
     return this.retrying(isConnectionFailure, async () => (await this.pool.query(this.statement(sql, params))).rows);
   }
 
-  /** One write statement in a transaction of its own, with a commit marker, in one round trip. */
+  /**
+   * One write statement, committed on its own with a commit marker that the same statement inserts (see
+   * CommitMarkers.marked): one message, one round trip, nothing held open between them.
+   */
   async write<R>(sql: string, params: readonly unknown[], options: WriteOptions<R>): Promise<R[]> {
     return this.retrying(isRetryableTransactionFailure, async () => {
-      const client = await this.pool.connect();
-      const begun = this.markers.begin(options.relaxed);
-      const [begin, statement, commit] = await Promise.allSettled([
-        client.query(begun.sql),
-        client.query(this.statement(sql, params)),
-        client.query("COMMIT"),
-      ]);
-      const lost = [begin, statement, commit].find((r) => r.status === "rejected" && isConnectionFailure(r.reason));
-      if (lost?.status === "rejected") {
-        client.release(lost.reason as Error);
-        this.markers.abandoned(begun);
-        // Every message may have reached the server and committed before the connection failed: ask the marker.
-        if (!(await this.committed(begun.marker, lost.reason))) throw lost.reason;
-        return statement.status === "fulfilled" ? (statement.value.rows as R[]) : options.recover();
+      const marked = this.markers.marked(sql, params, options.relaxed ?? false);
+      let rows: R[];
+      try {
+        rows = (await this.pool.query(this.statement(marked.sql, marked.params))).rows as R[];
+      } catch (error) {
+        this.markers.abandoned(marked);
+        // The statement may have reached the server and committed before the connection failed: ask the marker.
+        if (!isConnectionFailure(error) || !(await this.committed(marked.marker, error))) throw error;
+        return options.recover();
       }
-      client.release();
-      // A failed statement turns the COMMIT into a rollback.
-      for (const step of [begin, statement, commit]) {
-        if (step.status === "rejected") {
-          this.markers.abandoned(begun);
-          throw step.reason;
-        }
-      }
-      this.markers.settle(begun.marker);
-      return (statement as PromiseFulfilledResult<pg.QueryResult>).value.rows as R[];
+      this.markers.settle(marked.marker);
+      return rows;
     });
   }
 

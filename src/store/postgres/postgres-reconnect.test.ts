@@ -99,9 +99,10 @@ it("applies a write exactly once when the connection is cut as it commits, wheth
   const store = await PostgresStore.open(server.toString(), { schema: "cut", poolSize: 2 });
   try {
     await store.createTuningJob({ name: "tj", kind: "study", config: {}, seed: 1, now: 0 });
+    await store.createTuningJob({ name: "gone", kind: "study", config: {}, seed: 1, now: 0 });
     // The server commits and the answer is lost: the store must learn that it committed, not do it again (which
-    // would find the index taken, the transition already made, the chunk doubled).
-    let cut = proxy.cutNextCommit("after-commit");
+    // would find the index taken, the transition already made, the chunk doubled, the job already deleted).
+    let cut = proxy.cutAt("after-sending", "t-0");
     const created = await store.createTrainingJob({
       name: "t-0",
       tuningJobName: "tj",
@@ -111,19 +112,22 @@ it("applies a write exactly once when the connection is cut as it commits, wheth
     });
     await cut;
     expect(created).toMatchObject({ name: "t-0", trialIndex: 0 });
-    cut = proxy.cutNextCommit("after-commit");
+    cut = proxy.cutAt("after-sending", "once\n");
     await store.appendLog("t-0", 0, "once\n", 2);
     await cut;
-    cut = proxy.cutNextCommit("after-commit");
+    cut = proxy.cutAt("after-sending", "Stopping");
     expect(
       await store.updateTrainingJob("t-0", { status: "Stopping", now: 3 }, { from: ["InProgress"] }),
     ).toMatchObject({ status: "Stopping" });
     await cut;
-    // The COMMIT never reaches the server, which rolls back: the store must do it again.
-    cut = proxy.cutNextCommit("before-commit");
+    cut = proxy.cutAt("after-sending", "COMMIT");
+    expect(await store.deleteTuningJob("gone")).toBe(true);
+    await cut;
+    // The change never reaches the server (or its COMMIT does not, and it rolls back): the store must do it again.
+    cut = proxy.cutAt("instead-of-sending", "again\n");
     await store.appendLog("t-0", 0, "again\n", 4);
     await cut;
-    cut = proxy.cutNextCommit("before-commit");
+    cut = proxy.cutAt("instead-of-sending", "Stopped");
     expect(await store.updateTrainingJob("t-0", { status: "Stopped", now: 5 }, { from: ["Stopping"] })).toMatchObject({
       status: "Stopped",
     });
@@ -133,6 +137,7 @@ it("applies a write exactly once when the connection is cut as it commits, wheth
       [1, "again\n"],
     ]);
     expect((await store.getTuningJob("tj"))?.trialCount).toBe(1);
+    expect(await store.getTuningJob("gone")).toBeUndefined();
   } finally {
     await store.close();
     await proxy.close();

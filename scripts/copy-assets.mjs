@@ -2,5 +2,6 @@
 import { cpSync } from "node:fs";
 
 cpSync("src/store/sqlite/migrations", "dist/store/sqlite/migrations", { recursive: true });
+cpSync("src/store/postgres/migrations", "dist/store/postgres/migrations", { recursive: true });
 // The console's tests stay behind; its type declarations travel, for TypeScript users of plot.js.
 cpSync("src/console", "dist/console", { recursive: true, filter: (path) => !path.endsWith(".test.ts") });

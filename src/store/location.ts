@@ -1,11 +1,12 @@
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { isPostgresUrl } from "./postgres/settings.js";
 
 export const STORE_FILE = "tunekit.db";
 
 /** A PostgreSQL store is named by its URL; anything else is an SQLite file's path. */
 export function isStoreUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//.test(location);
+  return isPostgresUrl(location);
 }
 
 /**

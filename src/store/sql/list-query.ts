@@ -7,6 +7,8 @@ export interface SqlDialect {
   readonly contains: string;
   /** The expression that orders names without regard to case. */
   readonly lowerName: string;
+  /** The test that a training job belongs to a tuning job, with one `?` for its name (any case). */
+  readonly tuningJobIs: string;
   /** What LIMIT takes to mean "no limit" when only an offset is asked for. */
   readonly noLimit: string;
 }
@@ -14,11 +16,14 @@ export interface SqlDialect {
 export const SQLITE_DIALECT: SqlDialect = {
   contains: "instr(lower(name), lower(?)) > 0",
   lowerName: "lower(name)",
+  tuningJobIs: "tuning_job_name = ?",
   noLimit: "-1",
 };
 export const POSTGRES_DIALECT: SqlDialect = {
   contains: "strpos(lower(name), lower(?)) > 0",
-  lowerName: "lower(name)",
+  // name_key is lower(name), kept in a column so that indexes can order by it.
+  lowerName: "name_key",
+  tuningJobIs: "tuning_job_key = lower(?)",
   noLimit: "ALL",
 };
 
@@ -66,7 +71,7 @@ export function tuningJobListing(options: TuningJobListOptions, dialect: SqlDial
   }
   const order =
     options.sortBy === undefined
-      ? "created_at DESC, name"
+      ? `created_at DESC, ${dialect.lowerName}`
       : `${orderBy(options.sortBy, options.descending, dialect)}, ${dialect.lowerName}`;
   return { where: where(conditions), params, order };
 }
@@ -79,7 +84,7 @@ export function trainingJobListing(
 ): SqlFilter & { order: string } {
   const { conditions, params } = filterClauses(options, dialect);
   if (options.tuningJobName !== undefined) {
-    conditions.push("tuning_job_name = ?");
+    conditions.push(dialect.tuningJobIs);
     params.push(options.tuningJobName);
   }
   if (options.standalone) conditions.push("tuning_job_name IS NULL");

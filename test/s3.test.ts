@@ -37,7 +37,8 @@ beforeAll(async () => {
   s3 = await startS3rver();
   await s3.createBucket("my-bucket");
   if (hasMrpc) {
-    for (const file of ["train.tsv", "dev.tsv"]) await s3.put(`s3://my-bucket/glue/MRPC/${file}`, readFileSync(join(MRPC, file)));
+    for (const file of ["train.tsv", "dev.tsv"])
+      await s3.put(`s3://my-bucket/glue/MRPC/${file}`, readFileSync(join(MRPC, file)));
   }
 });
 afterAll(async () => {
@@ -84,7 +85,10 @@ function scriptJob(name: string, program: string, patch: (r: Record<string, unkn
       TrainingInputMode: "File",
       MetricDefinitions: [{ Name: "loss", Regex: "loss=([0-9.]+)" }],
     },
-    HyperParameters: { sagemaker_program: JSON.stringify(program), sagemaker_submit_directory: '"s3://my-bucket/scripts"' },
+    HyperParameters: {
+      sagemaker_program: JSON.stringify(program),
+      sagemaker_submit_directory: '"s3://my-bucket/scripts"',
+    },
     OutputDataConfig: { S3OutputPath: "s3://my-bucket/output" },
     ResourceConfig: { InstanceType: "local", InstanceCount: 1 },
     StoppingCondition: { MaxRuntimeInSeconds: 300 },
@@ -134,7 +138,9 @@ describe("S3 channels, outputs and checkpoints", () => {
     "runs the seed's MRPC tuning job against S3 with no --s3-map for its data: each object fetched once, each model where Describe says",
     async () => {
       const home = join(root, "mrpc");
-      const request = JSON.parse(readFileSync(fileURLToPath(new URL("../examples/mrpc/tuning-job.json", import.meta.url)), "utf8"));
+      const request = JSON.parse(
+        readFileSync(fileURLToPath(new URL("../examples/mrpc/tuning-job.json", import.meta.url)), "utf8"),
+      );
       request.HyperParameterTuningJobName = "mrpc-s3";
       request.HyperParameterTuningJobConfig.ResourceLimits = { MaxNumberOfTrainingJobs: 3, MaxParallelTrainingJobs: 3 };
       const run = tunekit(home, ["tune", writeRequest(request), "--quiet"]);
@@ -166,8 +172,13 @@ describe("S3 channels, outputs and checkpoints", () => {
     expect(describeTrainingJob(home, "large-model").ModelArtifacts).toEqual({ S3ModelArtifacts: uri });
     expect((await head(uri)).ContentLength).toBeGreaterThan(16 * 1024 * 1024);
     const requests = s3.requests().slice(before);
-    expect(requests.some((r) => /^POST \/my-bucket\/output\/large-model\/output\/model\.tar\.gz\?uploads/.test(r))).toBe(true);
-    expect(requests.filter((r) => /^PUT \/my-bucket\/output\/large-model\/output\/model\.tar\.gz\?.*partNumber=/.test(r)).length).toBeGreaterThan(1);
+    expect(
+      requests.some((r) => /^POST \/my-bucket\/output\/large-model\/output\/model\.tar\.gz\?uploads/.test(r)),
+    ).toBe(true);
+    expect(
+      requests.filter((r) => /^PUT \/my-bucket\/output\/large-model\/output\/model\.tar\.gz\?.*partNumber=/.test(r))
+        .length,
+    ).toBeGreaterThan(1);
   }, 300_000);
 
   it("restores a retried job's checkpoint from CheckpointConfig.S3Uri: the second attempt resumes", async () => {
@@ -187,21 +198,27 @@ describe("S3 channels, outputs and checkpoints", () => {
     ["a missing bucket", "s3://no-such-bucket/data", undefined],
     ["a missing key", "s3://my-bucket/no/such/prefix", undefined],
     ["refused access", "s3://my-bucket/glue", "refused"],
-  ])("fails a job whose channel is %s at once, naming the URI", async (_what, uri, credentials) => {
-    const home = join(root, `missing-${counter++}`);
-    const name = `missing-${counter++}`;
-    const file = scriptJob(name, "fail.py", (r) => {
-      r.InputDataConfig = [{ ChannelName: "training", DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: uri } } }];
-    });
-    const run = tunekit(
-      home,
-      ["train", file, "--quiet"],
-      credentials === "refused" ? s3.refusedSettings?.credentials : s3.settings.credentials,
-    );
-    expect(run.code).toBe(1);
-    const view = describeTrainingJob(home, name);
-    expect(view.TrainingJobStatus).toBe("Failed");
-    expect(view.FailureReason).toContain(uri);
-    expect(view.SecondaryStatusTransitions.map((t: { Status: string }) => t.Status)).not.toContain("Training");
-  }, 300_000);
+  ])(
+    "fails a job whose channel is %s at once, naming the URI",
+    async (_what, uri, credentials) => {
+      const home = join(root, `missing-${counter++}`);
+      const name = `missing-${counter++}`;
+      const file = scriptJob(name, "fail.py", (r) => {
+        r.InputDataConfig = [
+          { ChannelName: "training", DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: uri } } },
+        ];
+      });
+      const run = tunekit(
+        home,
+        ["train", file, "--quiet"],
+        credentials === "refused" ? s3.refusedSettings?.credentials : s3.settings.credentials,
+      );
+      expect(run.code).toBe(1);
+      const view = describeTrainingJob(home, name);
+      expect(view.TrainingJobStatus).toBe("Failed");
+      expect(view.FailureReason).toContain(uri);
+      expect(view.SecondaryStatusTransitions.map((t: { Status: string }) => t.Status)).not.toContain("Training");
+    },
+    300_000,
+  );
 });

@@ -210,7 +210,10 @@ for (const { label, url: storeUrl } of testStores()) {
           const late = (await check.readLog(job.name)).filter(
             (c) => c.timestamp > takenOver && c.attempt < job.retryAttempt,
           );
-          expect(late, job.name).toEqual([]);
+          expect(
+            late,
+            `${job.name} (attempt ${job.retryAttempt}): ${JSON.stringify(await check.readLog(job.name))}`,
+          ).toEqual([]);
         }
       } finally {
         await check.close();

@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.js";
-import type { MetricPoint, TrainingJobRecord } from "../store/index.js";
+import type { Fence, MetricPoint, TrainingJobRecord } from "../store/index.js";
 
 /**
  * What an executor reports about the jobs it runs, in the order it happened.
@@ -25,6 +25,12 @@ export type ExecutorEvent =
 export interface LaunchOptions {
   /** Why this attempt is a further one (said in the job's log). */
   readonly resumeReason?: string;
+  /**
+   * The lease the job's writes are made under: a tuning job's, for its trials, so that once another controller
+   * takes the tuning job over, nothing the old one started can write another line. A standalone job's own lease
+   * by default.
+   */
+  readonly fence?: Fence;
 }
 
 /**

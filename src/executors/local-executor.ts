@@ -85,6 +85,7 @@ export class LocalExecutor implements Executor {
         record,
         clock: this.clock,
         ...(options.resumeReason ? { resumeReason: options.resumeReason } : {}),
+        ...(options.fence ? { fence: options.fence } : {}),
         onEvent: (event) => this.emit({ ...event, job: name }),
       });
     };

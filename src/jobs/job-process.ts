@@ -19,7 +19,10 @@ export interface ProcessEnd {
 export interface SuperviseOptions {
   readonly store: Store;
   readonly name: string;
+  /** What the job's writes are fenced by. */
   readonly fence: Fence;
+  /** The job's own lease, renewed while it runs. */
+  readonly lease: Fence;
   readonly leaseTtlMs: number;
   readonly clock: Clock;
   readonly output: JobOutput;
@@ -115,8 +118,8 @@ export async function supervise(
         killAt = Number.POSITIVE_INFINITY;
       }
       if (now - lastBeat > options.leaseTtlMs / 3) {
-        if (!(await store.renewLease(fence, options.leaseTtlMs))) {
-          throw leaseLost("training job", name, fence.token);
+        if (!(await store.renewLease(options.lease, options.leaseTtlMs))) {
+          throw leaseLost("training job", name, options.lease.token);
         }
         lastBeat = now;
       }

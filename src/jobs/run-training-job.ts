@@ -37,6 +37,8 @@ export interface RunTrainingJobOptions {
   readonly record: TrainingJobRecord;
   /** Why this attempt is a further one, said in the log (the process that ran the last one exited). */
   readonly resumeReason?: string;
+  /** The lease its writes are made under (a tuning job's, for a trial); by default the job's own. */
+  readonly fence?: Fence;
   /** Each line of the job's log as it arrives (the terminal). */
   readonly onLine?: (line: string) => void;
   readonly onEvent?: (event: JobEvent) => void;
@@ -117,7 +119,7 @@ export async function runTrainingJob(options: RunTrainingJobOptions): Promise<Tr
       field: "TrainingJobName",
     });
   }
-  const run = new TrainingRun(options, clock, lease);
+  const run = new TrainingRun(options, clock, lease, options.fence ?? lease);
   try {
     return await run.execute();
   } finally {
@@ -138,6 +140,9 @@ class TrainingRun {
   constructor(
     private readonly options: RunTrainingJobOptions,
     private readonly clock: Clock,
+    /** The job's own lease: it records the process, and is renewed while the job runs. */
+    private readonly lease: Fence,
+    /** What every write is fenced by (see RunTrainingJobOptions.fence). */
     private readonly fence: Fence,
   ) {
     const { store, record, settings, job } = options;
@@ -277,7 +282,7 @@ class TrainingRun {
     const startedAt = this.clock.now();
     if (!this.started && record.startedAt === null) await this.update({ startedAt });
     this.started = true;
-    await store.renewLease(this.fence, settings.leaseTtlMs, {
+    await store.renewLease(this.lease, settings.leaseTtlMs, {
       pid: spawned.pid,
       pgid: spawned.pgid,
       ...(spawned.startTime === null ? {} : { processStartTime: spawned.startTime }),
@@ -287,6 +292,7 @@ class TrainingRun {
       store,
       name: record.name,
       fence: this.fence,
+      lease: this.lease,
       leaseTtlMs: settings.leaseTtlMs,
       clock: this.clock,
       output: this.output,
@@ -317,7 +323,7 @@ class TrainingRun {
     }
     this.output.note(`${CURRENT_HOST} finished: ${outcome.kind}`);
     await this.output.flush();
-    await this.options.store.releaseLease(this.fence);
+    await this.options.store.releaseLease(this.lease);
     return (await this.options.store.getTrainingJob(this.options.record.name)) as TrainingJobRecord;
   }
 

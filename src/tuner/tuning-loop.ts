@@ -307,7 +307,10 @@ export class TuningLoop {
       { fence: this.fence },
     )) as TrainingJobRecord;
     this.series.set(record.name, record.trialIndex, record.retryAttempt, []);
-    await this.executor.launch(record, { resumeReason: "the tunekit process that ran this job exited" });
+    await this.executor.launch(record, {
+      resumeReason: "the tunekit process that ran this job exited",
+      fence: this.fence,
+    });
     this.running.add(record.name);
   }
 
@@ -356,7 +359,7 @@ export class TuningLoop {
     this.nextIndex++;
     this.definitionOf.set(child, created.definitionName);
     this.series.set(child, trialIndex, 0, []);
-    await this.executor.launch(created);
+    await this.executor.launch(created, { fence: this.fence });
     this.running.add(child);
     this.options.onEvent?.({
       kind: "started",

@@ -1,6 +1,7 @@
 import { serve } from "@hono/node-server";
 import { Command } from "commander";
 import { createApp } from "../../api/http/app.js";
+import { isLoopback, servedHostNames } from "../../api/http/served-hosts.js";
 import { TunekitError } from "../../errors.js";
 import { SqliteStore } from "../../store/index.js";
 import { storeLocation } from "../../store/location.js";
@@ -12,9 +13,8 @@ interface ServeOptions extends CommonOptions {
   port: string;
   host: string;
   token?: string;
+  allowHost: string[];
 }
-
-const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
 export function serveCommand(): Command {
   return addCommonOptions(
@@ -23,9 +23,15 @@ export function serveCommand(): Command {
       .option("--port <n>", "port", "8686")
       .option("--host <address>", "address to bind (anything but loopback needs a token)", "127.0.0.1")
       .option("--token <token>", "require this token on every request (default $TUNEKIT_TOKEN)")
+      .option(
+        "--allow-host <name>",
+        "also answer requests addressed to this host name, e.g. a DNS name or a proxy (repeatable)",
+        (value: string, previous: string[]) => [...previous, value],
+        [],
+      )
       .addHelpText(
         "after",
-        "\nExamples:\n  tunekit serve                       # http://127.0.0.1:8686\n  TUNEKIT_TOKEN=s3cret tunekit serve --host 0.0.0.0",
+        "\nExamples:\n  tunekit serve                       # http://127.0.0.1:8686\n  TUNEKIT_TOKEN=s3cret tunekit serve --host 0.0.0.0 --allow-host tuning.example.org",
       ),
   ).action(async (options: ServeOptions) => {
     const token = options.token ?? process.env.TUNEKIT_TOKEN;
@@ -35,7 +41,7 @@ export function serveCommand(): Command {
         field: "port",
       });
     }
-    if (!LOOPBACK.has(options.host) && !token) {
+    if (!isLoopback(options.host) && !token) {
       throw new TunekitError(
         "E_VALIDATION",
         `--host: binding ${options.host} exposes the store beyond this machine; give --token (or $TUNEKIT_TOKEN)`,
@@ -43,7 +49,8 @@ export function serveCommand(): Command {
       );
     }
     const store = new SqliteStore(storeLocation(options.store));
-    const app = createApp({ store, ...(token ? { token } : {}) });
+    const allowedHosts = servedHostNames(options.host, options.allowHost);
+    const app = createApp({ store, allowedHosts, ...(token ? { token } : {}) });
     const server = serve({ fetch: app.fetch, port, hostname: options.host }, (info) => {
       process.stdout.write(
         `tunekit console on http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${info.port}/${token ? "?token=…" : ""}\n`,

@@ -146,6 +146,20 @@ describe("tunekit train", () => {
     expect(csv.length).toBe(JSON.parse(metrics.stdout).length + 1);
   });
 
+  it("reads channels given as relative file:// URIs, relative to the request file", () => {
+    const { dir, home } = workspace();
+    const file = request(dir, (r) => {
+      r.InputDataConfig[0].DataSource.S3DataSource.S3Uri = "file://./data/training";
+      r.InputDataConfig[1].DataSource.S3DataSource.S3Uri = "file://../work/data/validation";
+      r.Environment.EXPECT_OPT_ML = "0";
+    });
+    const run = tunekit(home, ["train", file, ...s3Args(dir), "--sandbox", "none", "--quiet"]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(describeJob(home, "contract-check").InputDataConfig[0].DataSource.S3DataSource.S3Uri).toBe(
+      "file://./data/training",
+    );
+  });
+
   it("runs two jobs at once, each in its own directory, neither seeing the other's files", async () => {
     const { dir, home } = workspace();
     const runs = ["contract-a", "contract-b"].map((name) => {
@@ -484,6 +498,25 @@ describe("tunekit train: bad requests", () => {
       /not supported yet/,
     ],
     ["an unknown field", (r) => (r.HyperParameterz = {}), "request", /unknown field/],
+    [
+      'a channel named ".."',
+      (r) => (r.InputDataConfig[0].ChannelName = ".."),
+      "InputDataConfig[0].ChannelName",
+      /may not be named/,
+    ],
+    ['a channel named "."', (r) => (r.InputDataConfig[0].ChannelName = "."), "InputDataConfig[0].ChannelName", /"\."/],
+    [
+      "an S3 key that climbs out of its mapped directory",
+      (r) => (r.InputDataConfig[0].DataSource.S3DataSource.S3Uri = "s3://my-bucket/data/../../../../../etc/ssl"),
+      "InputDataConfig[0].DataSource.S3DataSource.S3Uri",
+      /"\.\." segment/,
+    ],
+    [
+      "a file URI of another host",
+      (r) => (r.InputDataConfig[1].DataSource.S3DataSource.S3Uri = "file://elsewhere/data"),
+      "InputDataConfig[1].DataSource.S3DataSource.S3Uri",
+      /not a file URI of this machine/,
+    ],
   ];
   it.each(cases)("rejects %s with a clear error and creates nothing", (_, patch, field, message) => {
     const { dir, home } = workspace();

@@ -16,8 +16,9 @@ export function deleteTrainingJob(store: Store, job: TrainingJobRecord): void {
       `training job ${job.name} is ${job.status}; stop it first (tunekit stop ${job.name})`,
     );
   }
-  if (job.jobDir) rmSync(job.jobDir, { recursive: true, force: true });
+  // The record first: a store that cannot be written (read-only) refuses before any file is gone.
   store.deleteTrainingJob(job.name);
+  if (job.jobDir) rmSync(job.jobDir, { recursive: true, force: true });
 }
 
 /** Finished standalone training jobs that ended before `before` (ms since the epoch). */

@@ -45,6 +45,7 @@ const BY_CODE: Record<string, number> = {
   E_STORE_FOREIGN: ExitCode.storeUnusable,
   E_STORE_SCHEMA_TOO_NEW: ExitCode.storeUnusable,
   E_STORE_BUSY: ExitCode.storeUnusable,
+  E_STORE_READ_ONLY: ExitCode.storeUnusable,
 };
 
 export function exitCodeFor(error: unknown): number {

@@ -8,7 +8,8 @@ export type StoreErrorCode =
   | "E_STORE_FOREIGN"
   | "E_STORE_SCHEMA_TOO_NEW"
   | "E_STORE_BUSY"
-  | "E_STORE_CLOSED";
+  | "E_STORE_CLOSED"
+  | "E_STORE_READ_ONLY";
 
 export class StoreError extends TunekitError {
   declare readonly code: StoreErrorCode;

@@ -4,7 +4,7 @@ import { TunekitError } from "../../errors.js";
 export function httpStatusFor(error: unknown): 400 | 401 | 403 | 404 | 409 | 415 | 500 {
   if (!(error instanceof TunekitError)) return 500;
   if (error.code === "E_UNAUTHORIZED") return 401;
-  if (error.code === "E_HOST_NOT_ALLOWED" || error.code === "E_CROSS_ORIGIN") return 403;
+  if (["E_HOST_NOT_ALLOWED", "E_CROSS_ORIGIN", "E_STORE_READ_ONLY"].includes(error.code)) return 403;
   if (error.code === "E_UNSUPPORTED_MEDIA_TYPE") return 415;
   if (error.code === "E_NOT_FOUND" || error.code === "E_NO_LOGS") return 404;
   if (["E_NOT_STOPPABLE", "E_AMBIGUOUS_NAME", "E_RESOURCE_IN_USE"].includes(error.code)) return 409;

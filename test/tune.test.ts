@@ -97,11 +97,10 @@ describe("tunekit tune", () => {
     const jsonl = tunekit(home, ["analytics", "tune-check", "--format", "jsonl"]).stdout.trim().split("\n");
     expect(jsonl.map((l) => JSON.parse(l).TrainingJobName)).toEqual(jobs.map((j) => j.name));
     // The learning rate moves the loss most; the optimizer not at all.
-    const [measured] = JSON.parse(tunekit(home, ["importance", "tune-check", "--json"]).stdout);
-    const importance = Object.fromEntries(
-      measured.importances.map((i: { name: string; importance: number }) => [i.name, i.importance]),
-    );
-    expect(measured.results).toBe(8);
+    const measured = JSON.parse(tunekit(home, ["importance", "tune-check", "--json"]).stdout);
+    const importance = measured.importance as { layers: number; learning_rate: number; optimizer: number };
+    expect(measured).toMatchObject({ tuningJob: "tune-check", results: 8 });
+    expect(Object.keys(importance).sort()).toEqual(["layers", "learning_rate", "optimizer"]);
     expect(importance.learning_rate).toBeGreaterThan(importance.optimizer);
     expect(Object.values(importance).reduce((a: number, b) => a + (b as number), 0)).toBeLessThanOrEqual(1.0001);
     // Two at a time: no third job started before one of the first two ended.
@@ -222,7 +221,7 @@ describe("tunekit tune", () => {
     const error = JSON.parse(run.stderr).error;
     expect(error.field).toBe(field);
     expect(error.message).toMatch(message);
-    expect(JSON.parse(tunekit(home, ["list", "--json"]).stdout)).toEqual([]);
+    expect(JSON.parse(tunekit(home, ["list", "--json"]).stdout)).toEqual({ HyperParameterTuningJobSummaries: [] });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Hyperparameters } from "../space/index.js";
-import type { ResourceKind, Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
+import type { ResourceKind, StatusCounters, Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
 import type { ObjectiveType } from "../strategies/index.js";
 import { checkCompletion } from "../tuner/completion.js";
 
@@ -107,6 +107,17 @@ function overallBest(store: Store, job: TuningJobRecord, objective: TuningObject
   return candidates.sort((a, b) => sign * ((a.objectiveValue as number) - (b.objectiveValue as number)))[0];
 }
 
+/** SageMaker's TrainingJobStatusCounters from the store's counts by status. */
+export function trainingJobStatusCounters(status: StatusCounters) {
+  return {
+    Completed: status.Completed,
+    InProgress: status.InProgress + status.Stopping,
+    RetryableError: 0,
+    NonRetryableError: status.Failed,
+    Stopped: status.Stopped,
+  };
+}
+
 export function describeTuningJob(store: Store, job: TuningJobRecord) {
   const counters = store.countTrainingJobs(job.name);
   const objective = objectiveOf(job);
@@ -130,13 +141,7 @@ export function describeTuningJob(store: Store, job: TuningJobRecord) {
     CreationTime: iso(job.createdAt),
     LastModifiedTime: iso(job.updatedAt),
     HyperParameterTuningEndTime: iso(job.endedAt),
-    TrainingJobStatusCounters: {
-      Completed: counters.status.Completed,
-      InProgress: counters.status.InProgress + counters.status.Stopping,
-      RetryableError: 0,
-      NonRetryableError: counters.status.Failed,
-      Stopped: counters.status.Stopped,
-    },
+    TrainingJobStatusCounters: trainingJobStatusCounters(counters.status),
     ObjectiveStatusCounters: counters.objective,
     ...(best ? { BestTrainingJob: summarizeTrainingJob(best, objective) } : {}),
     ...(overall ? { OverallBestTrainingJob: summarizeTrainingJob(overall, objective) } : {}),

@@ -2,8 +2,7 @@ import { Command, Option } from "commander";
 import { listTrainingJobsForTuningJob, resolveName, SORT_BY, type SortBy } from "../../api/index.js";
 import { TRAINING_JOB_STATUSES, type TrainingJobStatus } from "../../store/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
-import { formatTime, formatValue, json, table } from "../output.js";
-import { formatHyperparameters } from "../tuning-display.js";
+import { formatHyperparameters, formatTime, formatValue, json, table } from "../output.js";
 import { parseCount } from "./parse.js";
 
 interface JobsOptions extends CommonOptions {

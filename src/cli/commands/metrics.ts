@@ -1,7 +1,6 @@
 import { Command, Option } from "commander";
-import { trainingJobAnalytics } from "../../api/metrics.js";
-import { resolveTrainingJob } from "../../api/resolve-name.js";
-import { formatTable, TABLE_FORMATS, type TableFormat } from "../../api/table-formats.js";
+import { TABLE_FORMATS, type TableFormat } from "../../api/table-formats.js";
+import { ValidationError } from "../../errors.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { formatValue, json, table } from "../output.js";
 
@@ -22,8 +21,19 @@ export function metricsCommand(): Command {
         "\nExamples:\n  tunekit metrics bert-lr-003 --metric f1_score --json\n  tunekit metrics bert-lr-003 --format csv > curve.csv",
       ),
   ).action((name: string, options: CommonOptions & { metric: string[]; format?: TableFormat }) =>
-    withContext(options, ({ store, json: asJson, output }) => {
+    withContext(options, async ({ store, json: asJson, output }) => {
+      const { resolveTrainingJob } = await import("../../api/resolve-name.js");
+      const { knownMetricNames, trainingJobAnalytics } = await import("../../api/metrics.js");
+      const { formatTable } = await import("../../api/table-formats.js");
       const job = resolveTrainingJob(store, name);
+      const known = knownMetricNames(store, job);
+      const unknown = options.metric.filter((m) => !known.includes(m));
+      if (unknown.length > 0) {
+        throw new ValidationError(
+          "--metric",
+          `training job ${job.name} has no metric named ${unknown.map((m) => JSON.stringify(m)).join(", ")}; its metrics are ${known.length ? known.join(", ") : "none"}`,
+        );
+      }
       const rows = trainingJobAnalytics(store, job.name, options.metric);
       if (asJson) return output.out(json(rows));
       if (options.format) return output.out(formatTable(rows, options.format, ["timestamp", "metric_name", "value"]));

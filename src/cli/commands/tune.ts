@@ -15,9 +15,9 @@ import { addCommonOptions, type CommandContext, type CommonOptions, withContext 
 import { ExitCode } from "../exit-codes.js";
 import { onInterrupt } from "../interrupt.js";
 import { addJobOptions, type JobOptions, jobSettingsFrom } from "../job-options.js";
-import { formatValue, json } from "../output.js";
+import { formatHyperparameters, formatValue, json } from "../output.js";
 import { loadTunerRun, saveTunerRun, tunerRunsDir } from "../tuner-runs.js";
-import { formatDuration, formatHyperparameters, LiveBlock, renderTuningJob } from "../tuning-display.js";
+import { formatDuration, LiveBlock, renderTuningJob } from "../tuning-display.js";
 
 interface TuneOptions extends CommonOptions, JobOptions {
   quiet?: boolean;

@@ -193,6 +193,32 @@ describe("tunekit train", () => {
     expect(view.ModelArtifacts).toBeUndefined();
   });
 
+  it("ends a failed job's summary with its last log lines", () => {
+    const { dir, home } = workspace();
+    const file = request(dir, (r) => {
+      r.TrainingJobName = "crashing";
+      r.HyperParameters.sagemaker_program = "scripts/crash.py";
+    });
+    const run = tunekit(home, ["train", file, ...s3Args(dir), "--quiet"]);
+    expect(run.code).toBe(1);
+    const summary = run.stdout.slice(run.stdout.indexOf("crashing: Failed"));
+    expect(summary).toMatch(/^crashing: Failed \(AlgorithmError: exit code 1; last log lines:\)\n/);
+    expect(summary).toContain("  epoch 2 loss=0.8\n");
+    expect(summary.trimEnd()).toMatch(/ZeroDivisionError: float division by zero$/);
+  });
+
+  it("refuses a Python interpreter that does not exist before creating the job", () => {
+    const { dir, home } = workspace();
+    const file = request(dir, () => {});
+    const run = tunekit(home, ["train", file, ...s3Args(dir), "--python", join(dir, "no-such-python"), "--json"]);
+    expect(run.code).toBe(2);
+    const error = JSON.parse(run.stderr).error;
+    expect(error.code).toBe("E_PYTHON_NOT_FOUND");
+    expect(error.message).toContain("no-such-python");
+    expect(existsSync(join(home, "jobs"))).toBe(false);
+    expect(JSON.parse(tunekit(home, ["list-training-jobs", "--json"]).stdout)).toEqual({ TrainingJobSummaries: [] });
+  });
+
   it("stops a job that exceeds its runtime and ignores SIGTERM: SIGKILL after the grace period, nothing left running", () => {
     const { dir, home } = workspace();
     const file = request(dir, (r) => {
@@ -528,6 +554,6 @@ describe("tunekit train: bad requests", () => {
     expect(error.message).toMatch(message);
     expect(existsSync(join(home, "jobs"))).toBe(false);
     const list = tunekit(home, ["list-training-jobs", "--json"]);
-    expect(JSON.parse(list.stdout)).toEqual([]);
+    expect(JSON.parse(list.stdout)).toEqual({ TrainingJobSummaries: [] });
   });
 });

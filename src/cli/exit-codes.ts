@@ -22,6 +22,7 @@ const BY_CODE: Record<string, number> = {
   E_CHANNEL_NOT_FOUND: ExitCode.usage,
   E_SOURCE_NOT_FOUND: ExitCode.usage,
   E_ENTRY_POINT: ExitCode.usage,
+  E_PYTHON_NOT_FOUND: ExitCode.usage,
   E_S3_UNMAPPED: ExitCode.usage,
   E_S3_MAP: ExitCode.usage,
   E_UNKNOWN_STRATEGY: ExitCode.usage,

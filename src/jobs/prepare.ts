@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseTrainingJobRequest, type TrainingJobRequest } from "../config/training-job-request.js";
 import { ValidationError } from "../errors.js";
 import { frameworkSetting } from "./environment.js";
+import { checkPython, runsPython } from "./interpreter.js";
 import { compileMetricDefinitions } from "./metric-extractor.js";
 import { resolveLocation } from "./s3-map.js";
 import { CONTAINER_ML } from "./sandbox.js";
@@ -51,6 +52,8 @@ export function prepareTrainingJob(input: unknown, settings: JobSettings): Prepa
       throw new ValidationError("HyperParameters.sagemaker_program", `${program} is not in ${source}`, "E_ENTRY_POINT");
     }
   }
+
+  if (runsPython(request, source)) checkPython(settings.python);
 
   const outputDir = join(
     resolve(request.OutputDataConfig.S3OutputPath, "OutputDataConfig.S3OutputPath"),

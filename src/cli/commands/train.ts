@@ -45,10 +45,12 @@ export function trainCommand(): Command {
       onInterrupt(undefined);
       const view = describeTrainingJob(store, record);
       if (options.json) output.out(json(view));
-      else
-        output.out(
-          `\n${record.name}: ${record.status}${record.failureReason ? ` (${record.failureReason.split("\n")[0]})` : ""}`,
-        );
+      else {
+        // The reason's first line beside the status, and the log lines it ends with below, indented.
+        const [first, ...rest] = (record.failureReason ?? "").split("\n");
+        output.out(`\n${record.name}: ${record.status}${first ? ` (${first})` : ""}`);
+        for (const line of rest) output.out(`  ${line}`);
+      }
       if (abort.signal.aborted) process.exitCode = ExitCode.interrupted;
       else if (record.status !== "Completed") process.exitCode = ExitCode.failure;
     }),

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { type Clock, systemClock } from "../clock.js";
-import { SqliteStore, type Store } from "../store/index.js";
 import { storeLocation } from "../store/location.js";
+import type { Store } from "../store/store.js";
 import { type Output, processOutput } from "./output.js";
 
 export interface CommonOptions {
@@ -27,6 +27,8 @@ export async function withContext(
   options: CommonOptions,
   run: (context: CommandContext) => void | Promise<void>,
 ): Promise<void> {
+  // Loaded here, not at the top: `tunekit --help` and `--version` never open a store.
+  const { SqliteStore } = await import("../store/sqlite/sqlite-store.js");
   const store = new SqliteStore(storeLocation(options.store));
   try {
     await run({ store, json: options.json === true, output: processOutput, clock: systemClock });

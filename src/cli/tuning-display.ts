@@ -1,4 +1,4 @@
-import { objectiveOf, strategyOf } from "../api/index.js";
+import { objectiveOf, strategyOf } from "../api/describe.js";
 import type { Store, TrainingJobPoint } from "../store/index.js";
 import { formatHyperparameters, formatValue, table } from "./output.js";
 

@@ -1,7 +1,5 @@
 import { Command, Option } from "commander";
-import { resolveName } from "../../api/index.js";
 import { formatTable, TABLE_FORMATS, type TableFormat } from "../../api/table-formats.js";
-import { tuningJobAnalytics, tuningJobColumns } from "../../api/tuning-analytics.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 
 export function analyticsCommand(): Command {
@@ -21,7 +19,9 @@ export function analyticsCommand(): Command {
         "\nExamples:\n  tunekit analytics mrpc-lr > mrpc-lr.csv\n  tunekit analytics mrpc-lr --format jsonl | jq .FinalObjectiveValue",
       ),
   ).action((name: string, options: CommonOptions & { format: TableFormat }) =>
-    withContext(options, ({ store, json: asJson, output }) => {
+    withContext(options, async ({ store, json: asJson, output }) => {
+      const { resolveName } = await import("../../api/resolve-name.js");
+      const { tuningJobAnalytics, tuningJobColumns } = await import("../../api/tuning-analytics.js");
       const target = resolveName(store, name, "tuning-job");
       if (target.kind !== "tuning-job") return;
       const rows = tuningJobAnalytics(store, target.record);

@@ -1,6 +1,4 @@
 import { Command } from "commander";
-import { deleteTrainingJob, parseAge, prunableTrainingJobs } from "../../api/delete.js";
-import { resolveTrainingJob } from "../../api/resolve-name.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { json } from "../output.js";
 
@@ -13,7 +11,9 @@ export function deleteCommand(): Command {
       )
       .addHelpText("after", "\nExample:\n  tunekit delete contract-check"),
   ).action((name: string, options: CommonOptions) =>
-    withContext(options, ({ store, json: asJson, output }) => {
+    withContext(options, async ({ store, json: asJson, output }) => {
+      const { deleteTrainingJob } = await import("../../api/delete.js");
+      const { resolveTrainingJob } = await import("../../api/resolve-name.js");
       const job = resolveTrainingJob(store, name);
       deleteTrainingJob(store, job);
       output.out(asJson ? json({ deleted: [job.name] }) : `deleted training job ${job.name}`);
@@ -32,7 +32,8 @@ export function pruneCommand(): Command {
       .description("remove finished standalone training jobs older than an age, with their directories and logs")
       .addHelpText("after", "\nExample:\n  tunekit prune --older-than 7d"),
   ).action((options: CommonOptions & { olderThan: string; dryRun?: boolean }) =>
-    withContext(options, ({ store, json: asJson, output, clock }) => {
+    withContext(options, async ({ store, json: asJson, output, clock }) => {
+      const { deleteTrainingJob, parseAge, prunableTrainingJobs } = await import("../../api/delete.js");
       const jobs = prunableTrainingJobs(store, clock.now() - parseAge(options.olderThan));
       if (!options.dryRun) for (const job of jobs) deleteTrainingJob(store, job);
       const names = jobs.map((j) => j.name);

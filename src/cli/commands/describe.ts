@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { describeTrainingJob, describeTuningJob, resolveName } from "../../api/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { json } from "../output.js";
 import { addTargetOptions, forcedKind, type TargetOptions } from "./target-options.js";
@@ -13,7 +12,9 @@ export function describeCommand(): Command {
         .addHelpText("after", "\nExamples:\n  tunekit describe bert-lr\n  tunekit describe bert-lr-007 --training-job"),
     ),
   ).action((name: string, options: CommonOptions & TargetOptions) =>
-    withContext(options, ({ store, output }) => {
+    withContext(options, async ({ store, output }) => {
+      const { describeTrainingJob, describeTuningJob } = await import("../../api/describe.js");
+      const { resolveName } = await import("../../api/resolve-name.js");
       const target = resolveName(store, name, forcedKind(options));
       const described =
         target.kind === "tuning-job"

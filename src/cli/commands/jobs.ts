@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
-import { listTrainingJobsForTuningJob, resolveName, SORT_BY, type SortBy } from "../../api/index.js";
-import { TRAINING_JOB_STATUSES, type TrainingJobStatus } from "../../store/index.js";
+import { SORT_BY, type SortBy } from "../../api/list-training-jobs-for-tuning-job.js";
+import { TRAINING_JOB_STATUSES, type TrainingJobStatus } from "../../store/records.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { formatHyperparameters, formatTime, formatValue, json, table } from "../output.js";
 import { parseCount } from "./parse.js";
@@ -28,7 +28,9 @@ export function jobsCommand(): Command {
         "\nExamples:\n  tunekit jobs bert-lr --sort-by FinalObjectiveMetricValue --sort-order Descending\n  tunekit jobs bert-lr --json --max-results 10",
       ),
   ).action((name: string, options: JobsOptions) =>
-    withContext(options, ({ store, json: asJson, output }) => {
+    withContext(options, async ({ store, json: asJson, output }) => {
+      const { listTrainingJobsForTuningJob } = await import("../../api/list-training-jobs-for-tuning-job.js");
+      const { resolveName } = await import("../../api/resolve-name.js");
       const target = resolveName(store, name, "tuning-job");
       if (target.kind !== "tuning-job") return;
       const page = listTrainingJobsForTuningJob(store, target.record, {

@@ -1,14 +1,12 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { Command } from "commander";
-import { kindLabel, resolveName } from "../../api/index.js";
 import { TunekitError } from "../../errors.js";
-import { COMBINED_LOG } from "../../jobs/index.js";
-import type { Store } from "../../store/index.js";
+import type { Store } from "../../store/store.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { addTargetOptions, forcedKind, type TargetOptions } from "./target-options.js";
 
-function logOf(store: Store, trainingJob: string): string | undefined {
-  const cursor = store.getLogCursor(trainingJob, COMBINED_LOG);
+function logOf(store: Store, trainingJob: string, stream: string): string | undefined {
+  const cursor = store.getLogCursor(trainingJob, stream);
   return cursor && readFileSync(cursor.path, "utf8");
 }
 
@@ -18,13 +16,13 @@ const FOLLOW_POLL_MS = 250;
  * Prints the log as it grows, until the job is no longer running and the
  * file has been read to its end. Reads only the new bytes each time.
  */
-async function followLog(store: Store, name: string, write: (text: string) => void): Promise<void> {
+async function followLog(store: Store, name: string, stream: string, write: (text: string) => void): Promise<void> {
   let offset = 0;
   const decoder = new TextDecoder();
   for (;;) {
     const job = store.getTrainingJob(name);
     const running = job?.status === "InProgress" || job?.status === "Stopping";
-    const cursor = store.getLogCursor(name, COMBINED_LOG);
+    const cursor = store.getLogCursor(name, stream);
     if (cursor && existsSync(cursor.path)) {
       const size = statSync(cursor.path).size;
       if (size > offset) {
@@ -52,16 +50,21 @@ export function logsCommand(): Command {
     ),
   ).action((name: string, options: CommonOptions & TargetOptions & { follow?: boolean }) =>
     withContext(options, async ({ store, output }) => {
+      const { kindLabel } = await import("../../api/describe.js");
+      const { resolveName } = await import("../../api/resolve-name.js");
+      const { COMBINED_LOG } = await import("../../jobs/run-training-job.js");
       const target = resolveName(store, name, forcedKind(options));
       if (options.follow && target.kind === "training-job") {
-        await followLog(store, target.record.name, (text) => process.stdout.write(text));
+        await followLog(store, target.record.name, COMBINED_LOG, (text) => process.stdout.write(text));
         return;
       }
       const jobs =
         target.kind === "training-job"
           ? [target.record.name]
           : store.listTrainingJobs({ tuningJobName: target.record.name }).map((j) => j.name);
-      const logs = jobs.map((job) => [job, logOf(store, job)] as const).filter(([, log]) => log !== undefined);
+      const logs = jobs
+        .map((job) => [job, logOf(store, job, COMBINED_LOG)] as const)
+        .filter(([, log]) => log !== undefined);
       if (logs.length === 0) {
         throw new TunekitError(
           "E_NO_LOGS",

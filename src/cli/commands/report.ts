@@ -1,8 +1,5 @@
 import { writeFileSync } from "node:fs";
 import { Command } from "commander";
-import { objectiveOf } from "../../api/describe.js";
-import { resolveName } from "../../api/index.js";
-import { exportCharts, findingsSentences, renderReport } from "../../report/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 
 interface ReportOptions extends CommonOptions {
@@ -27,6 +24,10 @@ export function reportCommand(): Command {
       ),
   ).action((name: string, options: ReportOptions) =>
     withContext(options, async ({ store, json: asJson, output }) => {
+      // The charts' library (ECharts) takes most of a second to load: only this command pays for it.
+      const { exportCharts, findingsSentences, renderReport } = await import("../../report/index.js");
+      const { objectiveOf } = await import("../../api/describe.js");
+      const { resolveName } = await import("../../api/resolve-name.js");
       const target = resolveName(store, name, "tuning-job");
       if (target.kind !== "tuning-job") return;
       const report = renderReport(store, target.record);

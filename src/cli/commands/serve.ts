@@ -1,9 +1,6 @@
-import { serve } from "@hono/node-server";
 import { Command } from "commander";
-import { createApp } from "../../api/http/app.js";
 import { isLoopback, servedHostNames } from "../../api/http/served-hosts.js";
 import { TunekitError } from "../../errors.js";
-import { SqliteStore } from "../../store/index.js";
 import { storeLocation } from "../../store/location.js";
 import { addCommonOptions, type CommonOptions } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
@@ -48,6 +45,9 @@ export function serveCommand(): Command {
         { field: "host" },
       );
     }
+    const { serve } = await import("@hono/node-server");
+    const { createApp } = await import("../../api/http/app.js");
+    const { SqliteStore } = await import("../../store/sqlite/sqlite-store.js");
     const store = new SqliteStore(storeLocation(options.store));
     const allowedHosts = servedHostNames(options.host, options.allowHost);
     const app = createApp({ store, allowedHosts, ...(token ? { token } : {}) });

@@ -1,8 +1,4 @@
 import { Command } from "commander";
-import { describeTrainingJob } from "../../api/index.js";
-import { readDocument } from "../../config/files.js";
-import { prepareTrainingJob, runTrainingJob } from "../../jobs/index.js";
-import { reapOrphanedJobs } from "../../jobs/orphans.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
 import { onInterrupt } from "../interrupt.js";
@@ -27,7 +23,12 @@ export function trainCommand(): Command {
     ),
   ).action((file: string, options: TrainOptions) =>
     withContext(options, async ({ store, output }) => {
-      const settings = jobSettingsFrom(options, file);
+      const { describeTrainingJob } = await import("../../api/describe.js");
+      const { readDocument } = await import("../../config/files.js");
+      const { prepareTrainingJob } = await import("../../jobs/prepare.js");
+      const { runTrainingJob } = await import("../../jobs/run-training-job.js");
+      const { reapOrphanedJobs } = await import("../../jobs/orphans.js");
+      const settings = await jobSettingsFrom(options, file);
       const job = prepareTrainingJob(readDocument(file, "file"), settings);
       for (const name of await reapOrphanedJobs(store, Date.now())) {
         output.out(`[tunekit] ${name}: its tunekit process had died; marked Failed and its processes ended`);

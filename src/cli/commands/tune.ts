@@ -2,15 +2,10 @@ import { spawn } from "node:child_process";
 import { mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Command } from "commander";
-import { describeTuningJob } from "../../api/index.js";
-import { readDocument } from "../../config/files.js";
-import { type ParsedTuningJob, parseTuningJobRequest } from "../../config/tuning-job-request.js";
-import { reapOrphanedJobs } from "../../jobs/orphans.js";
+import type { ParsedTuningJob } from "../../config/tuning-job-request.js";
 import type { JobSettings } from "../../jobs/settings.js";
 import { storeLocation } from "../../store/location.js";
-import { LocalExecutor } from "../../tuner/local-executor.js";
-import { runTuningJob, type TuningEvent } from "../../tuner/run-tuning-job.js";
-import { SlotPool } from "../../tuner/slot-pool.js";
+import type { TuningEvent } from "../../tuner/run-tuning-job.js";
 import { addCommonOptions, type CommandContext, type CommonOptions, withContext } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
 import { onInterrupt } from "../interrupt.js";
@@ -52,6 +47,11 @@ export async function runTune(
   onOpened?: () => void,
 ): Promise<void> {
   const { store, output } = context;
+  const { describeTuningJob } = await import("../../api/describe.js");
+  const { reapOrphanedJobs } = await import("../../jobs/orphans.js");
+  const { LocalExecutor } = await import("../../tuner/local-executor.js");
+  const { runTuningJob } = await import("../../tuner/run-tuning-job.js");
+  const { SlotPool } = await import("../../tuner/slot-pool.js");
   await reapOrphanedJobs(store, Date.now());
   const name = job.request.HyperParameterTuningJobName;
   const parallel = job.request.HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs;
@@ -155,7 +155,9 @@ export function tuneCommand(): Command {
     ),
   ).action((file: string, options: TuneOptions) =>
     withContext(options, async (context) => {
-      const settings = jobSettingsFrom(options, file);
+      const { readDocument } = await import("../../config/files.js");
+      const { parseTuningJobRequest } = await import("../../config/tuning-job-request.js");
+      const settings = await jobSettingsFrom(options, file);
       const job = parseTuningJobRequest(readDocument(file, "file"));
       const name = job.request.HyperParameterTuningJobName;
       const storePath = storeLocation(options.store);
@@ -177,10 +179,12 @@ export function resumeCommand(): Command {
       .addHelpText("after", "\nExample:\n  tunekit resume bert-lr"),
   ).action((name: string, options: CommonOptions & { quiet?: boolean }) =>
     withContext(options, async (context) => {
+      const { readDocument } = await import("../../config/files.js");
+      const { parseTuningJobRequest } = await import("../../config/tuning-job-request.js");
       const run = loadTunerRun(storeLocation(options.store), name);
       const stored = context.store.getTuningJob(name);
       const job = parseTuningJobRequest(stored?.config ?? readDocument(run.file, "file"));
-      const settings = jobSettingsFrom({ ...run.options, store: options.store } as JobOptions, run.file);
+      const settings = await jobSettingsFrom({ ...run.options, store: options.store } as JobOptions, run.file);
       await runTune(context, job, settings, { ...run.options, ...options } as TuneOptions);
     }),
   );

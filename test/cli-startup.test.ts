@@ -39,10 +39,9 @@ describe("tunekit's start", () => {
       expect(loaded.has("commander")).toBe(true);
       expect([...loaded].filter((p) => HEAVY.some((h) => p === h || p.startsWith(`${h}/`)))).toEqual([]);
     },
-    120_000,
   );
 
   it("loads SQLite for a command that opens the store", () => {
     expect(packagesLoaded("list", "--store", join(dir, "store.db")).has("better-sqlite3")).toBe(true);
-  }, 120_000);
+  });
 });

@@ -97,7 +97,7 @@ beforeAll(async () => {
   store.close();
   copyFileSync(join(FIXTURES, "store-schema-1.db"), oldStore);
   if (!HAS_BWRAP) chmodSync(dir, 0o555);
-}, 120_000);
+});
 
 const child = () => {
   const store = new SqliteStore(storePath);
@@ -136,7 +136,7 @@ describe.skipIf(!HAS_BWRAP && IS_ROOT)("a read-only store", () => {
     });
     const report = tunekit(true, ["report", "frozen", "-o", join(root, "frozen.html"), "--store", storePath]);
     expect(report.code, report.err).toBe(0);
-  }, 300_000);
+  });
 
   it("refuses every command that writes with exit code 6 and one line saying why", () => {
     for (const args of [
@@ -153,7 +153,7 @@ describe.skipIf(!HAS_BWRAP && IS_ROOT)("a read-only store", () => {
       expect(JSON.parse(json.err).error.code).toBe("E_STORE_READ_ONLY");
     }
     expect(existsSync(join(dir, "done"))).toBe(true);
-  }, 300_000);
+  });
 
   it("refuses a store of an older schema, which it cannot upgrade, and a store it cannot create", () => {
     const old = tunekit(true, ["list", "--store", oldStore]);
@@ -162,5 +162,5 @@ describe.skipIf(!HAS_BWRAP && IS_ROOT)("a read-only store", () => {
     const missing = tunekit(true, ["list", "--store", join(dir, "missing.db")]);
     expect(missing.code).toBe(6);
     expect(missing.err).toContain("none can be made");
-  }, 120_000);
+  });
 });

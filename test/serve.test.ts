@@ -22,6 +22,13 @@ const servers: ChildProcess[] = [];
 let browser: Browser | undefined;
 let evil: Server | undefined;
 
+/** A page whose waits last as long as a busy machine may need (Playwright's default is 30 s). */
+async function newPage() {
+  const page = await (browser as Browser).newPage();
+  page.setDefaultTimeout(300_000);
+  return page;
+}
+
 /** Starts `tunekit serve ARGS` on a free port and resolves with its base URL once it listens. */
 function serve(...args: string[]): Promise<string> {
   const child = spawn(
@@ -89,7 +96,7 @@ beforeAll(async () => {
       ],
     });
   }
-}, 120_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -103,7 +110,7 @@ describe("tunekit serve", () => {
     const base = await serve("--host", "127.0.0.2");
     expect(base).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
     expect((await raw(`${base}/api/tuning-jobs`, {})).status).toBe(200);
-  }, 120_000);
+  });
 
   it("answers only requests addressed to it, so a rebound DNS name gets no data", async () => {
     const base = await serve();
@@ -113,53 +120,49 @@ describe("tunekit serve", () => {
     expect(rebound.body).not.toContain("running");
     expect((await raw(`${base}/api/tuning-jobs`, { host: `localhost:${port}` })).status).toBe(200);
     if (!browser) return;
-    const page = await browser.newPage();
+    const page = await newPage();
     const response = await page.goto(`http://evil.example:${port}/api/tuning-jobs`);
     expect(response?.status()).toBe(403);
     expect(await page.content()).not.toContain('"running"');
     await page.close();
-  }, 120_000);
+  });
 
-  it.skipIf(!existsSync(CHROMIUM))(
-    "refuses a form another site's page posts to stop a job",
-    async () => {
-      const base = await serve();
-      const target = `${base}/api/tuning-jobs/running/stop`;
-      evil = createServer((_req, res) => {
-        res.setHeader("content-type", "text/html");
-        res.end(
-          `<form method="POST" action="${target}" enctype="text/plain"><input name="a" value="b"></form>` +
-            `<script>fetch(${JSON.stringify(`${base}/api/tuning-jobs/other/stop`)}, { method: "POST", mode: "no-cors" }).finally(() => document.forms[0].submit());</script>`,
-        );
-      });
-      const evilBase = await new Promise<string>((resolve) =>
-        (evil as Server).listen(0, "localhost", () => {
-          const address = (evil as Server).address();
-          resolve(`http://localhost:${typeof address === "object" && address ? address.port : 0}`);
-        }),
+  it.skipIf(!existsSync(CHROMIUM))("refuses a form another site's page posts to stop a job", async () => {
+    const base = await serve();
+    const target = `${base}/api/tuning-jobs/running/stop`;
+    evil = createServer((_req, res) => {
+      res.setHeader("content-type", "text/html");
+      res.end(
+        `<form method="POST" action="${target}" enctype="text/plain"><input name="a" value="b"></form>` +
+          `<script>fetch(${JSON.stringify(`${base}/api/tuning-jobs/other/stop`)}, { method: "POST", mode: "no-cors" }).finally(() => document.forms[0].submit());</script>`,
       );
-      const page = await (browser as Browser).newPage();
-      const posted = page.waitForResponse((r) => r.url() === target, { timeout: 60_000 });
-      await page.goto(evilBase);
-      expect((await posted).status()).toBe(403);
-      expect(status("running")).toBe("InProgress");
-      expect(status("other")).toBe("InProgress");
-      await page.close();
-    },
-    120_000,
-  );
+    });
+    const evilBase = await new Promise<string>((resolve) =>
+      (evil as Server).listen(0, "localhost", () => {
+        const address = (evil as Server).address();
+        resolve(`http://localhost:${typeof address === "object" && address ? address.port : 0}`);
+      }),
+    );
+    const page = await newPage();
+    const posted = page.waitForResponse((r) => r.url() === target);
+    await page.goto(evilBase);
+    expect((await posted).status()).toBe(403);
+    expect(status("running")).toBe("InProgress");
+    expect(status("other")).toBe("InProgress");
+    await page.close();
+  });
 
   it.skipIf(!existsSync(CHROMIUM))(
     "opens the console with a token through an HttpOnly session cookie, and draws it",
     async () => {
       const base = await serve("--token", "s3cret-token");
-      const page = await (browser as Browser).newPage();
+      const page = await newPage();
       const refused: string[] = [];
       page.on("response", (r) => {
         if (r.status() === 401) refused.push(r.url());
       });
       await page.goto(`${base}/?token=s3cret-token#/`);
-      await page.waitForSelector('[data-test="tuning-jobs"] tr[data-name="running"]', { timeout: 60_000 });
+      await page.waitForSelector('[data-test="tuning-jobs"] tr[data-name="running"]');
       expect(page.url()).toBe(`${base}/#/`);
       expect(refused).toEqual([]);
       // The stylesheet arrived and applies; the page's scripts cannot read the cookie.
@@ -170,11 +173,10 @@ describe("tunekit serve", () => {
       expect(cookies[0]).toMatchObject({ name: "tunekit_session", httpOnly: true, sameSite: "Strict" });
       expect(cookies[0]?.value).not.toContain("s3cret");
       // Without the cookie or the token, nothing is served.
-      const stranger = await (browser as Browser).newPage();
+      const stranger = await newPage();
       expect((await stranger.goto(`${base}/console/console.css`))?.status()).toBe(401);
       await stranger.close();
       await page.close();
     },
-    120_000,
   );
 });

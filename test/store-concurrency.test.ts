@@ -51,4 +51,4 @@ it("lets several processes write one store at once without a lock error or a los
   expect(store.getTuningJob("default")?.trialCount).toBe(workers * rounds);
   expect(store.advanceCounter("shared", "writes", 0)).toBe(workers * rounds);
   store.close();
-}, 120_000);
+});

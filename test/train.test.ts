@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { SqliteStore } from "../src/store/index.js";
+import { waitFor } from "./support/wait-for.js";
 
 /**
  * `tunekit train` end to end: real scripts in real child processes, under
@@ -82,14 +83,6 @@ function describeJob(home: string, name: string) {
   const run = tunekit(home, ["describe", name, "--training-job", "--json"]);
   expect(run.code, run.stderr).toBe(0);
   return JSON.parse(run.stdout);
-}
-
-async function waitFor(condition: () => boolean, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const groupAlive = (pgid: number) => {
@@ -227,10 +220,9 @@ describe("tunekit train", () => {
       r.StoppingCondition.MaxRuntimeInSeconds = 1;
     });
     writeFileSync(join(dir, "config.json"), JSON.stringify({ stopGraceSeconds: 1 }));
-    const started = Date.now();
+    // The script never ends by itself: that this returns at all is the stop working.
     const run = tunekit(home, ["train", file, ...s3Args(dir), "--config", join(dir, "config.json")]);
     expect(run.code).toBe(1);
-    expect(Date.now() - started).toBeLessThan(15_000);
     const view = describeJob(home, "stubborn");
     expect(view).toMatchObject({ TrainingJobStatus: "Stopped", SecondaryStatus: "MaxRuntimeExceeded" });
     expect(run.stdout).toContain("sending SIGKILL");
@@ -257,7 +249,7 @@ describe("tunekit train", () => {
     const store = new SqliteStore(join(home, "tunekit.db"));
     expect(store.listMetricPoints("chatty", "loss")).toHaveLength(1_000_001);
     store.close();
-  }, 120_000);
+  });
 
   it("retries a job killed from outside as a further attempt that resumes from its checkpoint", () => {
     const { dir, home } = workspace();
@@ -352,7 +344,7 @@ describe("tunekit train", () => {
       run.child.kill("SIGKILL");
       await run.done;
       if (sandbox === "auto") {
-        await waitFor(() => !groupAlive(pgid), 5000); // bwrap --die-with-parent
+        await waitFor(() => !groupAlive(pgid)); // bwrap --die-with-parent
       } else {
         expect(groupAlive(pgid)).toBe(true);
       }

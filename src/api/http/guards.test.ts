@@ -28,6 +28,7 @@ describe("served addresses", () => {
     const wildcard = servedHostNames("0.0.0.0");
     expect(wildcard.has("127.0.0.1")).toBe(true);
     expect(wildcard.has("localhost")).toBe(true);
+    expect(wildcard.has("0.0.0.0")).toBe(true);
     expect(wildcard.has("evil.example")).toBe(false);
   });
 

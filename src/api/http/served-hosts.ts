@@ -34,14 +34,15 @@ const WILDCARDS = new Set(["", "0.0.0.0", "::", "0:0:0:0:0:0:0:0"]);
 
 /**
  * The host names a request to a server bound to `bind` may carry in its Host header: the bind address; for a
- * loopback address also `localhost`; for a wildcard every address of this machine's interfaces and its host
- * name; plus `extra` names (a DNS name or a proxy in front). Any other name is how a DNS-rebinding page
+ * loopback address also `localhost`; for a wildcard also every address of this machine's interfaces and its
+ * host name; plus `extra` names (a DNS name or a proxy in front). Any other name is how a DNS-rebinding page
  * reaches a server on loopback, so it is refused.
  */
 export function servedHostNames(bind: string, extra: readonly string[] = []): Set<string> {
   const names = new Set(extra.map(bare));
   const address = bare(bind);
   if (WILDCARDS.has(address)) {
+    if (address !== "") names.add(isIPv6(address) ? canonicalIPv6(address) : address);
     names.add("localhost");
     names.add(machineName().toLowerCase());
     for (const entries of Object.values(networkInterfaces())) {

@@ -38,9 +38,12 @@ export interface HyperParameterTuningJobSummary {
   BestTrainingJob?: TrainingJobSummary;
 }
 
-export function hyperParameterTuningJobSummary(store: Store, job: TuningJobRecord): HyperParameterTuningJobSummary {
-  const counters = store.countTrainingJobs(job.name);
-  const best = bestTrainingJob(store, job);
+export async function hyperParameterTuningJobSummary(
+  store: Store,
+  job: TuningJobRecord,
+): Promise<HyperParameterTuningJobSummary> {
+  const counters = await store.countTrainingJobs(job.name);
+  const best = await bestTrainingJob(store, job);
   const config = (job.config ?? {}) as { HyperParameterTuningJobConfig?: { ResourceLimits?: ResourceLimits } };
   const limits = job.kind === "tuning-job" ? config.HyperParameterTuningJobConfig?.ResourceLimits : undefined;
   return {

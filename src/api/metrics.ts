@@ -21,9 +21,9 @@ export function trainingJobAnalytics(
 }
 
 /** The metrics a job defines (its request's MetricDefinitions) and any others it recorded, in that order. */
-export function knownMetricNames(store: Store, job: TrainingJobRecord): string[] {
+export async function knownMetricNames(store: Store, job: TrainingJobRecord): Promise<string[]> {
   const request = job.request as { AlgorithmSpecification?: { MetricDefinitions?: { Name: string }[] } } | null;
   const names = new Set((request?.AlgorithmSpecification?.MetricDefinitions ?? []).map((d) => d.Name));
-  for (const point of store.listMetricPoints(job.name)) names.add(point.metricName);
+  for (const point of await store.listMetricPoints(job.name)) names.add(point.metricName);
   return [...names];
 }

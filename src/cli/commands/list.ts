@@ -18,7 +18,7 @@ export function listCommand(): Command {
         limit: options.limit,
         ...(options.status ? { status: options.status } : {}),
       });
-      const summaries = jobs.map((job) => hyperParameterTuningJobSummary(store, job));
+      const summaries = await Promise.all(jobs.map((job) => hyperParameterTuningJobSummary(store, job)));
       if (asJson) return output.out(json({ HyperParameterTuningJobSummaries: summaries }));
       if (summaries.length === 0) return output.out("no tuning jobs in this store");
       output.out(

@@ -26,7 +26,7 @@ export function metricsCommand(): Command {
       const { knownMetricNames, trainingJobAnalytics } = await import("../../api/metrics.js");
       const { formatTable } = await import("../../api/table-formats.js");
       const job = resolveTrainingJob(store, name);
-      const known = knownMetricNames(store, job);
+      const known = await knownMetricNames(store, job);
       const unknown = options.metric.filter((m) => !known.includes(m));
       if (unknown.length > 0) {
         throw new ValidationError(

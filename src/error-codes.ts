@@ -15,6 +15,9 @@ export type ErrorCategory =
   | "in-use"
   | "limit"
   | "unauthorized"
+  | "forbidden"
+  | "read-only"
+  | "unsupported-media"
   | "unavailable"
   | "store-unusable"
   | "internal";
@@ -23,7 +26,7 @@ export interface CategoryReport {
   /** The CLI's exit code (see the README's table). */
   readonly exit: number;
   /** The HTTP status of tunekit's own API. */
-  readonly http: 400 | 401 | 403 | 404 | 409 | 429 | 500 | 503;
+  readonly http: 400 | 401 | 403 | 404 | 409 | 415 | 429 | 500 | 503;
   /** The exception name SageMaker's JSON protocol answers with. */
   readonly aws: string;
 }
@@ -36,6 +39,9 @@ export const CATEGORIES: Record<ErrorCategory, CategoryReport> = {
   "in-use": { exit: 5, http: 409, aws: "ResourceInUse" },
   limit: { exit: 5, http: 429, aws: "ResourceLimitExceeded" },
   unauthorized: { exit: 2, http: 401, aws: "UnrecognizedClientException" },
+  forbidden: { exit: 2, http: 403, aws: "AccessDeniedException" },
+  "read-only": { exit: 6, http: 403, aws: "AccessDeniedException" },
+  "unsupported-media": { exit: 2, http: 415, aws: "SerializationException" },
   unavailable: { exit: 6, http: 503, aws: "ServiceUnavailable" },
   "store-unusable": { exit: 6, http: 503, aws: "InternalFailure" },
   internal: { exit: 1, http: 500, aws: "InternalFailure" },
@@ -44,12 +50,14 @@ export const CATEGORIES: Record<ErrorCategory, CategoryReport> = {
 export const ERROR_CODES: Readonly<Record<string, ErrorCategory>> = {
   // Bad input: a request, an option, a query, a range.
   E_VALIDATION: "invalid",
+  E_USAGE: "invalid",
   E_REQUEST_INVALID: "invalid",
   E_QUERY: "invalid",
   E_METRIC_REGEX: "invalid",
   E_CHANNEL_NOT_FOUND: "invalid",
   E_SOURCE_NOT_FOUND: "invalid",
   E_ENTRY_POINT: "invalid",
+  E_PYTHON_NOT_FOUND: "invalid",
   E_S3_UNMAPPED: "invalid",
   E_S3_MAP: "invalid",
   E_UNKNOWN_STRATEGY: "invalid",
@@ -81,12 +89,15 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCategory>> = {
   E_STORE_ALREADY_EXISTS: "in-use",
   E_RESOURCE_IN_USE: "in-use",
   E_UNAUTHORIZED: "unauthorized",
+  E_HOST_NOT_ALLOWED: "forbidden",
+  E_CROSS_ORIGIN: "forbidden",
+  E_UNSUPPORTED_MEDIA_TYPE: "unsupported-media",
+  E_STORE_READ_ONLY: "read-only",
   // Something tunekit needs is not there or not usable.
   E_STORE_CORRUPT: "store-unusable",
   E_STORE_FOREIGN: "store-unusable",
   E_STORE_SCHEMA_TOO_NEW: "store-unusable",
   E_STORE_BUSY: "store-unusable",
-  E_STORE_READ_ONLY: "store-unusable",
   E_STORE_CLOSED: "store-unusable",
   E_STORE_UNAVAILABLE: "unavailable",
   E_SERVER_UNREACHABLE: "unavailable",

@@ -41,6 +41,50 @@ beforeAll(async () => {
     now: 1,
   });
   await store.createTrainingJob({ name: "twin", hyperparameters: {}, now: 1 });
+  // A finished tuning job: 4 of its 20 jobs run, one stopped early and one failed.
+  await store.createTuningJob({
+    name: "tj",
+    kind: "tuning-job",
+    config: {
+      HyperParameterTuningJobConfig: {
+        Strategy: "Random",
+        HyperParameterTuningJobObjective: { Type: "Minimize", MetricName: "loss" },
+        ResourceLimits: { MaxNumberOfTrainingJobs: 20, MaxParallelTrainingJobs: 2 },
+      },
+    },
+    seed: 1,
+    now: 1,
+  });
+  const children: [string, "Completed" | "Stopped" | "Failed", number | null][] = [
+    ["tj-001-0a1b2c3d", "Completed", 0.0746],
+    ["tj-002-1a2b3c4d", "Completed", 1e-6],
+    ["tj-003-2a3b4c5d", "Stopped", 0.5],
+    ["tj-004-3a4b5c6d", "Failed", null],
+  ];
+  for (const [trialIndex, [name, status, value]] of children.entries()) {
+    await store.createTrainingJob({
+      name,
+      tuningJobName: "tj",
+      trialIndex,
+      hyperparameters: { learning_rate: 1e-5 * (trialIndex + 1) },
+      request: { AlgorithmSpecification: { MetricDefinitions: [{ Name: "loss", Regex: "loss=(\\S+)" }] } },
+      jobDir: join(dir, name),
+      now: 10 + trialIndex,
+    });
+    if (value !== null)
+      await store.appendMetricPoints(name, 0, [{ metricName: "loss", value, timestamp: 20 + trialIndex }]);
+    await store.updateTrainingJob(name, {
+      status,
+      objectiveValue: value,
+      objectiveStatus: value === null ? "Failed" : "Succeeded",
+      endedAt: 30 + trialIndex,
+      now: 30 + trialIndex,
+    });
+  }
+  await store.updateTuningJob("tj", { status: "Completed", endedAt: 40, now: 40 });
+  // A tuning job whose stored request is not one (written by hand into the store): describing it fails in a way
+  // no check foresees.
+  await store.createTuningJob({ name: "broken-config", kind: "tuning-job", config: null, seed: 1, now: 3 });
   await store.createTrainingJob({ name: "with-log", hyperparameters: {}, now: 2 });
   await store.appendLog("with-log", 0, "epoch 1 f1_: 0.5\n", 2);
   await store.appendLog("with-log", 0, "epoch 2 f1_: 0.8\n", 3);
@@ -60,12 +104,86 @@ describe("tunekit CLI", () => {
     }
   });
 
-  it("lists tuning jobs as a table and as JSON", async () => {
+  it("lists tuning jobs as a table: jobs run against the budget, the stopped and failed ones apart", async () => {
     const table = tunekit("list", "--store", storePath);
     expect(table.code).toBe(0);
-    expect(table.out).toMatch(/lr-search\s+study\s+InProgress\s+Random\s+2\/3\s+0\.9/);
-    const rows = JSON.parse(tunekit("list", "--store", storePath, "--json").out) as { name: string; best: number }[];
-    expect(rows.find((r) => r.name === "lr-search")?.best).toBe(0.9);
+    expect(table.out).toMatch(/NAME\s+KIND\s+STATUS\s+STRATEGY\s+TRIALS\s+STOPPED\s+FAILED\s+BEST\s+CREATED/);
+    expect(table.out).toMatch(/lr-search\s+study\s+InProgress\s+Random\s+3\s+0\s+0\s+0\.9 \(max\)/);
+    expect(table.out).toMatch(/tj\s+tuning-job\s+Completed\s+Random\s+4\/20\s+1\s+1\s+1e-06 \(min\)/);
+  });
+
+  it("lists tuning jobs as JSON in ListHyperParameterTuningJobs' shape", () => {
+    const listed = JSON.parse(tunekit("list", "--store", storePath, "--json").out);
+    expect(Object.keys(listed)).toEqual(["HyperParameterTuningJobSummaries"]);
+    const byName = new Map(
+      listed.HyperParameterTuningJobSummaries.map((s: { HyperParameterTuningJobName: string }) => [
+        s.HyperParameterTuningJobName,
+        s,
+      ]),
+    );
+    expect(byName.get("tj")).toEqual({
+      HyperParameterTuningJobName: "tj",
+      HyperParameterTuningJobArn: "arn:tunekit:sagemaker:local:000000000000:hyper-parameter-tuning-job/tj",
+      HyperParameterTuningJobStatus: "Completed",
+      Strategy: "Random",
+      CreationTime: new Date(1).toISOString(),
+      HyperParameterTuningEndTime: new Date(40).toISOString(),
+      LastModifiedTime: new Date(40).toISOString(),
+      TrainingJobStatusCounters: { Completed: 2, InProgress: 0, RetryableError: 0, NonRetryableError: 1, Stopped: 1 },
+      ObjectiveStatusCounters: { Succeeded: 3, Pending: 0, Failed: 1 },
+      ResourceLimits: { MaxNumberOfTrainingJobs: 20, MaxParallelTrainingJobs: 2 },
+      Kind: "tuning-job",
+      BestTrainingJob: expect.objectContaining({
+        TrainingJobName: "tj-002-1a2b3c4d",
+        FinalHyperParameterTuningJobObjectiveMetric: { Type: "Minimize", MetricName: "loss", Value: 1e-6 },
+      }),
+    });
+    expect(byName.get("lr-search")).toMatchObject({ Kind: "study", HyperParameterTuningJobStatus: "InProgress" });
+    expect(byName.get("lr-search")).not.toHaveProperty("HyperParameterTuningJobArn");
+  });
+
+  it("lists training jobs as JSON in ListTrainingJobs' shape, and numbers as the script printed them", () => {
+    const listed = JSON.parse(tunekit("list-training-jobs", "--tuning-job", "tj", "--store", storePath, "--json").out);
+    expect(listed.TrainingJobSummaries).toHaveLength(4);
+    expect(listed.TrainingJobSummaries[3]).toEqual({
+      TrainingJobName: "tj-004-3a4b5c6d",
+      TrainingJobArn: "arn:tunekit:sagemaker:local:000000000000:training-job/tj-004-3a4b5c6d",
+      CreationTime: new Date(13).toISOString(),
+      TrainingEndTime: new Date(33).toISOString(),
+      LastModifiedTime: new Date(33).toISOString(),
+      TrainingJobStatus: "Failed",
+    });
+    const table = tunekit("list-training-jobs", "--tuning-job", "tj", "--store", storePath).out;
+    expect(table).toMatch(/tj-001-0a1b2c3d\s+Completed\s+0\.0746\s+learning_rate=1e-05\s/);
+    expect(table).toMatch(/tj-002-1a2b3c4d\s+Completed\s+1e-06\s+learning_rate=2e-05\s/);
+    expect(tunekit("metrics", "tj-001-0a1b2c3d", "--store", storePath).out).toMatch(/loss\s+0\.0746\n/);
+  });
+
+  it("says a tuning job is one where a training job is wanted, lists the known metrics, and suggests a full name", () => {
+    const tuning = tunekit("metrics", "tj", "--store", storePath);
+    expect(tuning.code).toBe(3);
+    expect(tuning.err).toContain('"tj" is a tuning job, not a training job: `tunekit jobs tj`');
+    const metric = tunekit("metrics", "tj-001-0a1b2c3d", "--metric", "f1", "--store", storePath, "--json");
+    expect(metric.code).toBe(2);
+    expect(JSON.parse(metric.err).error).toMatchObject({ code: "E_VALIDATION", field: "--metric" });
+    expect(JSON.parse(metric.err).error.message).toContain('no metric named "f1"; its metrics are loss');
+    const short = tunekit("describe", "TJ-002", "--store", storePath);
+    expect(short.code).toBe(3);
+    expect(short.err).toContain('did you mean "tj-002-1a2b3c4d"?');
+  });
+
+  it("prints usage errors and unexpected errors as one JSON object under --json", () => {
+    const usage = tunekit("list", "--limit", "zero", "--store", storePath, "--json");
+    expect(usage.code).toBe(2);
+    expect(usage.out).toBe("");
+    expect(JSON.parse(usage.err)).toEqual({ error: { code: "E_USAGE", message: expect.stringContaining("--limit") } });
+    const unknown = tunekit("frobnicate", "--json");
+    expect(JSON.parse(unknown.err).error.code).toBe("E_USAGE");
+    const unexpected = tunekit("describe", "broken-config", "--store", storePath, "--json");
+    expect(unexpected.code).toBe(1);
+    expect(JSON.parse(unexpected.err)).toEqual({
+      error: { code: "E_INTERNAL", message: expect.stringContaining("null") },
+    });
   });
 
   it("uses TUNEKIT_HOME when no --store is given", async () => {

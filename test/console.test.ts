@@ -112,7 +112,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
-}, 60_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -121,13 +121,20 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
+/** A page whose waits last as long as a busy machine may need (Playwright's default is 30 s). */
+async function newPage(options?: Parameters<Browser["newPage"]>[0]): Promise<Page> {
+  const page = await browser.newPage(options);
+  page.setDefaultTimeout(300_000);
+  return page;
+}
+
 async function shot(page: Page, name: string) {
   if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
 }
 
 describe.skipIf(!existsSync(CHROMIUM))("web console in Chromium", () => {
   it("lists the tuning jobs, draws a tuning job's charts with every point, and opens a training job", async () => {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const page = await newPage({ viewport: { width: 1360, height: 900 } });
     const requests: string[] = [];
     page.on("request", (r) => requests.push(r.url()));
     await page.goto(base);
@@ -167,7 +174,7 @@ describe.skipIf(!existsSync(CHROMIUM))("web console in Chromium", () => {
   });
 
   it("shows a new training job of a running tuning job as it appears, and follows a running job's log", async () => {
-    const page = await browser.newPage();
+    const page = await newPage();
     await page.goto(`${base}/#/tuning-jobs/running-job`);
     await page.waitForSelector('[data-test="jobs"] tbody tr[data-name="running-job-001"]');
     await store.createTrainingJob({
@@ -177,18 +184,12 @@ describe.skipIf(!existsSync(CHROMIUM))("web console in Chromium", () => {
       hyperparameters: { x: 0.25 },
       now: Date.now(),
     });
-    await page.waitForSelector('[data-test="jobs"] tbody tr[data-name="running-job-002"]', { timeout: 5000 });
+    await page.waitForSelector('[data-test="jobs"] tbody tr[data-name="running-job-002"]');
 
     await page.goto(`${base}/#/training-jobs/running-job-001`);
     await page.waitForFunction(() => document.querySelector('[data-test="log"]')?.textContent?.includes("loss=0.9"));
     await store.appendLog("running-job-001", 0, "epoch 2 loss=0.7\n", Date.now());
-    await page.waitForFunction(
-      () => document.querySelector('[data-test="log"]')?.textContent?.includes("loss=0.7"),
-      null,
-      {
-        timeout: 5000,
-      },
-    );
+    await page.waitForFunction(() => document.querySelector('[data-test="log"]')?.textContent?.includes("loss=0.7"));
     expect(await page.textContent('[data-test="log"]')).toBe("epoch 1 loss=0.9\nepoch 2 loss=0.7\n");
     await page.close();
   });

@@ -87,7 +87,7 @@ describe("the demo: a spam classifier written in TypeScript, tuned with Bayesian
     expect(html).toContain('<div id="findings">');
     expect(existsSync(join(out, `${name}-charts`, "objective-vs-learning_rate.png"))).toBe(true);
     expect(existsSync(join(out, `${name}-charts`, "objective-over-time.png"))).toBe(true);
-  }, 240_000);
+  });
 });
 
 describe.skipIf(!hasTorch || !existsSync(MRPC))("MRPC with PyTorch, as the seed ran it", () => {
@@ -126,7 +126,7 @@ describe.skipIf(!hasTorch || !existsSync(MRPC))("MRPC with PyTorch, as the seed 
     const bad = run([PYTHON, script, "--data_dir", MRPC, "--do_train", "maybe"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--do_train: expected a boolean \(True\/False\), got 'maybe'/);
-  }, 60_000);
+  });
 
   it("in full: trained from scratch it reaches dev F1 ≥ 0.83, above always predicting 1 (0.812)", async () => {
     const trained = runGlue(join(root, "mrpc-full"), "--num_train_epochs", "3", "--per_gpu_train_batch_size", "64");
@@ -134,7 +134,7 @@ describe.skipIf(!hasTorch || !existsSync(MRPC))("MRPC with PyTorch, as the seed 
     const scores = evaluations(trained.stdout);
     expect(scores).toHaveLength(3);
     expect(Math.max(...scores.map((s) => s.f1))).toBeGreaterThanOrEqual(0.83);
-  }, 120_000);
+  });
 
   it("runs the seed's tuning job, shortened to 3 jobs, for real: per-epoch F1 values, the best job, the report", async () => {
     const { name, jobs, store, out } = await runDriver("mrpc", "run.ts", 3);
@@ -148,7 +148,7 @@ describe.skipIf(!hasTorch || !existsSync(MRPC))("MRPC with PyTorch, as the seed 
       await db.close();
     }
     expect(readFileSync(join(out, `${name}-report.html`), "utf8")).toContain('<div id="findings">');
-  }, 300_000);
+  });
 });
 
 describe.skipIf(!existsSync(SQUAD))(
@@ -161,6 +161,6 @@ describe.skipIf(!existsSync(SQUAD))(
       // An empty answer scores EM 0.03 and F1 0 (official-scores.json): the scorer must do far better.
       expect(Number(held?.[1])).toBeGreaterThan(3);
       expect(Number(held?.[2])).toBeGreaterThan(8);
-    }, 240_000);
+    });
   },
 );

@@ -58,4 +58,4 @@ it("lets several processes write one store at once without a lock error or a los
     );
   }
   await store.close();
-}, 120_000);
+});

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { SqliteStore } from "../src/store/index.js";
+import { waitFor } from "./support/wait-for.js";
 
 /**
  * `tunekit train` end to end: real scripts in real child processes, under
@@ -84,14 +85,6 @@ function describeJob(home: string, name: string) {
   return JSON.parse(run.stdout);
 }
 
-async function waitFor(condition: () => boolean | Promise<boolean>, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const groupAlive = (pgid: number) => {
   try {
     process.kill(-pgid, 0);
@@ -146,6 +139,20 @@ describe("tunekit train", () => {
     expect(csv.length).toBe(JSON.parse(metrics.stdout).length + 1);
   });
 
+  it("reads channels given as relative file:// URIs, relative to the request file", () => {
+    const { dir, home } = workspace();
+    const file = request(dir, (r) => {
+      r.InputDataConfig[0].DataSource.S3DataSource.S3Uri = "file://./data/training";
+      r.InputDataConfig[1].DataSource.S3DataSource.S3Uri = "file://../work/data/validation";
+      r.Environment.EXPECT_OPT_ML = "0";
+    });
+    const run = tunekit(home, ["train", file, ...s3Args(dir), "--sandbox", "none", "--quiet"]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(describeJob(home, "contract-check").InputDataConfig[0].DataSource.S3DataSource.S3Uri).toBe(
+      "file://./data/training",
+    );
+  });
+
   it("runs two jobs at once, each in its own directory, neither seeing the other's files", async () => {
     const { dir, home } = workspace();
     const runs = ["contract-a", "contract-b"].map((name) => {
@@ -179,6 +186,32 @@ describe("tunekit train", () => {
     expect(view.ModelArtifacts).toBeUndefined();
   });
 
+  it("ends a failed job's summary with its last log lines", async () => {
+    const { dir, home } = workspace();
+    const file = request(dir, (r) => {
+      r.TrainingJobName = "crashing";
+      r.HyperParameters.sagemaker_program = "scripts/crash.py";
+    });
+    const run = tunekit(home, ["train", file, ...s3Args(dir), "--quiet"]);
+    expect(run.code).toBe(1);
+    const summary = run.stdout.slice(run.stdout.indexOf("crashing: Failed"));
+    expect(summary).toMatch(/^crashing: Failed \(AlgorithmError: exit code 1; last log lines:\)\n/);
+    expect(summary).toContain("  epoch 2 loss=0.8\n");
+    expect(summary.trimEnd()).toMatch(/ZeroDivisionError: float division by zero$/);
+  });
+
+  it("refuses a Python interpreter that does not exist before creating the job", async () => {
+    const { dir, home } = workspace();
+    const file = request(dir, () => {});
+    const run = tunekit(home, ["train", file, ...s3Args(dir), "--python", join(dir, "no-such-python"), "--json"]);
+    expect(run.code).toBe(2);
+    const error = JSON.parse(run.stderr).error;
+    expect(error.code).toBe("E_PYTHON_NOT_FOUND");
+    expect(error.message).toContain("no-such-python");
+    expect(existsSync(join(home, "jobs"))).toBe(false);
+    expect(JSON.parse(tunekit(home, ["list-training-jobs", "--json"]).stdout)).toEqual({ TrainingJobSummaries: [] });
+  });
+
   it("stops a job that exceeds its runtime and ignores SIGTERM: SIGKILL after the grace period, nothing left running", async () => {
     const { dir, home } = workspace();
     const file = request(dir, (r) => {
@@ -187,10 +220,9 @@ describe("tunekit train", () => {
       r.StoppingCondition.MaxRuntimeInSeconds = 1;
     });
     writeFileSync(join(dir, "config.json"), JSON.stringify({ stopGraceSeconds: 1 }));
-    const started = Date.now();
+    // The script never ends by itself: that this returns at all is the stop working.
     const run = tunekit(home, ["train", file, ...s3Args(dir), "--config", join(dir, "config.json")]);
     expect(run.code).toBe(1);
-    expect(Date.now() - started).toBeLessThan(15_000);
     const view = describeJob(home, "stubborn");
     expect(view).toMatchObject({ TrainingJobStatus: "Stopped", SecondaryStatus: "MaxRuntimeExceeded" });
     expect(run.stdout).toContain("sending SIGKILL");
@@ -217,7 +249,7 @@ describe("tunekit train", () => {
     const store = new SqliteStore(join(home, "tunekit.db"));
     expect(await store.listMetricPoints("chatty", { metricName: "loss" })).toHaveLength(1_000_001);
     await store.close();
-  }, 120_000);
+  });
 
   it("retries a job killed from outside as a further attempt that resumes from its checkpoint", async () => {
     const { dir, home } = workspace();
@@ -312,7 +344,7 @@ describe("tunekit train", () => {
       run.child.kill("SIGKILL");
       await run.done;
       if (sandbox === "auto") {
-        await waitFor(() => !groupAlive(pgid), 5000); // bwrap --die-with-parent
+        await waitFor(() => !groupAlive(pgid)); // bwrap --die-with-parent
       } else {
         expect(groupAlive(pgid)).toBe(true);
       }
@@ -491,6 +523,25 @@ describe("tunekit train: bad requests", () => {
       /not supported yet/,
     ],
     ["an unknown field", (r) => (r.HyperParameterz = {}), "request", /unknown field/],
+    [
+      'a channel named ".."',
+      (r) => (r.InputDataConfig[0].ChannelName = ".."),
+      "InputDataConfig[0].ChannelName",
+      /may not be named/,
+    ],
+    ['a channel named "."', (r) => (r.InputDataConfig[0].ChannelName = "."), "InputDataConfig[0].ChannelName", /"\."/],
+    [
+      "an S3 key that climbs out of its mapped directory",
+      (r) => (r.InputDataConfig[0].DataSource.S3DataSource.S3Uri = "s3://my-bucket/data/../../../../../etc/ssl"),
+      "InputDataConfig[0].DataSource.S3DataSource.S3Uri",
+      /"\.\." segment/,
+    ],
+    [
+      "a file URI of another host",
+      (r) => (r.InputDataConfig[1].DataSource.S3DataSource.S3Uri = "file://elsewhere/data"),
+      "InputDataConfig[1].DataSource.S3DataSource.S3Uri",
+      /not a file URI of this machine/,
+    ],
   ];
   it.each(cases)("rejects %s with a clear error and creates nothing", (_, patch, field, message) => {
     const { dir, home } = workspace();
@@ -502,6 +553,6 @@ describe("tunekit train: bad requests", () => {
     expect(error.message).toMatch(message);
     expect(existsSync(join(home, "jobs"))).toBe(false);
     const list = tunekit(home, ["list-training-jobs", "--json"]);
-    expect(JSON.parse(list.stdout)).toEqual([]);
+    expect(JSON.parse(list.stdout)).toEqual({ TrainingJobSummaries: [] });
   });
 });

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { type Clock, systemClock } from "../clock.js";
-import { openStore, type Store, storeLocation, tunekitHome } from "../store/index.js";
+import { storeLocation, tunekitHome } from "../store/location.js";
+import type { Store } from "../store/store.js";
 import { type Output, processOutput } from "./output.js";
 
 export interface CommonOptions {
@@ -31,6 +32,8 @@ export async function withContext(
   options: CommonOptions,
   run: (context: CommandContext) => void | Promise<void>,
 ): Promise<void> {
+  // Loaded here, not at the top: `tunekit --help` and `--version` never open a store.
+  const { openStore } = await import("../store/open-store.js");
   const location = storeLocation(options.store);
   const store = await openStore(location);
   try {

@@ -1,10 +1,8 @@
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
-import { loadLocalConfig } from "../config/local-config.js";
-import { detectGpus } from "../jobs/gpus.js";
-import { defaultJobSettings, type JobSettings, parseS3Mapping } from "../jobs/index.js";
 import type { SandboxMode } from "../jobs/sandbox.js";
+import type { JobSettings } from "../jobs/settings.js";
 import { storeLocation, tunekitHome } from "../store/location.js";
 
 /** The options of the commands that run jobs (train, tune): where S3 is, which Python, the sandbox, cores. */
@@ -37,7 +35,12 @@ export function addJobOptions(command: Command): Command {
 }
 
 /** Job settings from flags, then the config file, then defaults; relative paths in `file` resolve beside it. */
-export function jobSettingsFrom(options: JobOptions, file: string): JobSettings {
+export async function jobSettingsFrom(options: JobOptions, file: string): Promise<JobSettings> {
+  // Loaded when a job is about to run, not when the command line is parsed (--help stays fast).
+  const { loadLocalConfig } = await import("../config/local-config.js");
+  const { detectGpus } = await import("../jobs/gpus.js");
+  const { parseS3Mapping } = await import("../jobs/s3-map.js");
+  const { defaultJobSettings } = await import("../jobs/settings.js");
   const config = loadLocalConfig(options.config ?? process.env.TUNEKIT_CONFIG);
   const cpus = options.cpus ? Math.max(1, Number(options.cpus)) : availableParallelism();
   const gpus = detectGpus();

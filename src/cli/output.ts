@@ -1,3 +1,5 @@
+import { pythonFloatRepr } from "../jobs/python-value.js";
+
 /** How commands print: a plain table for people, JSON for scripts (`--json`). */
 export interface Output {
   out(text: string): void;
@@ -24,9 +26,20 @@ export function table(headers: string[], rows: (string | number | undefined)[][]
     .join("\n");
 }
 
+/**
+ * A metric value or a hyperparameter as the script printed it: the shortest digits that read back as the same
+ * number, in Python's notation (0.0746, 1e-06, 5e-05), since most training scripts print with Python; integers
+ * without a ".0".
+ */
 export function formatValue(value: number | null | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;
-  return Number.isInteger(value) ? String(value) : value.toPrecision(6);
+  return Number.isSafeInteger(value) ? String(value) : pythonFloatRepr(value);
+}
+
+export function formatHyperparameters(hyperparameters: Record<string, unknown>): string {
+  return Object.entries(hyperparameters)
+    .map(([k, v]) => `${k}=${typeof v === "number" ? formatValue(v) : String(v)}`)
+    .join(" ");
 }
 
 export function formatTime(ms: number | null): string | undefined {

@@ -1,15 +1,9 @@
-import { objectiveOf, strategyOf } from "../services/index.js";
+import { objectiveOf, strategyOf } from "../identity.js";
 import type { Store, TrainingJobPoint } from "../store/index.js";
-import { formatValue, table } from "./output.js";
+import { formatHyperparameters, formatValue, table } from "./output.js";
 
 /** How many finished jobs the live table keeps under the running ones. */
 const FINISHED_ROWS = 8;
-
-export function formatHyperparameters(hyperparameters: Record<string, unknown>): string {
-  return Object.entries(hyperparameters)
-    .map(([k, v]) => `${k}=${typeof v === "number" ? formatValue(v) : String(v)}`)
-    .join(" ");
-}
 
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));

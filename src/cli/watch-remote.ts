@@ -1,8 +1,7 @@
 import { systemClock } from "../clock.js";
 import type { RemoteTuningJob, ServerClient } from "../transports/http/client.js";
 import type { Output } from "./output.js";
-import { formatValue } from "./output.js";
-import { formatHyperparameters } from "./tuning-display.js";
+import { formatHyperparameters, formatValue } from "./output.js";
 
 const POLL_MS = 1000;
 const ENDED = new Set(["Completed", "Failed", "Stopped"]);

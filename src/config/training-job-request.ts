@@ -34,7 +34,16 @@ export const MetricDefinitionSchema = z.strictObject({
 });
 
 const ChannelSchema = z.strictObject({
-  ChannelName: z.string().min(1).max(64).regex(CHANNEL_NAME, `channel names must match ${CHANNEL_NAME.source}`),
+  ChannelName: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(CHANNEL_NAME, `channel names must match ${CHANNEL_NAME.source}`)
+    // SageMaker's pattern admits them, but as a directory under input/data they would name it or its parent.
+    .refine((name) => name !== "." && name !== "..", {
+      error: (issue) =>
+        `a channel may not be named "." or "..": input/data/<channel> would be input/data itself or its parent, got ${JSON.stringify(issue.input)}`,
+    }),
   DataSource: z.strictObject({
     S3DataSource: z.strictObject({
       S3Uri: z.string().min(1).max(1024),

@@ -5,7 +5,6 @@ import { plot } from "./plot.js";
 
 const app = document.getElementById("app");
 const live = document.getElementById("live");
-const token = new URLSearchParams(location.search).get("token");
 const PAGE = 50;
 let teardown = [];
 
@@ -21,7 +20,6 @@ const hps = (h) =>
     .join(" ");
 // Not toLocaleTimeString: its first call loads locale data, tens of milliseconds while a page is drawing.
 const clock = (d) => [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
-const withToken = (url) => (token ? `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : url);
 
 /** The fingerprints of the server's state that the responses of the current refresh carried. */
 let fingerprints = new Set();
@@ -29,8 +27,9 @@ let fingerprints = new Set();
 /** Responses index.html asked for before this script loaded, by URL: each is used once. */
 const early = new Map(globalThis.tunekitEarly ?? []);
 
-async function api(path, init) {
-  const url = withToken(path);
+// With a token, the server set an HttpOnly session cookie when the console was opened at /?token=: every
+// request below (and the event stream) carries it, so this code never holds the token.
+async function api(url, init) {
   const prefetched = init ? undefined : early.get(url);
   early.delete(url);
   const response = await (prefetched ?? fetch(url, init));
@@ -63,7 +62,7 @@ function follow(topic, refresh) {
     } while (dirty && latest !== drawn);
     running = false;
   };
-  const source = new EventSource(withToken(`/api/events${topic ? `?${topic}` : ""}`));
+  const source = new EventSource(`/api/events${topic ? `?${topic}` : ""}`);
   source.addEventListener("update", (event) => {
     live.textContent = `live · updated ${clock(new Date())}`;
     latest = event.data;

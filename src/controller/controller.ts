@@ -8,7 +8,8 @@ import { isLostJob, type JobSettings, withRunOptions } from "../jobs/index.js";
 import { ownerAlive } from "../jobs/orphans.js";
 import { endOrphanGroup } from "../jobs/process-group.js";
 import type { Lease, ResourceKind, Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
-import { leaseOwner, runTuningJob, TUNER_LEASE_TTL_MS } from "../tuner/index.js";
+import { leaseOwner, runTuningJob } from "../tuner/index.js";
+import { CONTROLLER_DEFAULTS } from "./defaults.js";
 
 export interface ControllerOptions {
   readonly store: Store;
@@ -26,8 +27,6 @@ export interface ControllerOptions {
   /** What the controller has to say (took over a job, stood down, a job failed to start). */
   readonly log?: (line: string) => void;
 }
-
-export const CONTROLLER_DEFAULTS = { scanMs: 2000, leaseTtlMs: TUNER_LEASE_TTL_MS } as const;
 
 /**
  * The long-lived owner of jobs in `tunekit serve`. It runs every tuning job

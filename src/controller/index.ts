@@ -1,1 +1,2 @@
-export { CONTROLLER_DEFAULTS, Controller, type ControllerOptions } from "./controller.js";
+export { Controller, type ControllerOptions } from "./controller.js";
+export { CONTROLLER_DEFAULTS } from "./defaults.js";

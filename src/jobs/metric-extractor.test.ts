@@ -58,10 +58,9 @@ describe("MetricExtractor", () => {
 
   it("runs a catastrophic but linearisable regex in linear time", async () => {
     const extractor = new MetricExtractor([{ Name: "evil", Regex: "(a+)+$" }]);
-    const started = Date.now();
+    // Backtracking over 5,000 characters would not end in any lifetime: that this returns is the linear engine.
     const points = await extractor.extract([`${"a".repeat(5000)}b`, "aaa"], 1);
     expect(points).toEqual([]); // "aaa" matches but its capture "aaa" is not a number
-    expect(Date.now() - started).toBeLessThan(5000);
     await extractor.close();
   });
 

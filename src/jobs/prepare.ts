@@ -4,6 +4,7 @@ import { parseTrainingJobRequest, type TrainingJobRequest } from "../config/trai
 import { ValidationError } from "../errors.js";
 import { checkChannelModes, ObjectStores } from "../objects/index.js";
 import { frameworkSetting } from "./environment.js";
+import { checkPython, runsPython } from "./interpreter.js";
 import { compileMetricDefinitions } from "./metric-extractor.js";
 import { CONTAINER_ML } from "./sandbox.js";
 import type { JobSettings } from "./settings.js";
@@ -38,8 +39,17 @@ export function prepareTrainingJob(input: unknown, settings: JobSettings): Prepa
   compileMetricDefinitions(request.AlgorithmSpecification.MetricDefinitions);
   const modes = checkChannelModes(request);
   const stores = objectStoresFor(settings);
-  /** The file a URI is on this machine, or undefined when it lives on S3. */
-  const local = (uri: string, field: string) => stores.for(uri, field).localPath?.(uri);
+  /** The file a URI is on this machine, or undefined when it lives on S3; a URI that cannot be one names its field. */
+  const local = (uri: string, field: string) => {
+    try {
+      return stores.for(uri, field).localPath?.(uri);
+    } catch (error) {
+      if (error instanceof ValidationError && error.field === "uri") {
+        throw new ValidationError(field, error.message.replace(/^uri: /, ""), error.code);
+      }
+      throw error;
+    }
+  };
 
   for (const [i, channel] of (request.InputDataConfig ?? []).entries()) {
     const field = `InputDataConfig[${i}].DataSource.S3DataSource.S3Uri`;
@@ -50,6 +60,8 @@ export function prepareTrainingJob(input: unknown, settings: JobSettings): Prepa
   }
 
   let source: string | undefined;
+  /** The source as a file here (undefined for an S3 bundle): what tells a Python program apart. */
+  let sourcePath: string | undefined;
   if (!request.AlgorithmSpecification.ContainerEntrypoint) {
     const field = "HyperParameters.sagemaker_submit_directory";
     source = frameworkSetting(request, "sagemaker_submit_directory");
@@ -61,6 +73,7 @@ export function prepareTrainingJob(input: unknown, settings: JobSettings): Prepa
       );
     }
     const path = local(source, field);
+    sourcePath = path;
     if (path !== undefined) {
       if (!existsSync(path)) throw new ValidationError(field, `${path} does not exist`, "E_SOURCE_NOT_FOUND");
       const program = frameworkSetting(request, "sagemaker_program") as string;
@@ -70,6 +83,7 @@ export function prepareTrainingJob(input: unknown, settings: JobSettings): Prepa
     }
   }
 
+  if (runsPython(request, sourcePath)) checkPython(settings.python);
   local(request.OutputDataConfig.S3OutputPath, "OutputDataConfig.S3OutputPath");
   let checkpoint: PreparedJob["checkpoint"];
   if (request.CheckpointConfig) {

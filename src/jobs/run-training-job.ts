@@ -60,8 +60,16 @@ function failureReason(layout: JobLayout, logTail: string[], end: ProcessEnd): s
     if (text) return text.slice(0, 1024);
   }
   const how = end.signal ? `killed by ${end.signal}` : `exit code ${end.code}`;
-  const tail = logTail.join("\n");
-  return `AlgorithmError: ${how}${tail ? `; last log lines:\n${tail}` : ""}`.slice(0, 1024);
+  const head = `AlgorithmError: ${how}`;
+  // FailureReason holds 1,024 characters: keep the newest lines that fit, which say how it ended.
+  const lines: string[] = [];
+  let room = 1024 - head.length - "; last log lines:".length;
+  for (const line of [...logTail].reverse()) {
+    room -= line.length + 1;
+    if (room < 0) break;
+    lines.unshift(line);
+  }
+  return lines.length > 0 ? `${head}; last log lines:\n${lines.join("\n")}` : head;
 }
 
 function gpusFor(instanceType: string, resources: JobResources): readonly string[] {

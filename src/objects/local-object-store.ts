@@ -3,6 +3,7 @@ import { createReadStream, type Stats } from "node:fs";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ValidationError } from "../errors.js";
 import { ObjectErrorCode, ObjectStoreError } from "./errors.js";
 import { saveStream } from "./file-streams.js";
 import type { DownloadResult, ObjectHead, ObjectStore, ObjectSummary } from "./object-store.js";
@@ -11,6 +12,28 @@ import type { DownloadResult, ObjectHead, ObjectStore, ObjectSummary } from "./o
 export interface DirectoryMapping {
   readonly prefix: string;
   readonly dir: string;
+}
+
+/**
+ * A `file:` URI: `file:///abs/path` (or `file://localhost/abs/path`) is that path; `file://./dir` and
+ * `file://../dir` (and `file:dir`), which people write for a relative path though a URI has no such thing,
+ * are relative to `baseDir` as plain paths are. Any other host is another machine, which this one cannot read.
+ */
+function fileLocation(uri: string, baseDir: string): string {
+  const slashes = /^file:\/\//i.test(uri);
+  const rest = uri.replace(/^file:(\/\/)?/i, "");
+  try {
+    if (/^\.\.?(\/|$)/.test(rest) || (!slashes && !rest.startsWith("/"))) {
+      return resolve(baseDir, decodeURIComponent(rest));
+    }
+    return fileURLToPath(uri);
+  } catch (error) {
+    throw new ValidationError(
+      "uri",
+      `${uri} is not a file URI of this machine (${(error as Error).message}): write file:///absolute/path, file://./relative/path or a plain path`,
+      "E_REQUEST_INVALID",
+    );
+  }
 }
 
 /** Files of an upload in progress; never listed, renamed into place when complete. */
@@ -43,9 +66,18 @@ export class LocalObjectStore implements ObjectStore {
       const mapping = this.mappingFor(uri);
       if (!mapping)
         throw new ObjectStoreError(ObjectErrorCode.bucketNotFound, uri, "no local directory is mapped to it");
-      return resolve(mapping.dir, `.${uri.slice(mapping.prefix.length)}`);
+      const key = uri.slice(mapping.prefix.length);
+      // In S3, "a/../b" is a key of its own, not a way up; as a path it would leave the mapped directory.
+      if (key.split("/").some((segment) => segment === "." || segment === "..")) {
+        throw new ValidationError(
+          "uri",
+          `${uri} has a "." or ".." segment under ${mapping.prefix}: an S3 key's segments are names, and such a key has no place inside the directory mapped to ${mapping.prefix}`,
+          "E_REQUEST_INVALID",
+        );
+      }
+      return resolve(mapping.dir, `.${key}`);
     }
-    if (uri.startsWith("file://")) return fileURLToPath(uri);
+    if (/^file:/i.test(uri)) return fileLocation(uri, this.baseDir);
     return isAbsolute(uri) ? uri : resolve(this.baseDir, uri);
   }
 

@@ -16,8 +16,9 @@ export async function deleteTrainingJob(store: Store, job: TrainingJobRecord): P
       `training job ${job.name} is ${job.status}; stop it first (tunekit stop ${job.name})`,
     );
   }
-  if (job.jobDir) rmSync(job.jobDir, { recursive: true, force: true });
+  // The record first: a store that cannot be written (read-only) refuses before any file is gone.
   await store.deleteTrainingJob(job.name);
+  if (job.jobDir) rmSync(job.jobDir, { recursive: true, force: true });
 }
 
 /** Finished standalone training jobs that ended before `before` (ms since the epoch). */
@@ -53,8 +54,7 @@ export async function deleteTuningJob(store: Store, job: TuningJobRecord): Promi
       `${what} ${job.name} is ${job.status}; stop it first (tunekit stop ${job.name})`,
     );
   }
-  for (const child of await store.listTrainingJobs({ tuningJobName: job.name })) {
-    if (child.jobDir) rmSync(child.jobDir, { recursive: true, force: true });
-  }
+  const children = await store.listTrainingJobs({ tuningJobName: job.name });
   await store.deleteTuningJob(job.name);
+  for (const child of children) if (child.jobDir) rmSync(child.jobDir, { recursive: true, force: true });
 }

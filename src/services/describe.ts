@@ -2,7 +2,7 @@ import { systemClock } from "../clock.js";
 import { objectiveOf, strategyOf, type TuningObjective, trainingJobArn, tuningJobArn } from "../identity.js";
 import { isRetryableFailure } from "../jobs/index.js";
 import type { Hyperparameters } from "../space/index.js";
-import type { Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
+import type { StatusCounters, Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
 import type { ObjectiveType } from "../strategies/index.js";
 import { checkCompletion } from "../tuner/completion.js";
 
@@ -86,6 +86,20 @@ async function overallBest(
   return candidates.sort((a, b) => sign * ((a.objectiveValue as number) - (b.objectiveValue as number)))[0];
 }
 
+/**
+ * SageMaker's TrainingJobStatusCounters from the store's counts by status, and how many of the failed jobs
+ * failed for a retryable reason (see retryableFailures).
+ */
+export function trainingJobStatusCounters(status: StatusCounters, retryable: number) {
+  return {
+    Completed: status.Completed,
+    InProgress: status.InProgress + status.Stopping,
+    RetryableError: retryable,
+    NonRetryableError: status.Failed - retryable,
+    Stopped: status.Stopped,
+  };
+}
+
 /** DescribeHyperParameterTuningJob's shape (a study's too, with its own fields); `now` times a running job. */
 export async function describeTuningJob(store: Store, job: TuningJobRecord, now: number = systemClock.now()) {
   const counters = await store.countTrainingJobs(job.name);
@@ -112,13 +126,7 @@ export async function describeTuningJob(store: Store, job: TuningJobRecord, now:
     CreationTime: iso(job.createdAt),
     LastModifiedTime: iso(job.updatedAt),
     HyperParameterTuningEndTime: iso(job.endedAt),
-    TrainingJobStatusCounters: {
-      Completed: counters.status.Completed,
-      InProgress: counters.status.InProgress + counters.status.Stopping,
-      RetryableError: retryable,
-      NonRetryableError: counters.status.Failed - retryable,
-      Stopped: counters.status.Stopped,
-    },
+    TrainingJobStatusCounters: trainingJobStatusCounters(counters.status, retryable),
     ObjectiveStatusCounters: counters.objective,
     ...(best ? { BestTrainingJob: summarizeTrainingJob(best, objective) } : {}),
     ...(overall ? { OverallBestTrainingJob: summarizeTrainingJob(overall, objective) } : {}),
@@ -194,7 +202,7 @@ export async function describeTrainingJob(store: Store, job: TrainingJobRecord) 
  * Failed jobs whose failure came from outside the script (the machine killed it, or the process that ran it
  * was lost): SageMaker's RetryableError, as against the script's own NonRetryableError.
  */
-async function retryableFailures(store: Store, tuningJobName: string, failed: number): Promise<number> {
+export async function retryableFailures(store: Store, tuningJobName: string, failed: number): Promise<number> {
   if (failed === 0) return 0;
   const jobs = await store.listTrainingJobs({ tuningJobName, status: "Failed" });
   return jobs.filter((j) => isRetryableFailure(j.failureReason)).length;

@@ -1,4 +1,4 @@
-import type { Store } from "../store/index.js";
+import type { Store, TrainingJobRecord } from "../store/index.js";
 
 /** One row of TrainingJobAnalytics: seconds since the job's first metric point, the metric, its value. */
 export interface MetricRow {
@@ -18,4 +18,12 @@ export async function trainingJobAnalytics(
   return points
     .filter((p) => metricNames === undefined || metricNames.length === 0 || metricNames.includes(p.metricName))
     .map((p) => ({ timestamp: (p.timestamp - first) / 1000, metric_name: p.metricName, value: p.value }));
+}
+
+/** The metrics a job defines (its request's MetricDefinitions) and any others it recorded, in that order. */
+export async function knownMetricNames(store: Store, job: TrainingJobRecord): Promise<string[]> {
+  const request = job.request as { AlgorithmSpecification?: { MetricDefinitions?: { Name: string }[] } } | null;
+  const names = new Set((request?.AlgorithmSpecification?.MetricDefinitions ?? []).map((d) => d.Name));
+  for (const point of await store.listMetricPoints(job.name)) names.add(point.metricName);
+  return [...names];
 }

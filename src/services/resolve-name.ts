@@ -23,8 +23,37 @@ export async function resolveName(store: Store, name: string, force?: ResourceKi
   }
   if (tuning) return { kind: "tuning-job", record: tuning };
   if (training) return { kind: "training-job", record: training };
+  throw await notFound(store, name, force);
+}
+
+/** E_NOT_FOUND, saying what the name is when it is the other kind, or which name was probably meant. */
+async function notFound(store: Store, name: string, force: ResourceKind | undefined): Promise<TunekitError> {
+  const error = (message: string) => new TunekitError("E_NOT_FOUND", message, { field: "name" });
+  if (force === "training-job" && (await store.getTuningJob(name))) {
+    return error(
+      `"${name}" is a tuning job, not a training job: \`tunekit jobs ${name}\` lists its training jobs, whose names this command takes`,
+    );
+  }
+  if (force === "tuning-job" && (await store.getTrainingJob(name))) {
+    return error(`"${name}" is a training job, not a tuning job`);
+  }
   const what = force === undefined ? "tuning job or training job" : kindLabel(force);
-  throw new TunekitError("E_NOT_FOUND", `no ${what} named "${name}" in this store`, { field: "name" });
+  const meant = force === "tuning-job" ? undefined : await childMeant(store, name);
+  return error(`no ${what} named "${name}" in this store${meant ? `; did you mean "${meant}"?` : ""}`);
+}
+
+/**
+ * A tuning job's children are named `<tuning job>-<NNN>-<8 hex>`; people type `<tuning job>-<NNN>`. The child
+ * of that tuning job with that trial number, if there is one.
+ */
+async function childMeant(store: Store, name: string): Promise<string | undefined> {
+  const match = /^(.+)-(\d{3,})$/.exec(name);
+  if (!match || !(await store.getTuningJob(match[1] as string))) return undefined;
+  const index = Number(match[2]) - 1;
+  const prefix = `${name.toLowerCase()}-`;
+  return (await store.listTrainingJobPoints(match[1] as string)).find(
+    (job) => job.trialIndex === index && job.name.toLowerCase().startsWith(prefix),
+  )?.name;
 }
 
 /** A training job by name (case-insensitive); E_NOT_FOUND names what was looked for. */

@@ -1,7 +1,5 @@
 import { Command, Option } from "commander";
-import { resolveName } from "../../services/index.js";
 import { formatTable, TABLE_FORMATS, type TableFormat } from "../../services/table-formats.js";
-import { tuningJobAnalytics, tuningJobColumns } from "../../services/tuning-analytics.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 
 export function analyticsCommand(): Command {
@@ -22,6 +20,8 @@ export function analyticsCommand(): Command {
       ),
   ).action((name: string, options: CommonOptions & { format: TableFormat }) =>
     withContext(options, async ({ store, json: asJson, output }) => {
+      const { resolveName } = await import("../../services/resolve-name.js");
+      const { tuningJobAnalytics, tuningJobColumns } = await import("../../services/tuning-analytics.js");
       const target = await resolveName(store, name, "tuning-job");
       if (target.kind !== "tuning-job") return;
       const rows = await tuningJobAnalytics(store, target.record);

@@ -1,6 +1,4 @@
 import { Command } from "commander";
-import { deleteTrainingJob, deleteTuningJob, parseAge, prunableTrainingJobs } from "../../services/delete.js";
-import { resolveName } from "../../services/resolve-name.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { json } from "../output.js";
 import { addTargetOptions, forcedKind, type TargetOptions } from "./target-options.js";
@@ -15,6 +13,8 @@ export function deleteCommand(): Command {
     ),
   ).action((name: string, options: CommonOptions & TargetOptions) =>
     withContext(options, async ({ store, json: asJson, output }) => {
+      const { deleteTrainingJob, deleteTuningJob } = await import("../../services/delete.js");
+      const { resolveName } = await import("../../services/resolve-name.js");
       const target = await resolveName(store, name, forcedKind(options));
       if (target.kind === "tuning-job") await deleteTuningJob(store, target.record);
       else await deleteTrainingJob(store, target.record);
@@ -37,6 +37,7 @@ export function pruneCommand(): Command {
       .addHelpText("after", "\nExample:\n  tunekit prune --older-than 7d"),
   ).action((options: CommonOptions & { olderThan: string; dryRun?: boolean }) =>
     withContext(options, async ({ store, json: asJson, output, clock }) => {
+      const { deleteTrainingJob, parseAge, prunableTrainingJobs } = await import("../../services/delete.js");
       const jobs = await prunableTrainingJobs(store, clock.now() - parseAge(options.olderThan));
       if (!options.dryRun) for (const job of jobs) await deleteTrainingJob(store, job);
       const names = jobs.map((j) => j.name);

@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { describeTrainingJob, describeTuningJob, resolveName } from "../../services/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { json } from "../output.js";
 import { addTargetOptions, forcedKind, type TargetOptions } from "./target-options.js";
@@ -14,6 +13,8 @@ export function describeCommand(): Command {
     ),
   ).action((name: string, options: CommonOptions & TargetOptions) =>
     withContext(options, async ({ store, output }) => {
+      const { describeTrainingJob, describeTuningJob } = await import("../../services/describe.js");
+      const { resolveName } = await import("../../services/resolve-name.js");
       const target = await resolveName(store, name, forcedKind(options));
       const described =
         target.kind === "tuning-job"

@@ -1,9 +1,8 @@
 import { Command, Option } from "commander";
-import { listTrainingJobsForTuningJob, resolveName, SORT_BY, type SortBy } from "../../services/index.js";
-import { TRAINING_JOB_STATUSES, type TrainingJobStatus } from "../../store/index.js";
+import { SORT_BY, type SortBy } from "../../services/list-training-jobs-for-tuning-job.js";
+import { TRAINING_JOB_STATUSES, type TrainingJobStatus } from "../../store/records.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
-import { formatTime, formatValue, json, table } from "../output.js";
-import { formatHyperparameters } from "../tuning-display.js";
+import { formatHyperparameters, formatTime, formatValue, json, table } from "../output.js";
 import { parseCount } from "./parse.js";
 
 interface JobsOptions extends CommonOptions {
@@ -30,6 +29,8 @@ export function jobsCommand(): Command {
       ),
   ).action((name: string, options: JobsOptions) =>
     withContext(options, async ({ store, json: asJson, output }) => {
+      const { listTrainingJobsForTuningJob } = await import("../../services/list-training-jobs-for-tuning-job.js");
+      const { resolveName } = await import("../../services/resolve-name.js");
       const target = await resolveName(store, name, "tuning-job");
       if (target.kind !== "tuning-job") return;
       const page = await listTrainingJobsForTuningJob(store, target.record, {

@@ -1,13 +1,15 @@
 import { Command, Option } from "commander";
-import { TRAINING_JOB_STATUSES, type TrainingJobStatus } from "../../store/index.js";
+import { TRAINING_JOB_STATUSES, type TrainingJobStatus } from "../../store/records.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
-import { formatTime, formatValue, json, table } from "../output.js";
+import { formatHyperparameters, formatTime, formatValue, json, table } from "../output.js";
 import { parseCount } from "./parse.js";
 
 export function listTrainingJobsCommand(): Command {
   return addCommonOptions(
     new Command("list-training-jobs")
-      .description("list training jobs (the trials of one tuning job with --tuning-job)")
+      .description(
+        "list training jobs (the trials of one tuning job with --tuning-job); --json: ListTrainingJobs' shape",
+      )
       .option("--tuning-job <name>", "only the training jobs of this tuning job, in trial order")
       .addOption(new Option("--status <status>", "only jobs in this status").choices([...TRAINING_JOB_STATUSES]))
       .option("--limit <n>", "at most this many", parseCount, 1000)
@@ -19,7 +21,10 @@ export function listTrainingJobsCommand(): Command {
         ...(options.tuningJob ? { tuningJobName: options.tuningJob } : {}),
         ...(options.status ? { status: options.status } : {}),
       });
-      if (asJson) return output.out(json(jobs));
+      if (asJson) {
+        const { trainingJobListSummary } = await import("../../services/list-summaries.js");
+        return output.out(json({ TrainingJobSummaries: jobs.map(trainingJobListSummary) }));
+      }
       if (jobs.length === 0) return output.out("no training jobs");
       output.out(
         table(
@@ -28,9 +33,7 @@ export function listTrainingJobsCommand(): Command {
             j.name,
             j.status,
             formatValue(j.objectiveValue),
-            Object.entries(j.hyperparameters)
-              .map(([k, v]) => `${k}=${typeof v === "number" ? formatValue(v) : v}`)
-              .join(" "),
+            formatHyperparameters(j.hyperparameters),
             formatTime(j.createdAt),
           ]),
         ),

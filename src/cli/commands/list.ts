@@ -1,6 +1,5 @@
 import { Command, Option } from "commander";
-import { bestTrainingJob, objectiveOf, strategyOf } from "../../services/index.js";
-import { TUNING_JOB_STATUSES, type TuningJobStatus } from "../../store/index.js";
+import { TUNING_JOB_STATUSES, type TuningJobStatus } from "../../store/records.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { formatTime, formatValue, json, table } from "../output.js";
 import { parseCount } from "./parse.js";
@@ -8,48 +7,43 @@ import { parseCount } from "./parse.js";
 export function listCommand(): Command {
   return addCommonOptions(
     new Command("list")
-      .description("list tuning jobs and ask/tell studies, newest first")
+      .description("list tuning jobs and ask/tell studies, newest first (--json: ListHyperParameterTuningJobs)")
       .addOption(new Option("--status <status>", "only jobs in this status").choices([...TUNING_JOB_STATUSES]))
       .option("--limit <n>", "at most this many", parseCount, 100)
       .addHelpText("after", "\nExample:\n  tunekit list --status InProgress --json"),
   ).action((options: CommonOptions & { status?: TuningJobStatus; limit: number }) =>
     withContext(options, async ({ store, json: asJson, output }) => {
+      const { hyperParameterTuningJobSummary } = await import("../../services/list-summaries.js");
       const jobs = await store.listTuningJobs({
         limit: options.limit,
         ...(options.status ? { status: options.status } : {}),
       });
-      const rows = [];
-      for (const job of jobs) {
-        const counters = await store.countTrainingJobs(job.name);
-        const best = await bestTrainingJob(store, job);
-        const total = Object.values(counters.status).reduce((a, b) => a + b, 0);
-        rows.push({
-          name: job.name,
-          kind: job.kind,
-          status: job.status,
-          strategy: strategyOf(job),
-          objective: objectiveOf(job),
-          trials: total,
-          completed: counters.status.Completed,
-          best: best?.objectiveValue ?? null,
-          bestTrainingJob: best?.name ?? null,
-          createdAt: new Date(job.createdAt).toISOString(),
-        });
-      }
-      if (asJson) return output.out(json(rows));
-      if (rows.length === 0) return output.out("no tuning jobs in this store");
+      const summaries = await Promise.all(jobs.map((job) => hyperParameterTuningJobSummary(store, job)));
+      if (asJson) return output.out(json({ HyperParameterTuningJobSummaries: summaries }));
+      if (summaries.length === 0) return output.out("no tuning jobs in this store");
       output.out(
         table(
-          ["NAME", "KIND", "STATUS", "STRATEGY", "TRIALS", "BEST", "CREATED"],
-          rows.map((r, i) => [
-            r.name,
-            r.kind,
-            r.status,
-            r.strategy,
-            `${r.completed}/${r.trials}`,
-            r.best === null ? undefined : `${formatValue(r.best)} (${r.objective.Type === "Maximize" ? "max" : "min"})`,
-            formatTime(jobs[i]?.createdAt ?? null),
-          ]),
+          ["NAME", "KIND", "STATUS", "STRATEGY", "TRIALS", "STOPPED", "FAILED", "BEST", "CREATED"],
+          summaries.map((s, i) => {
+            const counters = s.TrainingJobStatusCounters;
+            const created = Object.values(counters).reduce((a, b) => a + b, 0);
+            const budget = s.ResourceLimits?.MaxNumberOfTrainingJobs;
+            const best = s.BestTrainingJob?.FinalHyperParameterTuningJobObjectiveMetric;
+            return [
+              s.HyperParameterTuningJobName,
+              s.Kind,
+              s.HyperParameterTuningJobStatus,
+              s.Strategy,
+              // Jobs run against the budget; how many of them were stopped (early stopping) or failed is apart.
+              budget === undefined ? String(created) : `${created}/${budget}`,
+              counters.Stopped,
+              counters.NonRetryableError,
+              best === undefined
+                ? undefined
+                : `${formatValue(best.Value)} (${best.Type === "Maximize" ? "max" : "min"})`,
+              formatTime(jobs[i]?.createdAt ?? null),
+            ];
+          }),
         ),
       );
     }),

@@ -1,9 +1,8 @@
 import { Command } from "commander";
 import { systemClock } from "../../clock.js";
 import { TunekitError } from "../../errors.js";
-import { kindLabel, resolveName } from "../../services/index.js";
-import { readLogPage } from "../../services/logs.js";
-import type { Store } from "../../store/index.js";
+import { kindLabel } from "../../identity.js";
+import type { Store } from "../../store/store.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { addTargetOptions, forcedKind, type TargetOptions } from "./target-options.js";
 
@@ -17,6 +16,7 @@ async function logOf(store: Store, name: string): Promise<string | undefined> {
 
 /** Prints the log as it grows, until the job is no longer running and the log has been read to its end. */
 async function followLog(store: Store, name: string, write: (text: string) => void): Promise<void> {
+  const { readLogPage } = await import("../../services/logs.js");
   let after = -1;
   for (;;) {
     const job = await store.getTrainingJob(name);
@@ -40,6 +40,7 @@ export function logsCommand(): Command {
     ),
   ).action((name: string, options: CommonOptions & TargetOptions & { follow?: boolean }) =>
     withContext(options, async ({ store, output }) => {
+      const { resolveName } = await import("../../services/resolve-name.js");
       const target = await resolveName(store, name, forcedKind(options));
       if (options.follow && target.kind === "training-job") {
         await followLog(store, target.record.name, (text) => process.stdout.write(text));

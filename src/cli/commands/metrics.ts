@@ -1,7 +1,6 @@
 import { Command, Option } from "commander";
-import { trainingJobAnalytics } from "../../services/metrics.js";
-import { resolveTrainingJob } from "../../services/resolve-name.js";
-import { formatTable, TABLE_FORMATS, type TableFormat } from "../../services/table-formats.js";
+import { ValidationError } from "../../errors.js";
+import { TABLE_FORMATS, type TableFormat } from "../../services/table-formats.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { formatValue, json, table } from "../output.js";
 
@@ -23,7 +22,18 @@ export function metricsCommand(): Command {
       ),
   ).action((name: string, options: CommonOptions & { metric: string[]; format?: TableFormat }) =>
     withContext(options, async ({ store, json: asJson, output }) => {
+      const { resolveTrainingJob } = await import("../../services/resolve-name.js");
+      const { knownMetricNames, trainingJobAnalytics } = await import("../../services/metrics.js");
+      const { formatTable } = await import("../../services/table-formats.js");
       const job = await resolveTrainingJob(store, name);
+      const known = await knownMetricNames(store, job);
+      const unknown = options.metric.filter((m) => !known.includes(m));
+      if (unknown.length > 0) {
+        throw new ValidationError(
+          "--metric",
+          `training job ${job.name} has no metric named ${unknown.map((m) => JSON.stringify(m)).join(", ")}; its metrics are ${known.length ? known.join(", ") : "none"}`,
+        );
+      }
       const rows = await trainingJobAnalytics(store, job.name, options.metric);
       if (asJson) return output.out(json(rows));
       if (options.format) return output.out(formatTable(rows, options.format, ["timestamp", "metric_name", "value"]));

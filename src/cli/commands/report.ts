@@ -1,7 +1,5 @@
 import { writeFileSync } from "node:fs";
 import { Command } from "commander";
-import { exportCharts, findingsSentences, renderReport } from "../../report/index.js";
-import { objectiveOf, resolveName } from "../../services/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 
 interface ReportOptions extends CommonOptions {
@@ -26,6 +24,10 @@ export function reportCommand(): Command {
       ),
   ).action((name: string, options: ReportOptions) =>
     withContext(options, async ({ store, json: asJson, output }) => {
+      // The charts' library (ECharts) takes most of a second to load: only this command pays for it.
+      const { exportCharts, findingsSentences, renderReport } = await import("../../report/index.js");
+      const { objectiveOf } = await import("../../identity.js");
+      const { resolveName } = await import("../../services/resolve-name.js");
       const target = await resolveName(store, name, "tuning-job");
       if (target.kind !== "tuning-job") return;
       const report = await renderReport(store, target.record);

@@ -1,11 +1,8 @@
-import { serve } from "@hono/node-server";
 import { Command } from "commander";
-import { systemClock } from "../../clock.js";
-import { CONTROLLER_DEFAULTS, Controller } from "../../controller/index.js";
+import { CONTROLLER_DEFAULTS } from "../../controller/defaults.js";
 import { TunekitError } from "../../errors.js";
-import { slotPoolFor } from "../../executors/index.js";
-import { openStore, storeLocation } from "../../store/index.js";
-import { createApp } from "../../transports/http/app.js";
+import { storeLocation } from "../../store/location.js";
+import { isLoopback, servedHostNames } from "../../transports/http/served-hosts.js";
 import { addCommonOptions, type CommonOptions } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
 import { onInterrupt } from "../interrupt.js";
@@ -15,16 +12,15 @@ interface ServeOptions extends CommonOptions, JobOptions {
   port: string;
   host: string;
   token?: string;
+  allowHost: string[];
   controller: boolean;
   leaseTtl?: string;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
-
 function integer(value: string, field: string, min: number, max: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new TunekitError("E_VALIDATION", `${field}: must be an integer from ${min} to ${max}, got ${value}`, {
+    throw new TunekitError("E_VALIDATION", `--${field}: must be an integer from ${min} to ${max}, got ${value}`, {
       field,
     });
   }
@@ -41,6 +37,12 @@ export function serveCommand(): Command {
         .option("--port <n>", "port", "8686")
         .option("--host <address>", "address to bind (anything but loopback needs a token)", "127.0.0.1")
         .option("--token <token>", "require this token on every request (default $TUNEKIT_TOKEN)")
+        .option(
+          "--allow-host <name>",
+          "also answer requests addressed to this host name, e.g. a DNS name or a proxy (repeatable)",
+          (value: string, previous: string[]) => [...previous, value],
+          [],
+        )
         .option("--no-controller", "serve the API and console only; run no jobs here")
         .option(
           "--lease-ttl <seconds>",
@@ -48,7 +50,7 @@ export function serveCommand(): Command {
         )
         .addHelpText(
           "after",
-          "\nExamples:\n  tunekit serve                       # http://127.0.0.1:8686\n  tunekit serve --store postgres://postgres@127.0.0.1/tunekit --port 8687\n  TUNEKIT_TOKEN=s3cret tunekit serve --host 0.0.0.0",
+          "\nExamples:\n  tunekit serve                       # http://127.0.0.1:8686\n  tunekit serve --store postgres://postgres@127.0.0.1/tunekit --port 8687\n  TUNEKIT_TOKEN=s3cret tunekit serve --host 0.0.0.0 --allow-host tuning.example.org",
         ),
     ),
   ).action(async (options: ServeOptions) => {
@@ -58,15 +60,21 @@ export function serveCommand(): Command {
       options.leaseTtl === undefined
         ? CONTROLLER_DEFAULTS.leaseTtlMs
         : integer(options.leaseTtl, "lease-ttl", 1, 3600) * 1000;
-    if (!LOOPBACK.has(options.host) && !token) {
+    if (!isLoopback(options.host) && !token) {
       throw new TunekitError(
         "E_VALIDATION",
         `--host: binding ${options.host} exposes the store beyond this machine; give --token (or $TUNEKIT_TOKEN)`,
         { field: "host" },
       );
     }
+    const { serve } = await import("@hono/node-server");
+    const { createApp } = await import("../../transports/http/app.js");
+    const { openStore } = await import("../../store/open-store.js");
+    const { Controller } = await import("../../controller/controller.js");
+    const { slotPoolFor } = await import("../../executors/slot-pool.js");
+    const { systemClock } = await import("../../clock.js");
     // Relative paths in a request submitted without run options resolve against the server's working directory.
-    const settings = { ...jobSettingsFrom(options, "./request"), leaseTtlMs };
+    const settings = { ...(await jobSettingsFrom(options, "./request")), leaseTtlMs };
     const store = await openStore(storeLocation(options.store));
     const controller = options.controller
       ? new Controller({
@@ -79,6 +87,7 @@ export function serveCommand(): Command {
       : undefined;
     const app = createApp({
       store,
+      allowedHosts: servedHostNames(options.host, options.allowHost),
       ...(controller ? { controller } : {}),
       ...(token ? { token } : {}),
       submit: { settings, clock: systemClock, ...(controller ? { onSubmitted: () => controller.wake() } : {}) },

@@ -1,6 +1,4 @@
 import { Command } from "commander";
-import { reapOrphanedJobs } from "../../jobs/orphans.js";
-import { kindLabel, resolveName, stopJob } from "../../services/index.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { json } from "../output.js";
 import { addTargetOptions, forcedKind, type TargetOptions } from "./target-options.js";
@@ -15,6 +13,10 @@ export function stopCommand(): Command {
     ),
   ).action((name: string, options: CommonOptions & TargetOptions) =>
     withContext(options, async ({ store, json: asJson, output, clock }) => {
+      const { kindLabel } = await import("../../identity.js");
+      const { resolveName } = await import("../../services/resolve-name.js");
+      const { stopJob } = await import("../../services/stop.js");
+      const { reapOrphanedJobs } = await import("../../jobs/orphans.js");
       // A job whose tunekit died cannot act on a stop request: end its processes here instead.
       const reaped = await reapOrphanedJobs(store, clock.now());
       const target = await resolveName(store, name, forcedKind(options));

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Queryable } from "./database.js";
+import type { Queryable } from "./queryable.js";
 
 /** How many settled markers one transaction deletes, at most. */
 const DELETED_PER_TRANSACTION = 50;

@@ -11,9 +11,9 @@ import {
 } from "./connection-failures.js";
 
 /** Runs one statement and resolves to its rows. */
-export interface Queryable {
-  query<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
-}
+import type { Queryable } from "./queryable.js";
+
+export type { Queryable };
 
 const INT8_OID = 20;
 const JSON_OID = 114;

@@ -1,4 +1,14 @@
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { systemClock } from "../../clock.js";
@@ -22,6 +32,7 @@ export interface ConnectionOptions {
 export const CONNECTION_DEFAULTS = { busyTimeoutMs: 5000, maxBusyWaitMs: 60_000 } as const;
 
 const BUSY_CODES = new Set(["SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_RECOVERY", "SQLITE_LOCKED"]);
+const READ_ONLY_CODES = new Set(["SQLITE_READONLY", "SQLITE_READONLY_DIRECTORY", "SQLITE_READONLY_DBMOVED"]);
 const CORRUPT_CODES = new Set(["SQLITE_NOTADB", "SQLITE_CORRUPT"]);
 
 function sqliteCode(error: unknown): string | undefined {
@@ -51,6 +62,48 @@ function checkHeader(path: string): void {
 }
 
 /**
+ * Why this process cannot write the store at `path`, or undefined when it can. SQLite in WAL mode writes
+ * two files beside the store (-wal, -shm), so the directory must be writable as well as the file.
+ */
+function readOnlyReason(path: string): string | undefined {
+  for (const target of existsSync(path) ? [path, dirname(path)] : [dirname(path)]) {
+    if (!existsSync(target)) continue;
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === "EROFS" ? `${target} is on a read-only file system` : `${target} is not writable by this user`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A read-only connection. SQLite reads a WAL database read-only only where it can use (or make) the -wal and
+ * -shm files beside it; on a read-only mount after a clean close there are none, so the file is read into
+ * memory instead, as of its last checkpoint, marked as a rollback-journal database (header bytes 18 and 19),
+ * which needs neither file.
+ */
+function openReadOnly(path: string, timeout: number): Database.Database {
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true, timeout });
+    try {
+      db.prepare("SELECT count(*) FROM sqlite_master").get();
+      return db;
+    } catch (error) {
+      db.close();
+      if (sqliteCode(error) !== "SQLITE_CANTOPEN") throw error;
+    }
+    const image = readFileSync(path);
+    if (image[18] === 2 && image[19] === 2) image.fill(1, 18, 20);
+    return new Database(image, { readonly: true });
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw corrupt(path, error);
+  }
+}
+
+/**
  * One better-sqlite3 connection in WAL mode, with tunekit's rules for sharing
  * a file between processes: every write is a short BEGIN IMMEDIATE
  * transaction; a busy database is retried with backoff, and only after
@@ -59,6 +112,8 @@ function checkHeader(path: string): void {
  */
 export class Connection {
   readonly db: Database.Database;
+  /** Why the store cannot be written (a read-only mount, a file not ours to write); undefined when it can. */
+  readonly readOnly: string | undefined;
   private readonly maxBusyWaitMs: number;
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -67,12 +122,34 @@ export class Connection {
     options: ConnectionOptions = {},
   ) {
     this.maxBusyWaitMs = options.maxBusyWaitMs ?? CONNECTION_DEFAULTS.maxBusyWaitMs;
+    const timeout = options.busyTimeoutMs ?? CONNECTION_DEFAULTS.busyTimeoutMs;
+    this.readOnly = path === ":memory:" ? undefined : readOnlyReason(path);
+    if (this.readOnly !== undefined) {
+      if (!existsSync(path)) {
+        throw new StoreError(
+          "E_STORE_READ_ONLY",
+          `there is no store at ${path}, and none can be made: ${this.readOnly}`,
+          {
+            field: "storage",
+          },
+        );
+      }
+      checkHeader(path);
+      this.db = openReadOnly(path, timeout);
+      try {
+        this.checkSchema(options.migrations ?? loadMigrations());
+      } catch (error) {
+        this.db.close();
+        throw error;
+      }
+      return;
+    }
     if (path !== ":memory:") {
       mkdirSync(dirname(path), { recursive: true });
       checkHeader(path);
     }
     try {
-      this.db = new Database(path, { timeout: options.busyTimeoutMs ?? CONNECTION_DEFAULTS.busyTimeoutMs });
+      this.db = new Database(path, { timeout });
     } catch (error) {
       throw new StoreError("E_STORE_CORRUPT", `cannot open the store file ${path}: ${(error as Error).message}`, {
         field: "storage",
@@ -101,7 +178,16 @@ export class Connection {
 
   /** Runs fn inside BEGIN IMMEDIATE ... COMMIT, retrying while another process holds the lock. */
   write<T>(fn: () => T): T {
+    if (this.readOnly !== undefined) throw this.readOnlyError();
     return this.retrying(() => this.db.transaction(fn).immediate());
+  }
+
+  private readOnlyError(cause?: unknown): StoreError {
+    return new StoreError(
+      "E_STORE_READ_ONLY",
+      `the store ${this.path} is read-only (${this.readOnly ?? "SQLite refused to write it"}): this command writes to it; commands that only read it (list, describe, jobs, logs, metrics, analytics, report, serve) work`,
+      { field: "storage", cause },
+    );
   }
 
   read<T>(fn: () => T): T {
@@ -115,6 +201,7 @@ export class Connection {
       } catch (error) {
         const code = sqliteCode(error);
         if (code !== undefined && CORRUPT_CODES.has(code)) throw corrupt(this.path, error);
+        if (code !== undefined && READ_ONLY_CODES.has(code)) throw this.readOnlyError(error);
         throw error;
       }
     };
@@ -130,6 +217,35 @@ export class Connection {
           { cause: error },
         ),
     });
+  }
+
+  /** A read-only store must already be tunekit's, at this tunekit's schema: it cannot be migrated. */
+  private checkSchema(migrations: Migration[]): void {
+    const applicationId = this.retrying(() => this.db.pragma("application_id", { simple: true }) as number);
+    const hasLedger = this.db
+      .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+      .get() as { n: number };
+    if (applicationId !== APPLICATION_ID || hasLedger.n === 0) {
+      throw new StoreError("E_STORE_FOREIGN", `the file ${this.path} is not a tunekit store`, { field: "storage" });
+    }
+    const row = this.db.prepare("SELECT max(version) AS v FROM schema_migrations").get() as { v: number | null };
+    const current = row.v ?? 0;
+    if (current > migrations.length) throw this.tooNew(current, migrations.length);
+    if (current < migrations.length) {
+      throw new StoreError(
+        "E_STORE_READ_ONLY",
+        `the store ${this.path} has schema version ${current} and this tunekit reads version ${migrations.length}; it must be upgraded once where it can be written (${this.readOnly})`,
+        { field: "storage" },
+      );
+    }
+  }
+
+  private tooNew(current: number, latest: number): StoreError {
+    return new StoreError(
+      "E_STORE_SCHEMA_TOO_NEW",
+      `the store ${this.path} has schema version ${current}, but this tunekit knows versions up to ${latest}: upgrade tunekit to open it`,
+      { field: "storage" },
+    );
   }
 
   private migrate(migrations: Migration[]): void {
@@ -151,13 +267,7 @@ export class Connection {
       const row = this.db.prepare("SELECT max(version) AS v FROM schema_migrations").get() as { v: number | null };
       const current = row.v ?? 0;
       const latest = migrations.length;
-      if (current > latest) {
-        throw new StoreError(
-          "E_STORE_SCHEMA_TOO_NEW",
-          `the store ${this.path} has schema version ${current}, but this tunekit knows versions up to ${latest}: upgrade tunekit to open it`,
-          { field: "storage" },
-        );
-      }
+      if (current > latest) throw this.tooNew(current, latest);
       for (const migration of migrations.slice(current)) {
         this.db.exec(migration.sql);
         this.db

@@ -185,5 +185,11 @@ describe("HTTP API", () => {
     expect((await app.request("/console/plot.js")).status).toBe(200);
     expect((await app.request("/console/echarts.min.js")).status).toBe(404);
     expect((await app.request("/console/..%2f..%2fpackage.json")).status).toBe(404);
+    // Names an object inherits are not files either.
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      const response = await app.request(`/console/${name}`);
+      expect(response.status, name).toBe(404);
+      expect((await json(response)).error.code).toBe("E_NOT_FOUND");
+    }
   });
 });

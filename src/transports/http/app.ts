@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { type Clock, systemClock } from "../../clock.js";
@@ -18,7 +17,9 @@ import { consoleAsset } from "./console-assets.js";
 import { errorBody, httpStatusFor } from "./errors.js";
 import { FINGERPRINT_HEADER, type Topic, topicFingerprint } from "./fingerprint.js";
 import { EventsQuery, LogQuery, parseQuery, TokenOnly, TrainingJobsQuery, TuningJobsQuery } from "./query.js";
+import { hostCheck, sameOriginWrites } from "./request-guards.js";
 import { addSubmitRoutes, type SubmitRoutesOptions } from "./submit-routes.js";
+import { tokenAuth } from "./token-auth.js";
 
 export interface AppOptions {
   readonly store: Store;
@@ -26,8 +27,10 @@ export interface AppOptions {
   readonly controller?: { status(): unknown };
   /** With these, the app takes submissions (POST /api/tuning-jobs, /api/training-jobs) for a controller. */
   readonly submit?: Omit<SubmitRoutesOptions, "store">;
-  /** Required on every request (Authorization: Bearer, or ?token= for EventSource) when set. */
+  /** Required on every request when set (Authorization: Bearer, ?token=, or the console's session cookie). */
   readonly token?: string;
+  /** The host names a request's Host header may carry (see servedHostNames); any when absent. */
+  readonly allowedHosts?: ReadonlySet<string>;
   /** How often server-sent events look for changes (default 1 s). */
   readonly pollMs?: number;
   readonly clock?: Clock;
@@ -35,13 +38,6 @@ export interface AppOptions {
 
 function notFound(kind: string, name: string): TunekitError {
   return new TunekitError("E_NOT_FOUND", `no ${kind} named "${name}"`, { field: "name" });
-}
-
-function sameToken(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**
@@ -61,17 +57,9 @@ export function createApp(options: AppOptions): Hono {
     c.json({ error: { code: "E_NOT_FOUND", message: `no route ${c.req.method} ${c.req.path}` } }, 404),
   );
 
-  if (options.token) {
-    const token = options.token;
-    app.use("*", async (c, next) => {
-      const header = c.req.header("authorization");
-      const given = header?.startsWith("Bearer ") ? header.slice(7) : c.req.query("token");
-      if (!sameToken(given, token)) {
-        throw new TunekitError("E_UNAUTHORIZED", "a valid token is required (Authorization: Bearer TOKEN or ?token=)");
-      }
-      await next();
-    });
-  }
+  if (options.allowedHosts) app.use("*", hostCheck(options.allowedHosts));
+  app.use("*", sameOriginWrites());
+  if (options.token) app.use("*", tokenAuth(options.token));
 
   const tuningJob = async (name: string) => {
     const job = await store.getTuningJob(name);

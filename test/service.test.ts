@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../src/store/index.js";
+import { runLoad } from "./helpers/load.js";
 import { api, post, type ServeProcess, startServe, waitFor } from "./helpers/serve.js";
 import { testStores } from "./helpers/stores.js";
 
@@ -127,6 +128,37 @@ for (const { label, url: storeUrl } of testStores()) {
       const check = await openStore(store);
       try {
         await expectExactlyOnce(check, "submitted", 4);
+      } finally {
+        await check.close();
+      }
+    }, 400_000);
+
+    it("answers concurrent clients creating, describing and listing jobs with no 5xx and no write lost", async () => {
+      const store = await storeUrl();
+      const a = await serve(store, ["--no-controller"]);
+      const result = await runLoad({
+        url: a.url,
+        clients: 10,
+        durationMs: 5000,
+        prefix: "load",
+        request: (name) => ({
+          TrainingJobName: name,
+          AlgorithmSpecification: {
+            TrainingInputMode: "File",
+            MetricDefinitions: [{ Name: "val_loss", Regex: "val_loss=(\\S+)" }],
+          },
+          HyperParameters: { sagemaker_program: '"objective.py"', sagemaker_submit_directory: JSON.stringify(CODE) },
+          OutputDataConfig: { S3OutputPath: join(root, "out") },
+          ResourceConfig: { InstanceType: "local", InstanceCount: 1 },
+          StoppingCondition: { MaxRuntimeInSeconds: 60 },
+        }),
+      });
+      expect(result.failures).toEqual([]);
+      expect(result.created.length).toBeGreaterThan(0);
+      const check = await openStore(store);
+      try {
+        const stored = new Set((await check.listTrainingJobs({ standalone: true })).map((j) => j.name));
+        expect(result.created.filter((name) => !stored.has(name))).toEqual([]);
       } finally {
         await check.close();
       }

@@ -15,6 +15,7 @@ import { stopJob } from "../stop.js";
 import { formatTable } from "../table-formats.js";
 import { tuningJobAnalytics, tuningJobColumns } from "../tuning-analytics.js";
 import { consoleAsset } from "./console-assets.js";
+import { registerConsoleRoutes } from "./console-routes.js";
 import { errorBody, httpStatusFor } from "./errors.js";
 import { FINGERPRINT_HEADER, type Topic, topicFingerprint } from "./fingerprint.js";
 import { EventsQuery, LogQuery, parseQuery, TokenOnly, TrainingJobsQuery, TuningJobsQuery } from "./query.js";
@@ -114,6 +115,8 @@ export function createApp(options: AppOptions): Hono {
       ...(jobs.length === q.limit ? { NextOffset: q.offset + q.limit } : {}),
     });
   });
+
+  registerConsoleRoutes(app, store);
 
   app.get("/api/tuning-jobs/:name", (c) => {
     parseQuery(TokenOnly, c.req.query());

@@ -1,17 +1,29 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Store, TuningJobRecord } from "../store/index.js";
-import { type Chart, reportCharts } from "./charts.js";
+import { chartSet } from "./chart-specs.js";
+import { type Chart, reportCharts } from "./echarts-options.js";
 import { type Findings, tuningFindings } from "./findings.js";
 import { reportHtml } from "./html.js";
 import { renderPng, renderSvg } from "./render-svg.js";
 import { reportData } from "./report-data.js";
 
-export { type Chart, type ColumnRef, chartSet, inlinePoints, type PointColumns, reportCharts } from "./charts.js";
+export {
+  type AxisSpec,
+  type ChartSet,
+  type ChartSpec,
+  chartSet,
+  LARGE,
+  PARALLEL_MAX_LINES,
+  type PointColumns,
+} from "./chart-specs.js";
+export { type Chart, type ChartOption, echartsOption, reportCharts } from "./echarts-options.js";
 export { type Findings, findingsSentences, NEAR_FACTOR, type NearOptimum, tuningFindings } from "./findings.js";
 export { reportHtml } from "./html.js";
 export { renderPng, renderSvg } from "./render-svg.js";
 export { type ChartData, chartData, type ReportData, reportData } from "./report-data.js";
+export { FENCE, type RobustLimit, robustLimit } from "./robust-axis.js";
+export { STATUS_GROUPS, type StatusGroup, statusGroup, stopReasonText } from "./status-groups.js";
 
 export interface RenderedReport {
   readonly html: string;
@@ -22,7 +34,7 @@ export interface RenderedReport {
 /** A tuning job's report: the HTML page and each chart's SVG. */
 export function renderReport(store: Store, job: TuningJobRecord, now = Date.now()): RenderedReport {
   const data = reportData(store, job, now);
-  const charts = reportCharts(data).map((chart) => ({ chart, svg: renderSvg(chart.option) }));
+  const charts = reportCharts(chartSet(data)).map((chart) => ({ chart, svg: renderSvg(chart.option) }));
   const findings = tuningFindings(data.jobs, data.objective, data.axes);
   return { html: reportHtml(data, charts, findings), charts, findings };
 }

@@ -21,6 +21,8 @@ export interface ChartData {
   readonly jobs: readonly TrainingJobPoint[];
   /** When the data was read (ms since the epoch): "now" for running jobs' bars. */
   readonly now: number;
+  /** A warm start's parent tuning jobs and their jobs, drawn beside this one's. */
+  readonly parents?: readonly { readonly name: string; readonly jobs: readonly TrainingJobPoint[] }[];
 }
 
 /** Everything a report draws and tells, read once from the store. */
@@ -46,14 +48,41 @@ function axesOf(job: TuningJobRecord): ReportAxis[] {
   return [...axes.values()];
 }
 
+/** The names of a warm-started tuning job's parents, as its request lists them. */
+function parentNames(job: TuningJobRecord): string[] {
+  if (job.kind !== "tuning-job") return [];
+  const warm = (job.config as { WarmStartConfig?: { ParentHyperParameterTuningJobs?: unknown } }).WarmStartConfig;
+  const parents = Array.isArray(warm?.ParentHyperParameterTuningJobs) ? warm.ParentHyperParameterTuningJobs : [];
+  return parents.map((p) => String((p as { HyperParameterTuningJobName?: unknown }).HyperParameterTuningJobName));
+}
+
+function parentsOf(store: Store, job: TuningJobRecord): ChartData["parents"] {
+  const names = parentNames(job);
+  if (names.length === 0) return undefined;
+  return names.map((name) => ({
+    name: store.getTuningJob(name)?.name ?? name,
+    jobs: store.getTuningJob(name) ? store.listTrainingJobPoints(name) : [],
+  }));
+}
+
 /** The charts' data alone: each job's chart fields, without Describe or importance (a pass over every job and a GP fit). */
 export function chartData(store: Store, job: TuningJobRecord, now = Date.now()): ChartData {
-  return { job, objective: objectiveOf(job), axes: axesOf(job), jobs: store.listTrainingJobPoints(job.name), now };
+  const parents = parentsOf(store, job);
+  return {
+    job,
+    objective: objectiveOf(job),
+    axes: axesOf(job),
+    jobs: store.listTrainingJobPoints(job.name),
+    now,
+    ...(parents ? { parents } : {}),
+  };
 }
 
 export function reportData(store: Store, job: TuningJobRecord, now = Date.now()): ReportData {
   const jobs = store.listTrainingJobPoints(job.name);
+  const parents = parentsOf(store, job);
   return {
+    ...(parents ? { parents } : {}),
     job,
     description: describeTuningJob(store, job),
     objective: objectiveOf(job),

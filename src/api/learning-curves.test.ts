@@ -76,7 +76,9 @@ describe("learning curves", () => {
     }
   });
 
-  it("without early stopping, sends the curves alone; above CURVES_MAX jobs, a fair sample of them", async () => {
+  it("without early stopping, sends the curves alone; above CURVES_MAX jobs, a fair sample of them", {
+    timeout: 120_000,
+  }, async () => {
     const { store, job } = await tuned(CURVES_MAX + 30, "Off");
     const curves = await learningCurves(store, job);
     expect(curves.rule).toBeNull();

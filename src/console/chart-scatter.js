@@ -11,11 +11,15 @@ import {
   drawLegend,
   esc,
   FADED,
+  FADED_OPAQUE,
+  fillSquares,
   jitter,
   makePlot,
   markerRadius,
   PointIndex,
   paddedRange,
+  pixelColour,
+  projector,
   robustGeometry,
   tooltip,
   uPlot,
@@ -32,11 +36,11 @@ export function jobTooltip(set, row) {
   const group = set.groups[c.group[row]];
   const lines = [
     `<b>${esc(c.name[row])}</b> <span class="muted">#${c.trial[row]}</span>`,
-    `<div><i class="swatch" style="background:${group.color}"></i>${esc(c.reason[row] ?? group.label)}</div>`,
+    `<div><i class="swatch" style="background:${group.color}"></i>${esc(set.reasons[row] ?? group.label)}</div>`,
     valueLine(set.objective.MetricName, c.objective[row] ?? "none"),
   ];
   for (const key of Object.keys(c)) if (key.startsWith("hp:")) lines.push(valueLine(key.slice(3), c[key][row]));
-  lines.push(valueLine(c.end[row] === null ? "running for" : "took", formatDuration(c.duration[row])));
+  lines.push(valueLine(group.key === "running" ? "running for" : "took", formatDuration(c.duration[row])));
   return lines.join("");
 }
 
@@ -96,58 +100,103 @@ export function drawScatter(container, spec, view) {
         ? geometry.range
         : paddedRange(allY, spec.y.scale);
   const radius = markerRadius(own.rows.length);
-  const index = new PointIndex();
   const groupColor = set.groups.map((g) => g.color);
+  const groupPixel = groupColor.map(pixelColour);
+  const fadedPixel = pixelColour(FADED_OPAQUE);
   const hide = geometry ? (v) => (robust.side === "low" ? v < geometry.band[1] : v > geometry.band[0]) : undefined;
+  /** Where each point was drawn, in CSS pixels of the plot area: own points, then the parents'. */
+  const at = { x: new Float32Array(own.rows.length), y: new Float32Array(own.rows.length) };
+  const parentAt = { x: new Float32Array(parents?.rows.length ?? 0), y: new Float32Array(parents?.rows.length ?? 0) };
+  /** The hit-test index, built on the first hover after a draw. */
+  let index;
+  const hitIndex = () => {
+    if (index) return index;
+    index = new PointIndex();
+    own.rows.forEach((row, i) => {
+      index.add(at.x[i], at.y[i], row);
+    });
+    parents?.rows.forEach((row, i) => {
+      index.add(parentAt.x[i], parentAt.y[i], -1 - row);
+    });
+    return index;
+  };
+  const slotOf = new Map(own.rows.map((row, i) => [row, i]));
 
+  // Thousands of markers: squares written into the pixels (see fillSquares); fewer: circles.
+  const squares = own.rows.length > 2000;
   const draw = (u) => {
+    const started = performance.now();
     const ctx = u.ctx;
-    const r = radius * uPlot.pxRatio;
+    const ratio = uPlot.pxRatio;
+    const r = radius * ratio;
     const { left, top, width, height } = u.bbox;
+    const [X, Y] = [projector(u, "x"), projector(u, "y")];
     ctx.save();
     ctx.beginPath();
     ctx.rect(left, top, width, height);
     ctx.clip();
     if (geometry) drawBand(u, geometry, robust);
-    index.buckets.clear();
-    index.positions.clear();
+    index = undefined;
+    const groups = set.columns.group;
+    const cx = new Float32Array(own.rows.length);
+    const cy = new Float32Array(own.rows.length);
+    for (let i = 0; i < own.rows.length; i++) {
+      cx[i] = X(own.x[i]);
+      cy[i] = Y(own.y[i]);
+      at.x[i] = (cx[i] - left) / ratio;
+      at.y[i] = (cy[i] - top) / ratio;
+    }
     // Faded (unselected) points first, then each group, so selected and rarer groups are on top.
-    const paths = new Map();
-    const path = (colour) => {
-      if (!paths.has(colour)) paths.set(colour, new Path2D());
-      return paths.get(colour);
-    };
-    own.rows.forEach((row, i) => {
-      const cx = u.valToPos(own.x[i], "x", true);
-      const cy = u.valToPos(own.y[i], "y", true);
-      index.add(cx / uPlot.pxRatio - left / uPlot.pxRatio, cy / uPlot.pxRatio - top / uPlot.pxRatio, row);
-      const p = path(selection.shows(row) ? groupColor[set.columns.group[row]] : FADED);
-      if (own.clipped[i]) {
-        p.moveTo(cx - r, cy - r);
-        p.lineTo(cx + r, cy - r);
-        p.lineTo(cx, cy + r);
-        p.closePath();
-      } else {
-        p.moveTo(cx + r, cy);
-        p.arc(cx, cy, r, 0, 2 * Math.PI);
+    const colourOf = (i) => (selection.shows(own.rows[i]) ? groupColor[groups[own.rows[i]]] : FADED);
+    if (squares) {
+      const half = Math.max(1, Math.round(r));
+      const pass = (faded) => (i) =>
+        own.clipped[i] || selection.shows(own.rows[i]) === faded
+          ? 0
+          : faded
+            ? fadedPixel
+            : groupPixel[groups[own.rows[i]]];
+      fillSquares(ctx, u.bbox, cx, cy, pass(true), half);
+      fillSquares(ctx, u.bbox, cx, cy, pass(false), half);
+    } else {
+      const paths = new Map();
+      for (let i = 0; i < own.rows.length; i++) {
+        if (own.clipped[i]) continue;
+        const colour = colourOf(i);
+        if (!paths.has(colour)) paths.set(colour, new Path2D());
+        const p = paths.get(colour);
+        p.moveTo(cx[i] + r, cy[i]);
+        p.arc(cx[i], cy[i], r, 0, 2 * Math.PI);
       }
-    });
-    const order = [FADED, ...groupColor];
-    for (const colour of order) {
-      if (!paths.has(colour)) continue;
-      ctx.fillStyle = colour;
-      ctx.fill(paths.get(colour));
+      for (const colour of [FADED, ...groupColor]) {
+        if (!paths.has(colour)) continue;
+        ctx.fillStyle = colour;
+        ctx.fill(paths.get(colour));
+      }
+    }
+    // Clipped points are triangles pointing out of the range, in their colour.
+    for (let i = 0; i < own.rows.length; i++) {
+      if (!own.clipped[i]) continue;
+      const p = new Path2D();
+      const down = robust?.side === "low" ? 1 : -1;
+      p.moveTo(cx[i] - r, cy[i] - down * r);
+      p.lineTo(cx[i] + r, cy[i] - down * r);
+      p.lineTo(cx[i], cy[i] + down * r);
+      p.closePath();
+      ctx.fillStyle = colourOf(i);
+      ctx.fill(p);
     }
     if (parents) {
       ctx.strokeStyle = PARENT;
       ctx.lineWidth = 1.5 * uPlot.pxRatio;
       const p = new Path2D();
-      parents.rows.forEach((row, i) => {
-        const cx = u.valToPos(parents.x[i], "x", true);
-        const cy = u.valToPos(parents.y[i], "y", true);
-        index.add(cx / uPlot.pxRatio - left / uPlot.pxRatio, cy / uPlot.pxRatio - top / uPlot.pxRatio, -1 - row);
-        p.moveTo(cx + r, cy);
-        p.arc(cx, cy, r, 0, 2 * Math.PI);
+      parents.rows.forEach((_row, i) => {
+        const px = X(parents.x[i]);
+        const py = Y(parents.y[i]);
+        parentAt.x[i] = (px - left) / ratio;
+        parentAt.y[i] = (py - top) / ratio;
+        p.moveTo(px + r, py);
+        p.arc(px, py, r, 0, 2 * Math.PI);
       });
       ctx.stroke(p);
     }
@@ -166,8 +215,8 @@ export function drawScatter(container, spec, view) {
       ctx.stroke();
     }
     const hovered = selection.hovered;
-    if (hovered !== null && index.positions.has(hovered)) {
-      const [hx, hy] = index.positions.get(hovered);
+    if (hovered !== null && slotOf.has(hovered)) {
+      const [hx, hy] = [at.x[slotOf.get(hovered)], at.y[slotOf.get(hovered)]];
       ctx.strokeStyle = "#111";
       ctx.lineWidth = 2 * uPlot.pxRatio;
       ctx.beginPath();
@@ -176,6 +225,8 @@ export function drawScatter(container, spec, view) {
     }
     ctx.restore();
     figure.dataset.rendered = "true";
+    // bench:console reports these.
+    performance.measure(`draw ${spec.id}`, { start: started });
   };
 
   const u = makePlot(plot, {
@@ -195,8 +246,8 @@ export function drawScatter(container, spec, view) {
         (u) => {
           const { left, top, width, height } = u.select;
           if (width < 3 || height < 3) return;
-          const picked = own.rows.filter((row) => {
-            const [px, py] = index.positions.get(row) ?? [Number.NaN, Number.NaN];
+          const picked = own.rows.filter((_row, i) => {
+            const [px, py] = [at.x[i], at.y[i]];
             return px >= left && px <= left + width && py >= top && py <= top + height;
           });
           selection.select(picked, spec.id);
@@ -211,7 +262,7 @@ export function drawScatter(container, spec, view) {
     downAt = [e.offsetX, e.offsetY];
   });
   u.over.addEventListener("pointermove", (e) => {
-    const item = index.nearest(e.offsetX, e.offsetY, radius + 5);
+    const item = hitIndex().nearest(e.offsetX, e.offsetY, radius + 5);
     if (item === undefined) {
       tip.hide();
       selection.hover(null);
@@ -230,7 +281,7 @@ export function drawScatter(container, spec, view) {
   });
   u.over.addEventListener("click", (e) => {
     if (downAt && Math.hypot(e.offsetX - downAt[0], e.offsetY - downAt[1]) > 3) return;
-    const item = index.nearest(e.offsetX, e.offsetY, radius + 5);
+    const item = hitIndex().nearest(e.offsetX, e.offsetY, radius + 5);
     if (item === undefined) return;
     view.open(item < 0 ? set.parents.columns.name[-1 - item] : set.columns.name[item]);
   });
@@ -246,10 +297,12 @@ export function drawScatter(container, spec, view) {
   plot.chartView = {
     rows: own.rows,
     canvasPosition(row) {
-      const at = index.positions.get(row);
-      return at && [u.bbox.left + at[0] * uPlot.pxRatio, u.bbox.top + at[1] * uPlot.pxRatio];
+      const i = slotOf.get(row);
+      return i === undefined
+        ? undefined
+        : [u.bbox.left + at.x[i] * uPlot.pxRatio, u.bbox.top + at.y[i] * uPlot.pxRatio];
     },
-    cssPosition: (row) => index.positions.get(row),
+    cssPosition: (row) => (slotOf.has(row) ? [at.x[slotOf.get(row)], at.y[slotOf.get(row)]] : undefined),
     radius,
   };
   return {

@@ -62,7 +62,7 @@ export function jobsTable(element, selection) {
         return `<a href="#/training-jobs/${encodeURIComponent(name)}">${esc(name)}</a>${name === state.best ? ' <span class="best-mark" title="the best job">★ best</span>' : ""}`;
       case "status": {
         const group = state.set.groups[c.group[row]];
-        return `<i class="swatch" style="background:${group.color}"></i>${esc(c.reason[row] ?? group.label)}`;
+        return `<i class="swatch" style="background:${group.color}"></i>${esc(state.set.reasons[row] ?? group.label)}`;
       }
       case "duration":
         return esc(formatDuration(c.duration[row]));
@@ -83,6 +83,20 @@ export function jobsTable(element, selection) {
     }
   };
 
+  /** The rows shown, in order: sorted again only when the data, the order, the filters or the selection change. */
+  let memo = { key: [], rows: [] };
+  const shownRows = () => {
+    const key = [state.set, sort.key, sort.descending, [...hidden].join(), selection.rows];
+    if (key.every((v, i) => v === memo.key[i])) return memo.rows;
+    const c = state.set.columns;
+    const rows = c.name.map((_, row) => row).filter((row) => !hidden.has(c.group[row]) && selection.shows(row));
+    const sign = sort.descending ? -1 : 1;
+    const values = c.name.map((_, row) => sortValue(c, sort.key, row));
+    rows.sort((a, b) => sign * compare(values[a], values[b]) || c.trial[a] - c.trial[b]);
+    memo = { key, rows };
+    return rows;
+  };
+
   const render = () => {
     const c = state.set.columns;
     const columns = columnsOf();
@@ -94,11 +108,7 @@ export function jobsTable(element, selection) {
           : "",
       )
       .join("");
-    const shown = c.name.map((_, row) => row).filter((row) => !hidden.has(c.group[row]) && selection.shows(row));
-    const sign = sort.descending ? -1 : 1;
-    shown.sort(
-      (a, b) => sign * compare(sortValue(c, sort.key, a), sortValue(c, sort.key, b)) || c.trial[a] - c.trial[b],
-    );
+    const shown = shownRows();
     if (offset >= shown.length) offset = Math.max(0, Math.floor((shown.length - 1) / PAGE) * PAGE);
     thead.innerHTML = `<tr>${columns
       .map((column) => {

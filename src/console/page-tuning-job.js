@@ -13,8 +13,13 @@ import { jobsTable } from "./jobs-table.js";
 import { findingsHtml, importanceHtml, stoppable, summaryHtml } from "./panels.js";
 import { createSelection } from "./selection.js";
 
-/** Above this many jobs a hovered job is ringed in the table only: redrawing every chart per move costs too much. */
-const HOVER_LINKED_MAX = 2000;
+/**
+ * Above this many jobs a hovered job is ringed in the table only (redrawing every chart per move costs too
+ * much), and importance and the model view, each a GP fit that holds the server for seconds, wait to be asked.
+ */
+const LARGE = 2000;
+/** How many suggestions the model view offers to pick from. */
+const MODEL_CHOICES = 300;
 
 const LAYOUT = `<div id="errors" class="error-banner" role="alert" hidden></div><div id="summary"></div>
 <section class="findings"><h2>Findings</h2><div id="findings" data-test="findings"><p class="muted">…</p></div>
@@ -95,7 +100,14 @@ export async function tuningJobPage(app, name) {
     updateTable();
     const select = document.getElementById("model-job");
     const chosen = select.value;
-    const rows = view.set.columns.name.map((_, row) => row).reverse();
+    // The latest MODEL_CHOICES suggestions, and the best of all (a longer list is no use to pick from).
+    const c = view.set.columns;
+    const latest = c.name
+      .map((_, row) => row)
+      .reverse()
+      .slice(0, MODEL_CHOICES);
+    const best = c.name.indexOf(state.best);
+    const rows = best >= 0 && !latest.includes(best) ? [best, ...latest] : latest;
     select.innerHTML = `<option value="">the latest model suggestion</option>${rows
       .map(
         (row) =>
@@ -129,7 +141,22 @@ export async function tuningJobPage(app, name) {
   };
   /** Importance and the model fit a GP each: asked for again only when a result has been added. */
   let measuredAt = -2;
+  let asked = false;
   const measured = async () => {
+    const jobs = view.set?.columns.name.length ?? 0;
+    if (jobs > LARGE && !asked) {
+      document.getElementById("importance").innerHTML =
+        `<button data-test="measure">Measure importance and show the model (${jobs} jobs: a few seconds)</button>`;
+      document
+        .getElementById("importance")
+        .querySelector("button")
+        .addEventListener("click", () => {
+          asked = true;
+          document.getElementById("importance").innerHTML = '<p class="muted">measuring…</p>';
+          settle([measured()]);
+        });
+      return;
+    }
     if (measuredAt === state.trials) return;
     measuredAt = state.trials;
     const importance = api(`${path}/importance`).then(({ importance }) => {
@@ -138,17 +165,17 @@ export async function tuningJobPage(app, name) {
     await Promise.all([importance, model()]);
   };
 
-  // The charts first (index.html asked for them already), then what reads more of the store.
+  // Everything is asked for at once: the server answers in turn, the charts first (index.html asked for them
+  // before this code loaded), and the page draws each answer while the server works on the next.
   const refresh = async () => {
-    await settle([chartSet(), summary()]);
-    await settle([running(), learning(), findings()]);
+    await settle([chartSet(), summary(), learning(), running(), findings()]);
     await settle([measured()]);
   };
 
   let pending = 0;
   onLeave(
     selection.listen((kind) => {
-      if (kind === "hover" && (view.set?.columns.name.length ?? 0) > HOVER_LINKED_MAX) return;
+      if (kind === "hover" && (view.set?.columns.name.length ?? 0) > LARGE) return;
       // One redraw per frame, however many moves.
       if (pending) return;
       pending = requestAnimationFrame(() => {

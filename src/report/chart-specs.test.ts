@@ -90,11 +90,10 @@ describe("chart specs", () => {
     );
     expect(set.columns.name).toEqual(["lr-001", "lr-002", "lr-003", "lr-004"]);
     expect(set.columns.group).toEqual([0, 1, 2, 4]);
-    expect(set.columns.reason).toEqual([null, "stopped early by the median rule", "stopped by the user", null]);
+    expect(set.reasons).toEqual({ 1: "stopped early by the median rule", 2: "stopped by the user" });
     expect(set.columns.duration?.slice(0, 3)).toEqual([50, 50, 50]);
     // A running job's duration so far, to when the data was read.
     expect(set.columns.duration?.[3]).toBe(3600 - 180);
-    expect(set.columns.end?.[3]).toBeNull();
     expect(set.columns["hp:optimizer"]).toEqual(["sgd", "adam", "sgd", "adam"]);
     expect(set.charts.map((c) => c.id)).toEqual([
       "objective-over-time",

@@ -66,6 +66,8 @@ export interface ChartSet {
   /** Minutes from the tuning job's creation to when the data was read: where running jobs' bars end. */
   readonly now: number;
   readonly columns: PointColumns;
+  /** Stopped jobs' stop reasons in words, by row (most jobs have none, so they do not take a column). */
+  readonly reasons: Readonly<Record<number, string>>;
   /** A warm start's parents: their names, and their jobs' columns (`source` indexes `names`). */
   readonly parents?: { readonly names: readonly string[]; readonly columns: PointColumns };
   readonly charts: readonly ChartSpec[];
@@ -89,9 +91,9 @@ function hyperparameterValue(job: TrainingJobPoint, axis: ReportAxis): number | 
 }
 
 /**
- * Every job as a row, in trial order: `name`, `trial` (1-based), `group` (STATUS_GROUPS), `reason` (a stopped
- * job's stop reason in words), `start` and `end` (minutes; end null while running), `duration` (seconds,
- * so far for a running job), `objective` (null without one) and `hp:NAME` per tuned hyperparameter.
+ * Every job as a row, in trial order: `name`, `trial` (1-based), `group` (STATUS_GROUPS), `start` (minutes),
+ * `duration` (seconds, so far for a running job: a job ends at start + duration), `objective` (null without
+ * one) and `hp:NAME` per tuned hyperparameter.
  */
 function pointColumns(data: ChartData): PointColumns {
   const { jobs } = data;
@@ -99,9 +101,7 @@ function pointColumns(data: ChartData): PointColumns {
     name: jobs.map((j) => j.name),
     trial: jobs.map((j) => (j.trialIndex ?? 0) + 1),
     group: jobs.map(statusGroup),
-    reason: jobs.map((j) => (j.status === "Stopped" ? stopReasonText(j.stopReason) : null)),
     start: jobs.map((j) => minutes(data, started(j))),
-    end: jobs.map((j) => (j.endedAt === null ? null : minutes(data, j.endedAt))),
     duration: jobs.map((j) => Math.round(((j.endedAt ?? data.now) - started(j)) / 100) / 10),
     objective: jobs.map((j) => (j.objectiveValue === null ? null : short(j.objectiveValue))),
   };
@@ -265,6 +265,9 @@ export function chartSet(data: ChartData): ChartSet {
     columns: parents
       ? { ...pointColumns(data), source: data.jobs.map(() => parents.names.length) }
       : pointColumns(data),
+    reasons: Object.fromEntries(
+      data.jobs.flatMap((j, row) => (j.status === "Stopped" ? [[row, stopReasonText(j.stopReason)]] : [])),
+    ),
     ...(parents ? { parents } : {}),
     charts,
   };

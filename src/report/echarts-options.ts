@@ -201,7 +201,7 @@ function timelineOption(spec: ChartSpec, set: ChartSet): ChartOption {
   const bars = rows.map((row) => [
     columns.trial?.[row],
     columns.start?.[row],
-    columns.end?.[row] ?? set.now,
+    (columns.start?.[row] as number) + (columns.duration?.[row] as number) / 60,
     columns.group?.[row],
   ]);
   return {

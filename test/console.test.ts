@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, type ConsoleServer, openTuningJob, startConsole } from "./fixtures/console-browser.js";
@@ -248,11 +247,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the web console's pages in Chromium", ()
   );
 
   it(
-    "asks for nothing outside its own server, and refreshes the README's screenshots on request",
+    "asks for nothing outside its own server",
     async () => {
-      const shots = process.env.TUNEKIT_SCREENSHOTS
-        ? fileURLToPath(new URL("../docs/images/", import.meta.url))
-        : undefined;
       const page = await server.browser.newPage({ viewport: { width: 1360, height: 900 } });
       const requests: string[] = [];
       page.on("request", (r) => requests.push(r.url()));
@@ -260,7 +256,6 @@ describe.skipIf(!existsSync(CHROMIUM))("the web console's pages in Chromium", ()
       await page.waitForSelector('[data-chart="model-learning_rate"][data-rendered="true"]');
       expect(requests.length).toBeGreaterThan(5);
       expect(requests.every((url) => url.startsWith(server.base))).toBe(true);
-      if (shots) await page.screenshot({ path: join(shots, "console-fixture-tuning-job.png"), fullPage: true });
       await page.close();
     },
     LONG,

@@ -6,7 +6,7 @@
 // page makes. Writes bench/results/console-DATE.md.
 /// <reference lib="dom" />
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -79,6 +79,8 @@ function childRequest(name: string, hyperparameters: Record<string, number>) {
 
 const t0 = Date.UTC(2026, 10, 1);
 const started = performance.now();
+/** The machine's load average (1 minute) when the benchmark started: the page's times scale with it. */
+const loadBefore = loadavg()[0] as number;
 store.createTuningJob({ name: "big", kind: "tuning-job", config: request, seed: 1, now: t0 });
 const rng = createRng(1, "bench-console");
 for (let i = 0; i < JOBS; i++) {
@@ -283,7 +285,8 @@ writeFileSync(
   `# bench:console, ${date}
 
 Command: \`${command}\`
-Machine: ${machineDescription()}; Chromium ${args.chromium}
+Machine: ${machineDescription()}; Chromium ${args.chromium}; load average ${loadBefore.toFixed(1)} when it began and
+${(loadavg()[0] as number).toFixed(1)} when it ended (other work on the machine slows every figure below)
 
 A tuning job of ${JOBS} finished training jobs (two hyperparameters, each job with the full CreateTrainingJob
 request the tuner stores and three epochs of its objective) in a SQLite store, served by createApp on

@@ -275,7 +275,10 @@ describe.skipIf(!existsSync(CHROMIUM))("the console's charts in Chromium", () =>
       /^Job 16, bayes-lr-016-\w+, was suggested from \d+ results/,
     );
     expect(Number(await page.getAttribute('[data-chart="model-learning_rate"]', "data-points"))).toBeGreaterThan(10);
+    // The list of suggestions is filled when it is opened.
+    await page.focus('[data-test="model-job"]');
     const first = await page.$eval('[data-test="model-job"] option:last-child', (o) => (o as HTMLOptionElement).value);
+    expect(first).toMatch(/^bayes-lr-001-/);
     await page.selectOption('[data-test="model-job"]', first);
     await page.waitForFunction(() =>
       document.querySelector('[data-test="model-note"]')?.textContent?.includes("initial design"),

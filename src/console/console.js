@@ -4,25 +4,31 @@
 
 import { leavePage, showErrors } from "./api.js";
 import { esc } from "./chart-common.js";
-import { trainingJobPage } from "./page-training-job.js";
-import { trainingJobsPage } from "./page-training-jobs.js";
-import { tuningJobPage } from "./page-tuning-job.js";
-import { tuningJobsPage } from "./page-tuning-jobs.js";
+
+// Each page's code is loaded when it is first shown: the page a link opens compiles only what it draws.
+const pages = {
+  tuningJob: () => import("./page-tuning-job.js").then((m) => m.tuningJobPage),
+  trainingJob: () => import("./page-training-job.js").then((m) => m.trainingJobPage),
+  trainingJobs: () => import("./page-training-jobs.js").then((m) => m.trainingJobsPage),
+  tuningJobs: () => import("./page-tuning-jobs.js").then((m) => m.tuningJobsPage),
+};
 
 const app = document.getElementById("app");
 
 async function route() {
   leavePage();
   document.getElementById("live").textContent = "";
+  // Nothing of the page being left stays on screen while the next one loads.
+  app.innerHTML = '<p class="muted">Loading…</p>';
   const [, kind, name] = location.hash.match(/^#\/(tuning-jobs|training-jobs)(?:\/(.+))?$/) ?? [];
   for (const link of document.querySelectorAll("nav a")) {
     link.classList.toggle("current", link.dataset.page === (kind ?? "tuning-jobs"));
   }
   try {
-    if (kind === "tuning-jobs" && name) await tuningJobPage(app, decodeURIComponent(name));
-    else if (kind === "training-jobs" && name) await trainingJobPage(app, decodeURIComponent(name));
-    else if (kind === "training-jobs") await trainingJobsPage(app);
-    else await tuningJobsPage(app);
+    if (kind === "tuning-jobs" && name) await (await pages.tuningJob())(app, decodeURIComponent(name));
+    else if (kind === "training-jobs" && name) await (await pages.trainingJob())(app, decodeURIComponent(name));
+    else if (kind === "training-jobs") await (await pages.trainingJobs())(app);
+    else await (await pages.tuningJobs())(app);
   } catch (e) {
     console.error(e);
     if (document.getElementById("errors")) showErrors([e]);

@@ -98,8 +98,11 @@ export async function tuningJobPage(app, name) {
     drawCharts();
     drawCurveChart();
     updateTable();
+  };
+  /** The model view's choices, filled when the list is first opened (hundreds of options are text to lay out). */
+  const fillChoices = () => {
     const select = document.getElementById("model-job");
-    const chosen = select.value;
+    if (!view.set || select.options.length > 1) return;
     // The latest MODEL_CHOICES suggestions, and the best of all (a longer list is no use to pick from).
     const c = view.set.columns;
     const latest = c.name
@@ -108,13 +111,12 @@ export async function tuningJobPage(app, name) {
       .slice(0, MODEL_CHOICES);
     const best = c.name.indexOf(state.best);
     const rows = best >= 0 && !latest.includes(best) ? [best, ...latest] : latest;
-    select.innerHTML = `<option value="">the latest model suggestion</option>${rows
-      .map(
-        (row) =>
-          `<option value="${esc(view.set.columns.name[row])}">job ${view.set.columns.trial[row]}: ${esc(view.set.columns.name[row])}</option>`,
-      )
-      .join("")}`;
-    select.value = chosen;
+    select.insertAdjacentHTML(
+      "beforeend",
+      rows
+        .map((row) => `<option value="${esc(c.name[row])}">job ${c.trial[row]}: ${esc(c.name[row])}</option>`)
+        .join(""),
+    );
   };
   const running = async () => {
     const { RunningJobs } = await api(`${path}/running`);
@@ -194,6 +196,8 @@ export async function tuningJobPage(app, name) {
     view.xMode = e.target.value;
     drawCurveChart();
   });
-  document.getElementById("model-job").addEventListener("change", () => settle([model()]));
+  const choices = document.getElementById("model-job");
+  for (const event of ["pointerdown", "focus", "keydown"]) choices.addEventListener(event, fillChoices);
+  choices.addEventListener("change", () => settle([model()]));
   await follow(`tuningJob=${encodeURIComponent(name)}`, refresh);
 }

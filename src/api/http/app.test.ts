@@ -208,10 +208,12 @@ describe("HTTP API", () => {
       const response = await app.request(`/console/${file}`);
       expect(response.status, file).toBe(200);
       if (file.endsWith(".js")) {
-        for (const m of (await response.text()).matchAll(/from "\.\/([^"]+)"/g)) files.push(m[1] as string);
+        const code = await response.text();
+        for (const m of code.matchAll(/(?:from |import\()"\.\/([^"]+)"/g)) files.push(m[1] as string);
       }
     }
     expect(seen).toContain("chart-scatter.js");
+    expect(seen).toContain("page-training-jobs.js");
     expect((await (await app.request("/console/uPlot.iife.min.js")).text()).length).toBeGreaterThan(40_000);
     expect((await app.request("/console/echarts.min.js")).status).toBe(404);
     expect((await app.request("/console/..%2f..%2fpackage.json")).status).toBe(404);

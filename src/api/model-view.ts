@@ -4,7 +4,7 @@ import { TunekitError } from "../errors.js";
 import { CategoricalParameter } from "../space/index.js";
 import type { Store, TrainingJobPoint, TuningJobRecord } from "../store/index.js";
 import type { BayesianState } from "../strategies/bayesian/index.js";
-import { MAX_CONDITIONING, type PosteriorSlice, posteriorSlices } from "../strategies/bayesian/posterior-slice.js";
+import { type PosteriorSlice, posteriorSlices } from "../strategies/bayesian/posterior-slice.js";
 import type { TrialView } from "../strategies/index.js";
 import { warmStartPoints } from "../tuner/warm-start.js";
 import { strategyOf } from "./describe.js";
@@ -149,7 +149,7 @@ export async function modelView(store: Store, job: TuningJobRecord, jobName?: st
     observed: observedResults.length,
     pending: context.pending.length,
     inherited: warm.length,
-    conditioned: Math.min(result.conditioned, MAX_CONDITIONING),
+    conditioned: result.conditioned,
     importance,
     slices: result.slices.map((slice) => ({ ...slice, scale: scaleOf(definition, slice.name) })),
     points: observedResults.map((t) => ({

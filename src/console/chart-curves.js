@@ -3,6 +3,7 @@
 // marked where the rule judged it, and its tooltip gives the reason as the CLI printed it. Hovering names the
 // job, clicking opens it, and the linked selection fades the others.
 
+import { PointIndex, projector } from "./chart-canvas.js";
 import {
   axisOptions,
   chartFrame,
@@ -11,9 +12,7 @@ import {
   esc,
   FADED,
   makePlot,
-  PointIndex,
   paddedRange,
-  projector,
   robustGeometry,
   tooltip,
   uPlot,

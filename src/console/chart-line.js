@@ -1,12 +1,12 @@
 // One metric of a training job over time (TrainingJobAnalytics rows: seconds since its first value), with uPlot:
 // a line through every value and a marker on each, the hovered value in a tooltip.
 
+import { PointIndex } from "./chart-canvas.js";
 import {
   axisOptions,
   chartFrame,
   drawLegend,
   makePlot,
-  PointIndex,
   paddedRange,
   tooltip,
   uPlot,

@@ -3,6 +3,7 @@
 // acquisition (log expected improvement, dashed, right axis) along the range through the suggestion, the jobs it
 // had seen, the jobs running then (ticks at the bottom) and the suggestion (a vertical line). Drawn with uPlot.
 
+import { PointIndex } from "./chart-canvas.js";
 import {
   axisOptions,
   chartFrame,
@@ -10,7 +11,6 @@ import {
   esc,
   jitter,
   makePlot,
-  PointIndex,
   paddedRange,
   tooltip,
   uPlot,

@@ -16,8 +16,8 @@ import {
   robustGeometry,
   tooltip,
 } from "./chart-common.js";
-import { jobTooltip } from "./chart-scatter.js";
 import { formatNumber, formatPowerOfTen, formatTicks } from "./format.js";
+import { jobTooltip } from "./job-tooltip.js";
 
 const MARGIN = { left: 36, right: 48, top: 26, bottom: 16 };
 /** The objective's colour ramp, worst to best. */

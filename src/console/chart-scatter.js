@@ -3,57 +3,27 @@
 // warm start's parents' jobs hollow, the best so far as a step line, far-out objective values in the robust
 // band. Hovering names the job, clicking opens it, dragging a box selects its jobs in every view.
 
+import { fillSquares, PointIndex, pixelColour, projector } from "./chart-canvas.js";
 import {
   axisOptions,
   axisValue,
   chartFrame,
   drawBand,
   drawLegend,
-  esc,
   FADED,
   FADED_OPAQUE,
-  fillSquares,
   jitter,
   makePlot,
   markerRadius,
-  PointIndex,
   paddedRange,
-  pixelColour,
-  projector,
   robustGeometry,
   tooltip,
   uPlot,
-  valueLine,
 } from "./chart-common.js";
-import { formatDuration } from "./format.js";
+import { jobTooltip, parentTooltip } from "./job-tooltip.js";
 
 const PARENT = "#9a9a9a";
 const BEST = "#2a9d55";
-
-/** The HTML of a job's tooltip: its name, status, objective, hyperparameters and duration. */
-export function jobTooltip(set, row) {
-  const c = set.columns;
-  const group = set.groups[c.group[row]];
-  const lines = [
-    `<b>${esc(c.name[row])}</b> <span class="muted">#${c.trial[row]}</span>`,
-    `<div><i class="swatch" style="background:${group.color}"></i>${esc(set.reasons[row] ?? group.label)}</div>`,
-    valueLine(set.objective.MetricName, c.objective[row] ?? "none"),
-  ];
-  for (const key of Object.keys(c)) if (key.startsWith("hp:")) lines.push(valueLine(key.slice(3), c[key][row]));
-  lines.push(valueLine(group.key === "running" ? "running for" : "took", formatDuration(c.duration[row])));
-  return lines.join("");
-}
-
-function parentTooltip(set, row) {
-  const c = set.parents.columns;
-  const lines = [
-    `<b>${esc(c.name[row])}</b>`,
-    `<div class="muted">parent tuning job ${esc(set.parents.names[c.source[row]])}</div>`,
-    valueLine(set.objective.MetricName, c.objective[row]),
-  ];
-  for (const key of Object.keys(c)) if (key.startsWith("hp:")) lines.push(valueLine(key.slice(3), c[key][row]));
-  return lines.join("");
-}
 
 /** The points of a spec: each row's position in data units, clipped objective values moved into the band. */
 function pointsOf(spec, columns, geometry) {

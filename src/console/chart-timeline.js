@@ -2,18 +2,9 @@
 // its status group; above 2,000 jobs the server sends how many ran at each moment instead, drawn as a step
 // line. Drawn with uPlot; hovering a bar names the job and clicking it opens the job.
 
-import {
-  axisOptions,
-  chartFrame,
-  drawLegend,
-  FADED,
-  makePlot,
-  paddedRange,
-  projector,
-  tooltip,
-  uPlot,
-} from "./chart-common.js";
-import { jobTooltip } from "./chart-scatter.js";
+import { projector } from "./chart-canvas.js";
+import { axisOptions, chartFrame, drawLegend, FADED, makePlot, paddedRange, tooltip, uPlot } from "./chart-common.js";
+import { jobTooltip } from "./job-tooltip.js";
 
 const TIME = { scale: "linear" };
 

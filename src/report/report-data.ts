@@ -59,10 +59,10 @@ function parentNames(job: TuningJobRecord): string[] {
 function parentsOf(store: Store, job: TuningJobRecord): ChartData["parents"] {
   const names = parentNames(job);
   if (names.length === 0) return undefined;
-  return names.map((name) => ({
-    name: store.getTuningJob(name)?.name ?? name,
-    jobs: store.getTuningJob(name) ? store.listTrainingJobPoints(name) : [],
-  }));
+  return names.map((name) => {
+    const parent = store.getTuningJob(name);
+    return { name: parent?.name ?? name, jobs: parent ? store.listTrainingJobPoints(parent.name) : [] };
+  });
 }
 
 /** The charts' data alone: each job's chart fields, without Describe or importance (a pass over every job and a GP fit). */

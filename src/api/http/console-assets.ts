@@ -19,6 +19,8 @@ const OWN = [
   "page-training-job.js",
   "panels.js",
   "chart-common.js",
+  "chart-canvas.js",
+  "job-tooltip.js",
   "chart-scatter.js",
   "chart-parallel.js",
   "chart-timeline.js",

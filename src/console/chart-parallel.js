@@ -82,7 +82,9 @@ export function drawParallel(container, spec, view) {
   const scales = spec.axes.map((axis, d) =>
     axisScale(axis, values[d], d === spec.axes.length - 1 ? geometry : undefined),
   );
-  const [omin, omax] = [Math.min(...objectives), Math.max(...objectives)];
+  // The colours span the values on the axis's kept range: a diverged job takes the worst colour, not the range.
+  const coloured = geometry ? objectives.filter((v) => !geometry.beyond(v)) : objectives;
+  const [omin, omax] = [Math.min(...coloured), Math.max(...coloured)];
   const better = (v) =>
     set.objective.Type === "Maximize" ? (v - omin) / (omax - omin || 1) : (omax - v) / (omax - omin || 1);
   /** Brushes: axis index → [from, to] in [0, 1] of the axis. */
@@ -252,7 +254,10 @@ export function drawParallel(container, spec, view) {
   };
 
   drawLegend(legend, [
-    { label: `worst ${esc(formatNumber(set.objective.Type === "Maximize" ? omin : omax, 4))}`, color: rampColour(0) },
+    {
+      label: `${geometry ? "at or beyond " : "worst "}${esc(formatNumber(set.objective.Type === "Maximize" ? omin : omax, 4))}`,
+      color: rampColour(0),
+    },
     { label: `best ${esc(formatNumber(set.objective.Type === "Maximize" ? omax : omin, 4))}`, color: rampColour(1) },
     { label: "drag along an axis to select", color: "transparent" },
   ]);

@@ -149,6 +149,8 @@ describe("the report's ECharts options", () => {
     expect(lr.type).toBe("log");
     expect(lr.axisLabel.formatter(0.0000999999999999999)).toBe("1e-4");
     expect(parallel.visualMap.dimension).toBe(2);
+    // The colours span the kept results: the diverged job takes the worst colour instead of stretching the scale.
+    expect(parallel.visualMap.min).toBe(0.94);
     const svg = renderSvg(parallel);
     expect(svg).not.toMatch(/0\.0000\d{6,}/);
     expect(svg).toMatch(/>1e-4</);

@@ -18,7 +18,8 @@ const BEST_COLOR = "#2a9d55";
 /** The objective's colour scale in parallel coordinates: worst to best. */
 const RAMP = ["#d7301f", "#fc8d59", "#fdcc8a", "#91bfdb", "#2c7bb6"];
 
-const label = (v: unknown) => (typeof v === "number" ? formatNumber(v, 6) : String(v));
+/** A fence as a band names it: 4 digits, as the console writes it. */
+const label = (v: unknown) => (typeof v === "number" ? formatNumber(v, 4) : String(v));
 
 /**
  * Where a robust axis draws: its range, the band beyond the fence, and the value clipped points are drawn at
@@ -172,22 +173,32 @@ function parallelOption(spec: ParallelSpec, set: ChartSet): ChartOption {
     }),
   );
   const maximize = set.objective.Type === "Maximize";
+  const fence = objectiveAxis.robust;
+  const kept =
+    geometry && fence ? values.filter((v) => (fence.side === "low" ? v >= fence.limit : v <= fence.limit)) : values;
   return {
     animation: false,
     title: { text: spec.title, left: "center", textStyle: { fontSize: 13 } },
-    parallel: { left: 56, right: 80, top: 56, bottom: 32 },
+    parallel: { left: 56, right: 80, top: 84, bottom: 32 },
     parallelAxis: spec.axes.map((axis, dim) => ({
       dim,
       ...axisOption(axis, dim === spec.axes.length - 1 ? geometry : undefined),
       nameLocation: "end",
       nameGap: 14,
+      // A parallel axis has no band to shade: its name says where the clipped values are.
+      ...(dim === spec.axes.length - 1 && geometry && fence
+        ? {
+            name: `${axis.name}\n(${fence.clipped} ${fence.side === "low" ? "below" : "above"} ${label(fence.limit)} at the ${fence.side === "low" ? "foot" : "top"})`,
+          }
+        : {}),
     })),
     visualMap: {
       show: false,
       type: "continuous",
       dimension: spec.axes.length - 1,
-      min: Math.min(...values),
-      max: Math.max(...values),
+      // Over the kept values: a diverged job takes the worst colour instead of stretching the scale.
+      min: Math.min(...kept),
+      max: Math.max(...kept),
       inRange: { color: maximize ? RAMP : [...RAMP].reverse() },
     },
     series: [{ type: "parallel", lineStyle: { width: 1, opacity: 0.7 }, data }],

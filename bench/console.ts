@@ -1,18 +1,21 @@
 // `npm run bench:console`: how fast the web console draws a big tuning job. A store holding one tuning job of
-// 10,000 finished training jobs is served by createApp; Debian's Chromium (through playwright-core) opens the
-// tuning job's page and we time, from navigation to the charts being drawn with all 10,000 points, five loads.
-// Also times the API calls the page makes. Writes bench/results/console-DATE.md.
+// 10,000 finished training jobs (each with its stored request and three epochs of its objective) is served by
+// createApp; Debian's Chromium (through playwright-core) opens the tuning job's page and we time, from
+// navigation to every chart drawn (the scatters with all 10,000 points, parallel coordinates, the timeline,
+// the learning curves), five loads, and weigh what the page downloaded by then. Also times the API calls the
+// page makes. Writes bench/results/console-DATE.md.
 /// <reference lib="dom" />
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { chromium } from "playwright-core";
 import { createRng } from "../src/random.js";
-import { SqliteStore } from "../src/store/index.js";
+import { openStore } from "../src/store/index.js";
 import { createApp } from "../src/transports/http/app.js";
+import { type ThrowawayDatabase, throwawayDatabase } from "../test/fixtures/postgres.js";
 import { machineDescription, markdownTable, median } from "./report.js";
 
 const { values: args } = parseArgs({
@@ -20,11 +23,16 @@ const { values: args } = parseArgs({
     jobs: { type: "string", default: "10000" },
     loads: { type: "string", default: "5" },
     chromium: { type: "string", default: process.env.TUNEKIT_CHROMIUM ?? "/usr/bin/chromium" },
+    // sqlite: a file in a temporary directory; postgres: a throwaway database on TUNEKIT_TEST_POSTGRES.
+    store: { type: "string", default: "sqlite" },
   },
 });
 const JOBS = Number(args.jobs);
 const home = mkdtempSync(join(tmpdir(), "tunekit-bench-console-"));
-const store = new SqliteStore(join(home, "tunekit.db"));
+if (args.store !== "sqlite" && args.store !== "postgres") throw new Error("--store: must be sqlite or postgres");
+const database: ThrowawayDatabase | undefined =
+  args.store === "postgres" ? await throwawayDatabase("bench_console") : undefined;
+const store = await openStore(database?.url ?? join(home, "tunekit.db"));
 const request = {
   HyperParameterTuningJobName: "big",
   HyperParameterTuningJobConfig: {
@@ -77,6 +85,8 @@ function childRequest(name: string, hyperparameters: Record<string, number>) {
 
 const t0 = Date.UTC(2026, 10, 1);
 const started = performance.now();
+/** The machine's load average (1 minute) when the benchmark started: the page's times scale with it. */
+const loadBefore = loadavg()[0] as number;
 await store.createTuningJob({ name: "big", kind: "tuning-job", config: request, seed: 1, now: t0 });
 const rng = createRng(1, "bench-console");
 for (let i = 0; i < JOBS; i++) {
@@ -95,6 +105,12 @@ for (let i = 0; i < JOBS; i++) {
     now: start,
   });
   const f1 = 0.92 - 0.04 * (Math.log10(lr) + 4.2) ** 2 - 0.0002 * (batch - 32) ** 2 + 0.01 * (rng.next() - 0.5);
+  // Three epochs of the objective, as a job's log gives them: what the learning curves read.
+  await store.appendMetricPoints(
+    name,
+    0,
+    [0.8, 0.95, 1].map((f, k) => ({ metricName: "f1", value: f1 * f, timestamp: start + (k + 1) * 190_000 })),
+  );
   await store.updateTrainingJob(name, {
     status: "Completed",
     objectiveValue: f1,
@@ -126,11 +142,17 @@ const timeApi = async (path: string) => {
 const apiRows = [
   await timeApi("/api/tuning-jobs/big"),
   await timeApi("/api/tuning-jobs/big/charts"),
-  await timeApi("/api/tuning-jobs/big/training-jobs?limit=50&sortBy=FinalObjectiveMetricValue&sortOrder=Descending"),
+  await timeApi("/api/tuning-jobs/big/running"),
+  await timeApi("/api/tuning-jobs/big/learning-curves"),
+  await timeApi("/api/tuning-jobs/big/findings"),
+  await timeApi("/api/tuning-jobs/big/importance"),
 ];
 
+let server: ReturnType<typeof serve> | undefined;
 const base = await new Promise<string>((resolve) => {
-  serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(`http://127.0.0.1:${info.port}`));
+  server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
+    resolve(`http://127.0.0.1:${info.port}`),
+  );
 });
 const browser = await chromium.launch({
   executablePath: args.chromium as string,
@@ -139,17 +161,21 @@ const browser = await chromium.launch({
 /** Per load: in the page's clock, when the frame the last chart was drawn in had been rendered; and the wall clock. */
 const painted: number[] = [];
 const wall: number[] = [];
-/** Per load: the time spent drawing the charts (the sum of their draws). */
+/** Per load: the time spent in the charts' draws (the sum of their performance measures). */
 const drawing: number[] = [];
+/** Per load: what the page had downloaded when every chart was drawn (bytes of response bodies), and of it code. */
+const weight: number[] = [];
+const codeWeight: number[] = [];
 const PHASES = [
+  "/console/uPlot.iife.min.js",
   "/console/console.js",
-  "/console/plot.js",
   "/api/tuning-jobs/big/charts",
   "/api/tuning-jobs/big",
-  "/api/tuning-jobs/big/training-jobs",
+  "/api/tuning-jobs/big/learning-curves",
 ];
 const phases = new Map<string, number[]>(PHASES.map((p) => [p, []]));
-const CHARTS = 7;
+/** Two scatters per hyperparameter and the objective over time, parallel coordinates, timeline, learning curves. */
+const CHARTS = 8;
 for (let i = 0; i < Number(args.loads); i++) {
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
   // Watches, from before the page's own scripts run, for every chart drawn with every point; then notes when
@@ -159,11 +185,12 @@ for (let i = 0; i < Number(args.loads); i++) {
       const w = window as unknown as { tunekitPainted?: number };
       new MutationObserver(() => {
         if (w.tunekitPainted !== undefined) return;
-        const drawn = Array.from(document.querySelectorAll(".chart"));
+        const drawn = Array.from(document.querySelectorAll("figure.chart"));
         if (
           drawn.length >= (charts ?? 0) &&
           drawn.every((c) => c.getAttribute("data-rendered") === "true") &&
-          document.querySelector('[data-chart="objective-over-time"]')?.getAttribute("data-points") === String(jobs)
+          document.querySelector('[data-chart="objective-over-time"]')?.getAttribute("data-points") === String(jobs) &&
+          document.querySelector('[data-chart="learning-curves"]')
         ) {
           // The last chart is drawn while the browser renders a frame: a message posted now is handled once
           // that frame's rendering has finished.
@@ -190,28 +217,38 @@ for (let i = 0; i < Number(args.loads); i++) {
   );
   painted.push((await handle.jsonValue()) as number);
   wall.push(performance.now() - s);
-  // When each request the page made had its response, in the page's clock (ms from navigation).
+  // When each request the page made had its response, in the page's clock (ms from navigation), and its size.
   const timings = await page.evaluate(() =>
     (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map((e) => ({
       name: new URL(e.name).pathname,
       end: e.responseEnd,
+      bytes: e.decodedBodySize,
     })),
   );
+  const paintedAt = painted[painted.length - 1] as number;
+  const byThen = timings.filter((t) => t.end <= paintedAt);
+  // The document itself, which resource timing does not list.
+  const documentBytes = (await page.evaluate(() => document.documentElement.outerHTML.length)) as number;
+  weight.push(byThen.reduce((sum, t) => sum + t.bytes, documentBytes));
+  codeWeight.push(byThen.filter((t) => t.name.startsWith("/console/")).reduce((sum, t) => sum + t.bytes, 0));
   for (const t of timings) {
     const key = PHASES.find((p) => t.name === p);
     if (key) phases.get(key)?.push(t.end);
   }
-  const draws = await page.evaluate(() =>
-    performance
-      .getEntriesByType("measure")
-      .filter((e) => e.name.startsWith("draw "))
-      .reduce((sum, e) => sum + e.duration, 0),
+  drawing.push(
+    await page.evaluate(() =>
+      performance
+        .getEntriesByType("measure")
+        .filter((e) => e.name.startsWith("draw "))
+        .reduce((sum, e) => sum + e.duration, 0),
+    ),
   );
-  drawing.push(draws);
   await page.close();
 }
 await browser.close();
+server?.close();
 await store.close();
+await database?.drop();
 rmSync(home, { recursive: true, force: true });
 
 const apiTable = markdownTable(
@@ -232,32 +269,45 @@ const loadTable = markdownTable(
     ["", "", `drawing the ${CHARTS} charts (sum of their draws)`, ...stats(drawing)],
   ],
 );
+const kB = (values: number[]) =>
+  [median(values), Math.min(...values), Math.max(...values)].map((v) => (v / 1000).toFixed(0));
+const weightTable = markdownTable(
+  ["downloaded when every chart was drawn", "median kB", "min kB", "max kB"],
+  [
+    ["everything (page, code, data)", ...kB(weight)],
+    ["of which the console's code and stylesheets (uPlot included)", ...kB(codeWeight)],
+  ],
+);
 const phaseTable = markdownTable(
   ["response received", "median ms from navigation"],
   PHASES.map((p) => [`\`${p}\``, median(phases.get(p) ?? []).toFixed(0)]),
 );
 console.log(loadTable);
+console.log(weightTable);
 console.log(phaseTable);
 console.log(apiTable);
 const date = new Date().toISOString().slice(0, 10);
 const command = `npm run bench:console${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 writeFileSync(
-  new URL(`./results/console-${date}.md`, import.meta.url),
+  new URL(`./results/console-${args.store}-${date}.md`, import.meta.url),
   `# bench:console, ${date}
 
 Command: \`${command}\`
-Machine: ${machineDescription()}; Chromium ${args.chromium}
+Machine: ${machineDescription()}; Chromium ${args.chromium}; load average ${loadBefore.toFixed(1)} when it began and
+${(loadavg()[0] as number).toFixed(1)} when it ended (other work on the machine slows every figure below)
 
 A tuning job of ${JOBS} finished training jobs (two hyperparameters, each job with the full CreateTrainingJob
-request the tuner stores) in a SQLite store, served by createApp on
+request the tuner stores and three epochs of its objective) in ${args.store === "postgres" ? "a PostgreSQL" : "an SQLite"} store, served by createApp on
 127.0.0.1. Each load opens the tuning job's page in a new tab and times, in the page's own clock from navigation,
 until all its charts (objective over time with the best so far, each hyperparameter over time, objective against
-each hyperparameter, parallel coordinates, timeline) are drawn with all ${JOBS} points and the frame they were
-drawn in has been rendered. The console draws the charts' ECharts options onto canvases
-itself (src/console/plot.js); the scatters' points come once, as columns, for all the charts. The jobs table is
-one server-sorted page of 50.
+each hyperparameter, parallel coordinates, the timeline, the learning curves) are drawn, the scatters with all
+${JOBS} points, and the frame they were drawn in has been rendered. The charts are drawn with uPlot (parallel
+coordinates on a canvas of their own); every job travels once, as columns, which the charts and the jobs table
+(sorted and paged in the page) share.
 
 ${loadTable}
+
+${weightTable}
 
 When the page had each response (median over the loads, from navigation):
 
@@ -268,4 +318,4 @@ The API calls behind it (in-process, no socket):
 ${apiTable}
 `,
 );
-console.log(`\nwrote bench/results/console-${date}.md`);
+console.log(`\nwrote bench/results/console-${args.store}-${date}.md`);

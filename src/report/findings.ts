@@ -1,3 +1,4 @@
+import { formatNumber } from "../console/format.js";
 import type { TuningObjective } from "../identity.js";
 import type { TrainingJobPoint } from "../store/index.js";
 import type { ReportAxis } from "./report-data.js";
@@ -73,12 +74,12 @@ export function tuningFindings(
 
 /** The findings as sentences, for the report and the terminal. */
 export function findingsSentences(findings: Findings, metric: string): string[] {
-  const value = Number.isInteger(findings.bestValue) ? String(findings.bestValue) : findings.bestValue.toPrecision(4);
+  const value = formatNumber(findings.bestValue, 4);
   return [
     `The best job, ${findings.bestJob} (${metric} ${value}), was the ${ordinal(findings.foundAfter)} of ${findings.jobsRun} jobs: the optimum was found after ${findings.foundAfter} ${findings.foundAfter === 1 ? "job" : "jobs"}.`,
     ...findings.nearOptimum.map(
       (n) =>
-        `${n.near} of ${n.of} jobs ran near the optimum of ${n.name}: within a factor of ${NEAR_FACTOR} of the best job's ${n.best.toPrecision(3)}.`,
+        `${n.near} of ${n.of} jobs ran near the optimum of ${n.name}: within a factor of ${NEAR_FACTOR} of the best job's ${formatNumber(n.best, 3)}.`,
     ),
   ];
 }

@@ -1,6 +1,8 @@
-import type { Chart } from "./charts.js";
+import { exactNumber, exactTime, formatDuration, formatNumber } from "../console/format.js";
+import type { Chart } from "./echarts-options.js";
 import { type Findings, findingsSentences } from "./findings.js";
 import type { ReportData } from "./report-data.js";
+import { stopReasonText } from "./status-groups.js";
 
 const escapeHtml = (text: unknown) =>
   String(text ?? "").replace(
@@ -8,39 +10,36 @@ const escapeHtml = (text: unknown) =>
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
   );
 
+/** A value at 6 significant digits, with its exact value on hover (the page has no script, so a title). */
 const number = (v: number | null | undefined) =>
-  v === null || v === undefined ? "" : Number.isInteger(v) ? String(v) : v.toPrecision(6);
+  v === null || v === undefined ? "" : `<span title="${exactNumber(v)}">${formatNumber(v)}</span>`;
 
+/**
+ * A moment in UTC, to the second, with the exact ISO time on hover: the report is a file that travels, so it
+ * cannot know its reader's time zone and says which one it uses.
+ */
 const iso = (ms: number | null) =>
   ms === null
     ? ""
-    : new Date(ms)
-        .toISOString()
+    : `<time datetime="${exactTime(ms)}" title="${exactTime(ms)}">${exactTime(ms)
         .replace("T", " ")
-        .replace(/\.\d+Z$/, "Z");
+        .replace(/\.\d+Z$/, " UTC")}</time>`;
 
-const duration = (ms: number) => {
-  const s = Math.round(ms / 1000);
-  return s >= 3600
-    ? `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`
-    : s >= 60
-      ? `${Math.floor(s / 60)}m ${s % 60}s`
-      : `${s}s`;
-};
+const duration = (ms: number) => formatDuration(ms / 1000);
 
 const hyperparameters = (hp: Record<string, unknown>) =>
   Object.entries(hp)
-    .map(([k, v]) => `${escapeHtml(k)}=${escapeHtml(typeof v === "number" ? number(v) : v)}`)
+    .map(([k, v]) => `${escapeHtml(k)}=${typeof v === "number" ? number(v) : escapeHtml(v)}`)
     .join(" ");
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1320px;color:#222;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
-.muted{color:#666}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(640px,1fr));gap:12px}
+.muted{color:#666}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(640px,100%),1fr));gap:12px}
 figure{margin:0;border:1px solid #e4e4e4;border-radius:6px;padding:4px;background:#fff}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eee}
 th{background:#f6f6f6;position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.kv td:first-child{color:#666;width:220px}.bar{background:#2f6fb0;height:10px;border-radius:2px}
+.kv td:first-child{color:#666;width:220px}.scroll{overflow-x:auto}svg{max-width:100%;height:auto}.bar{background:#2f6fb0;height:10px;border-radius:2px}
 `;
 
 /**
@@ -97,7 +96,7 @@ ${[...m.importances]
     .map((j) => {
       const end = j.endedAt ?? data.now;
       const start = j.startedAt ?? j.createdAt;
-      return `<tr><td class="num">${(j.trialIndex ?? 0) + 1}</td><td>${escapeHtml(j.name)}</td><td>${escapeHtml(j.status)}${j.stopReason && j.status === "Stopped" ? ` (${escapeHtml(j.stopReason)})` : ""}</td><td class="num">${number(j.objectiveValue)}</td><td>${hyperparameters(j.hyperparameters)}</td><td>${iso(start)}</td><td class="num">${duration(end - start)}</td></tr>`;
+      return `<tr><td class="num">${(j.trialIndex ?? 0) + 1}</td><td>${escapeHtml(j.name)}</td><td>${escapeHtml(j.status)}${j.stopReason && j.status === "Stopped" ? ` (${escapeHtml(stopReasonText(j.stopReason))})` : ""}</td><td class="num">${number(j.objectiveValue)}</td><td>${hyperparameters(j.hyperparameters)}</td><td>${iso(start)}</td><td class="num">${duration(end - start)}</td></tr>`;
     })
     .join("\n");
   return `<!doctype html>
@@ -123,9 +122,9 @@ ${importance || "<p>None measured.</p>"}
 ${charts.map(({ chart, svg }) => `<figure id="${escapeHtml(chart.id)}" data-chart="${escapeHtml(chart.id)}">${svg}</figure>`).join("\n")}
 </div>
 <h2>Training jobs</h2>
-<table><tr><th>#</th><th>name</th><th>status</th><th>${escapeHtml(data.objective.MetricName)}</th><th>hyperparameters</th><th>started</th><th>took</th></tr>
+<div class="scroll"><table><tr><th>#</th><th>name</th><th>status</th><th>${escapeHtml(data.objective.MetricName)}</th><th>hyperparameters</th><th>started</th><th>took</th></tr>
 ${rows}
-</table>
+</table></div>
 </body></html>
 `;
 }

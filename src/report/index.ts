@@ -2,17 +2,29 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { systemClock } from "../clock.js";
 import type { Store, TuningJobRecord } from "../store/index.js";
-import { type Chart, reportCharts } from "./charts.js";
+import { chartSet } from "./chart-specs.js";
+import { type Chart, reportCharts } from "./echarts-options.js";
 import { type Findings, tuningFindings } from "./findings.js";
 import { reportHtml } from "./html.js";
 import { renderPng, renderSvg } from "./render-svg.js";
 import { reportData } from "./report-data.js";
 
-export { type Chart, type ColumnRef, chartSet, inlinePoints, type PointColumns, reportCharts } from "./charts.js";
+export {
+  type AxisSpec,
+  type ChartSet,
+  type ChartSpec,
+  chartSet,
+  LARGE,
+  PARALLEL_MAX_LINES,
+  type PointColumns,
+} from "./chart-specs.js";
+export { type Chart, type ChartOption, echartsOption, reportCharts } from "./echarts-options.js";
 export { type Findings, findingsSentences, NEAR_FACTOR, type NearOptimum, tuningFindings } from "./findings.js";
 export { reportHtml } from "./html.js";
 export { renderPng, renderSvg } from "./render-svg.js";
 export { type ChartData, chartData, type ReportData, reportData } from "./report-data.js";
+export { FENCE, type RobustLimit, robustLimit } from "./robust-axis.js";
+export { STATUS_GROUPS, type StatusGroup, statusGroup, stopReasonText } from "./status-groups.js";
 
 export interface RenderedReport {
   readonly html: string;
@@ -27,7 +39,7 @@ export async function renderReport(
   now = systemClock.now(),
 ): Promise<RenderedReport> {
   const data = await reportData(store, job, now);
-  const charts = reportCharts(data).map((chart) => ({ chart, svg: renderSvg(chart.option) }));
+  const charts = reportCharts(chartSet(data)).map((chart) => ({ chart, svg: renderSvg(chart.option) }));
   const findings = tuningFindings(data.jobs, data.objective, data.axes);
   return { html: reportHtml(data, charts, findings), charts, findings };
 }

@@ -1,5 +1,5 @@
 import * as echarts from "echarts";
-import type { ChartOption } from "./charts.js";
+import type { ChartOption } from "./echarts-options.js";
 
 /** An ECharts option drawn server-side as a standalone SVG document. */
 export function renderSvg(option: ChartOption, width = 640, height = 360): string {

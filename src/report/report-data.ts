@@ -23,6 +23,8 @@ export interface ChartData {
   readonly jobs: readonly TrainingJobPoint[];
   /** When the data was read (ms since the epoch): "now" for running jobs' bars. */
   readonly now: number;
+  /** A warm start's parent tuning jobs and their jobs, drawn beside this one's. */
+  readonly parents?: readonly { readonly name: string; readonly jobs: readonly TrainingJobPoint[] }[];
 }
 
 /** Everything a report draws and tells, read once from the store. */
@@ -48,20 +50,43 @@ function axesOf(job: TuningJobRecord): ReportAxis[] {
   return [...axes.values()];
 }
 
+/** The names of a warm-started tuning job's parents, as its request lists them. */
+function parentNames(job: TuningJobRecord): string[] {
+  if (job.kind !== "tuning-job") return [];
+  const warm = (job.config as { WarmStartConfig?: { ParentHyperParameterTuningJobs?: unknown } }).WarmStartConfig;
+  const parents = Array.isArray(warm?.ParentHyperParameterTuningJobs) ? warm.ParentHyperParameterTuningJobs : [];
+  return parents.map((p) => String((p as { HyperParameterTuningJobName?: unknown }).HyperParameterTuningJobName));
+}
+
+async function parentsOf(store: Store, job: TuningJobRecord): Promise<ChartData["parents"]> {
+  const names = parentNames(job);
+  if (names.length === 0) return undefined;
+  return Promise.all(
+    names.map(async (name) => {
+      const parent = await store.getTuningJob(name);
+      return { name: parent?.name ?? name, jobs: parent ? await store.listTrainingJobPoints(parent.name) : [] };
+    }),
+  );
+}
+
 /** The charts' data alone: each job's chart fields, without Describe or importance (a pass over every job and a GP fit). */
 export async function chartData(store: Store, job: TuningJobRecord, now = systemClock.now()): Promise<ChartData> {
+  const parents = await parentsOf(store, job);
   return {
     job,
     objective: objectiveOf(job),
     axes: axesOf(job),
     jobs: await store.listTrainingJobPoints(job.name),
     now,
+    ...(parents ? { parents } : {}),
   };
 }
 
 export async function reportData(store: Store, job: TuningJobRecord, now = systemClock.now()): Promise<ReportData> {
   const jobs = await store.listTrainingJobPoints(job.name);
+  const parents = await parentsOf(store, job);
   return {
+    ...(parents ? { parents } : {}),
     job,
     description: await describeTuningJob(store, job, now),
     objective: objectiveOf(job),

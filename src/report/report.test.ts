@@ -6,7 +6,15 @@ import { parseTuningJobRequest } from "../config/tuning-job-request.js";
 import { SimulatedExecutor } from "../executors/index.js";
 import { MemoryStore } from "../store/memory/memory-store.js";
 import { runTuningJob, suggestInProcess } from "../tuner/index.js";
-import { exportCharts, findingsSentences, renderReport, reportCharts, reportData, tuningFindings } from "./index.js";
+import {
+  chartSet,
+  exportCharts,
+  findingsSentences,
+  renderReport,
+  reportCharts,
+  reportData,
+  tuningFindings,
+} from "./index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tunekit-report-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,7 +55,7 @@ describe("report", () => {
   it("draws every chart from the jobs' data, with log axes for logarithmic ranges", async () => {
     const { store, job } = await tuned();
     const data = await reportData(store, job);
-    const charts = reportCharts(data);
+    const charts = reportCharts(chartSet(data));
     expect(charts.map((c) => c.id)).toEqual([
       "objective-over-time",
       "over-time-lr",
@@ -84,7 +92,7 @@ describe("report", () => {
     expect(html).toMatch(/Best training job/);
     expect((html.match(/<tr><td class="num">/g) ?? []).length).toBe(12);
     // Stopped-early jobs say so.
-    expect(html).toMatch(/Stopped \(early-stopping\)/);
+    expect(html).toMatch(/Stopped \(stopped early by the median rule\)/);
     for (const { svg } of charts) expect(svg).toMatch(/^<svg [^>]*viewBox="0 0 640 360"/);
   });
 
@@ -125,8 +133,8 @@ describe("report", () => {
       nearOptimum: [{ name: "lr", best: 1e-3, near: 3, of: 5 }],
     });
     expect(findingsSentences(findings as NonNullable<typeof findings>, "f1")).toEqual([
-      "The best job, job-3 (f1 0.9000), was the 4th of 5 jobs: the optimum was found after 4 jobs.",
-      "3 of 5 jobs ran near the optimum of lr: within a factor of 2 of the best job's 0.00100.",
+      "The best job, job-3 (f1 0.9), was the 4th of 5 jobs: the optimum was found after 4 jobs.",
+      "3 of 5 jobs ran near the optimum of lr: within a factor of 2 of the best job's 0.001.",
     ]);
     // Minimising, the best is the lowest value.
     expect(tuningFindings(jobs, { ...data.objective, Type: "Minimize" }, data.axes)?.bestJob).toBe("job-0");

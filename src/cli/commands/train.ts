@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { addCommonOptions, type CommonOptions } from "../context.js";
+import { addCommonOptions } from "../context.js";
 import { addJobOptions } from "../job-options.js";
 import type { TrainOptions } from "./train-run.js";
 

@@ -14,6 +14,7 @@ import { formatTable } from "../../services/table-formats.js";
 import { tuningJobAnalytics, tuningJobColumns } from "../../services/tuning-analytics.js";
 import type { Store, TrainingJobRecord } from "../../store/index.js";
 import { consoleAsset } from "./console-assets.js";
+import { registerConsoleRoutes } from "./console-routes.js";
 import { errorBody, httpStatusFor } from "./errors.js";
 import { FINGERPRINT_HEADER, type Topic, topicFingerprint } from "./fingerprint.js";
 import { EventsQuery, LogQuery, parseQuery, TokenOnly, TrainingJobsQuery, TuningJobsQuery } from "./query.js";
@@ -105,6 +106,8 @@ export function createApp(options: AppOptions): Hono {
     });
   });
 
+  registerConsoleRoutes(app, store);
+
   app.get("/api/tuning-jobs/:name", async (c) => {
     parseQuery(TokenOnly, c.req.query());
     await stamp(c, { tuningJob: c.req.param("name") });
@@ -181,7 +184,7 @@ export function createApp(options: AppOptions): Hono {
 
   app.get("/api/training-jobs/:name/logs", async (c) => {
     const q = parseQuery(LogQuery, c.req.query());
-    const job = await await trainingJob(c.req.param("name"));
+    const job = await trainingJob(c.req.param("name"));
     return c.json(await readLogPage(store, job, q.after, q.limit));
   });
 

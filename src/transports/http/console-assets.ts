@@ -1,15 +1,53 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { TunekitError } from "../../errors.js";
 
+const require = createRequire(import.meta.url);
+
+/** The console's own files, beside the compiled code. */
+const OWN = [
+  "index.html",
+  "console.css",
+  "console.js",
+  "api.js",
+  "format.js",
+  "selection.js",
+  "jobs-table.js",
+  "page-tuning-jobs.js",
+  "page-tuning-job.js",
+  "page-training-jobs.js",
+  "page-training-job.js",
+  "panels.js",
+  "chart-common.js",
+  "chart-canvas.js",
+  "job-tooltip.js",
+  "chart-scatter.js",
+  "chart-parallel.js",
+  "chart-timeline.js",
+  "chart-curves.js",
+  "chart-model.js",
+  "chart-line.js",
+];
+
+/** The chart library, from its package: its minified script (it defines `uPlot`) and its stylesheet. */
+const LIBRARY = [
+  ["uPlot.iife.min.js", "uplot/dist/uPlot.iife.min.js"],
+  ["uPlot.min.css", "uplot/dist/uPlot.min.css"],
+];
+
 /**
- * The console's files, beside the compiled code. A Map, not an object: a name is looked up among these
- * entries only, so "constructor" or "__proto__" is no file at all rather than something inherited.
+ * Every file the console serves, by name. A Map, not an object: a name is looked up among these entries only,
+ * so "constructor" or "__proto__" is no file at all rather than something inherited.
  */
 const FILES = new Map<string, () => string>([
-  ["index.html", () => readFileSync(new URL("../../console/index.html", import.meta.url), "utf8")],
-  ["console.js", () => readFileSync(new URL("../../console/console.js", import.meta.url), "utf8")],
-  ["console.css", () => readFileSync(new URL("../../console/console.css", import.meta.url), "utf8")],
-  ["plot.js", () => readFileSync(new URL("../../console/plot.js", import.meta.url), "utf8")],
+  ...OWN.map((name): [string, () => string] => [
+    name,
+    () => readFileSync(new URL(`../../console/${name}`, import.meta.url), "utf8"),
+  ]),
+  ...LIBRARY.map(([name, path]): [string, () => string] => [
+    name as string,
+    () => readFileSync(require.resolve(path as string), "utf8"),
+  ]),
 ]);
 
 const cache = new Map<string, string>();

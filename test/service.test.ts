@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../src/store/index.js";
+import { PrivateCluster, postgresBinaries } from "./fixtures/private-postgres.js";
 import { runLoad } from "./helpers/load.js";
 import { api, post, type ServeProcess, startServe, waitFor } from "./helpers/serve.js";
 import { testStores } from "./helpers/stores.js";
@@ -253,3 +254,37 @@ for (const { label, url: storeUrl } of testStores()) {
     }, 600_000);
   });
 }
+
+describe.skipIf(postgresBinaries() === undefined)("tunekit serve on a PostgreSQL cluster of the test's own", () => {
+  let cluster: PrivateCluster;
+  beforeAll(async () => {
+    cluster = await PrivateCluster.create(postgresBinaries() as string);
+  }, 120_000);
+  afterAll(async () => cluster?.destroy());
+
+  it("finishes a tuning job across a restart and a crash of PostgreSQL mid-run: nothing lost, nothing twice", async () => {
+    const check = await openStore(cluster.url);
+    try {
+      const a = await serve(cluster.url);
+      await post(`${a.url}/api/tuning-jobs`, tuningRequest("pg-outage", 6, 2, 2));
+      await waitFor("the first jobs to run", async () =>
+        (await check.listTrainingJobs({ tuningJobName: "pg-outage" })).some((j) => j.startedAt !== null),
+      );
+      // A clean restart ends every session (57P01); a crash loses nothing committed. Both mid-run, while jobs
+      // are writing their logs and metrics and the controller renews its lease.
+      await cluster.restart("fast");
+      await waitFor("a job to finish after the restart", async () =>
+        (await check.listTrainingJobs({ tuningJobName: "pg-outage" })).some((j) => j.status === "Completed"),
+      );
+      await cluster.restart("immediate");
+      expect((await ended(a.url, "pg-outage")).HyperParameterTuningJobStatus).toBe("Completed");
+      await expectExactlyOnce(check, "pg-outage", 6);
+      // The server never fell over: it answers and still runs its controller.
+      expect(await api<{ running: string[] }>(`${a.url}/api/controller`)).toEqual(
+        expect.objectContaining({ running: [] }),
+      );
+    } finally {
+      await check.close();
+    }
+  }, 600_000);
+});

@@ -1,7 +1,7 @@
 // `npm run bench:jobs`: what running a script as a tunekit training job costs
 // beyond running the script itself, one at a time and 8 at a time, beside
-// Syne Tune's LocalBackend in the same run. Prints a table and writes
-// bench/results/jobs-DATE.md.
+// Syne Tune's LocalBackend in the same run, on an SQLite store and on a PostgreSQL one (a throwaway database on
+// TUNEKIT_TEST_POSTGRES, default the local server). Prints a table and writes bench/results/jobs-DATE.md.
 //
 // Overhead per job = (wall time through the system − wall time running the same
 // scripts directly, at the same concurrency) × concurrency / jobs: the time a
@@ -15,7 +15,8 @@ import { parseArgs } from "node:util";
 import { systemClock } from "../src/clock.js";
 import { defaultJobSettings } from "../src/jobs/index.js";
 import { runTrainingJobHere } from "../src/services/submit.js";
-import { SqliteStore } from "../src/store/index.js";
+import { openStore, SqliteStore, type Store } from "../src/store/index.js";
+import { type ThrowawayDatabase, throwawayDatabase } from "../test/fixtures/postgres.js";
 import { machineDescription, markdownTable } from "./report.js";
 
 const { values: args } = parseArgs({
@@ -25,6 +26,8 @@ const { values: args } = parseArgs({
     workers: { type: "string", default: "8" },
     python: { type: "string", default: process.env.TUNEKIT_BENCH_PYTHON ?? "/usr/bin/python3" },
     "syne-tune-source": { type: "string", default: process.env.SYNE_TUNE_SOURCE },
+    // Which stores the tunekit rows run on: sqlite, postgres, or both (the ratio between them is printed).
+    stores: { type: "string", default: "sqlite,postgres" },
   },
 });
 const JOBS = Number(args.jobs);
@@ -55,7 +58,13 @@ async function pool(n: number, width: number, task: (i: number) => Promise<void>
 }
 
 const home = mkdtempSync(join(tmpdir(), "tunekit-bench-jobs-"));
-const store = new SqliteStore(join(home, "tunekit.db"));
+const STORES = (args.stores as string).split(",");
+for (const s of STORES) if (s !== "sqlite" && s !== "postgres") throw new Error("--stores: sqlite, postgres or both");
+const sqlite = new SqliteStore(join(home, "tunekit.db"));
+const database: ThrowawayDatabase | undefined = STORES.includes("postgres")
+  ? await throwawayDatabase("bench_jobs")
+  : undefined;
+const postgres: Store | undefined = database ? await openStore(database.url) : undefined;
 let counter = 0;
 
 function request(program: string) {
@@ -71,7 +80,7 @@ function request(program: string) {
   };
 }
 
-async function runTunekit(program: string, sandbox: "auto" | "none") {
+async function runTunekit(store: Store, program: string, sandbox: "auto" | "none") {
   const settings = defaultJobSettings(home, { python: PYTHON, sandbox, resources: { cpus: 1, gpus: [] } });
   const record = await runTrainingJobHere(store, request(program), settings, systemClock);
   if (record.status !== "Completed") throw new Error(`${record.name}: ${record.failureReason}`);
@@ -101,16 +110,27 @@ async function measure(what: string, concurrency: number, n: number, direct: str
 const bwrap = spawnSync("bwrap", ["--version"]).status === 0;
 const pyDirect = [PYTHON, "noop.py", "--x", "0.5"];
 const nodeDirect = [process.execPath, "noop.mjs", "--x", "0.5"];
-await measure(`tunekit, Python no-op${bwrap ? ", bubblewrap" : ""}`, 1, SEQUENTIAL, pyDirect, () =>
-  runTunekit("noop.py", "auto"),
-);
-await measure("tunekit, Python no-op, no sandbox", 1, SEQUENTIAL, pyDirect, () => runTunekit("noop.py", "none"));
-await measure(`tunekit, Node no-op${bwrap ? ", bubblewrap" : ""}`, 1, SEQUENTIAL, nodeDirect, () =>
-  runTunekit("noop.mjs", "auto"),
-);
-await measure(`tunekit, Python no-op${bwrap ? ", bubblewrap" : ""}`, WORKERS, JOBS, pyDirect, () =>
-  runTunekit("noop.py", "auto"),
-);
+const sandboxed = bwrap ? ", bubblewrap" : "";
+const onStores: [string, Store][] = [
+  ...(STORES.includes("sqlite") ? [["SQLite", sqlite] as [string, Store]] : []),
+  ...(postgres ? [["PostgreSQL", postgres] as [string, Store]] : []),
+];
+for (const [label, store] of onStores) {
+  await measure(`tunekit on ${label}, Python no-op${sandboxed}`, 1, SEQUENTIAL, pyDirect, () =>
+    runTunekit(store, "noop.py", "auto"),
+  );
+  await measure(`tunekit on ${label}, Python no-op, no sandbox`, 1, SEQUENTIAL, pyDirect, () =>
+    runTunekit(store, "noop.py", "none"),
+  );
+  if (label === "SQLite") {
+    await measure(`tunekit on ${label}, Node no-op${sandboxed}`, 1, SEQUENTIAL, nodeDirect, () =>
+      runTunekit(store, "noop.mjs", "auto"),
+    );
+  }
+  await measure(`tunekit on ${label}, Python no-op${sandboxed}`, WORKERS, JOBS, pyDirect, () =>
+    runTunekit(store, "noop.py", "auto"),
+  );
+}
 
 let syneVersion = "not run (give --syne-tune-source or SYNE_TUNE_SOURCE)";
 if (args["syne-tune-source"]) {
@@ -152,7 +172,9 @@ if (args["syne-tune-source"]) {
   const git = spawnSync("git", ["-C", source, "rev-parse", "--short", "HEAD"], { encoding: "utf8" });
   syneVersion = `Syne Tune from source${git.status === 0 ? ` (commit ${git.stdout.trim()})` : ` at ${source}`}, tuner sleep_time 0, RandomSearch`;
 }
-await store.close();
+await sqlite.close();
+await postgres?.close();
+await database?.drop();
 rmSync(home, { recursive: true, force: true });
 
 const header = ["system", "at once", "jobs", "direct, ms", "through the system, ms", "overhead per job, ms", "jobs/s"];
@@ -167,6 +189,24 @@ const lines = rows.map((r) => [
 ]);
 const table = markdownTable(header, lines);
 console.log(table);
+const overhead = (r: Row) => ((r.systemMs - r.directMs) * r.concurrency) / r.jobs;
+/** PostgreSQL's overhead per job over SQLite's, for each row measured on both. */
+const ratios = rows
+  .filter((r) => r.what.startsWith("tunekit on PostgreSQL"))
+  .flatMap((r) => {
+    const twin = rows.find((t) => t.what === r.what.replace("PostgreSQL", "SQLite") && t.concurrency === r.concurrency);
+    return twin
+      ? [
+          [
+            r.what.replace("tunekit on PostgreSQL, ", ""),
+            String(r.concurrency),
+            (overhead(r) / overhead(twin)).toFixed(2),
+          ],
+        ]
+      : [];
+  });
+const ratioTable = ratios.length ? markdownTable(["job", "at once", "overhead on PostgreSQL / on SQLite"], ratios) : "";
+if (ratioTable) console.log(ratioTable);
 
 const date = new Date().toISOString().slice(0, 10);
 const machine = machineDescription();
@@ -182,10 +222,10 @@ Peer: ${syneVersion}
 Each row runs the same no-op script (bench/jobs/) directly and through the system, at the same concurrency.
 Overhead per job = (system wall time − direct wall time) × concurrency / jobs. tunekit's figure includes the whole
 contract: the job directory, config files, SM_* environment, argument building, process group, log capture, metric
-extraction, SQLite writes, model.tar.gz/output.tar.gz. Syne Tune's script imports syne_tune to report, so its direct
+extraction, the store's writes, model.tar.gz/output.tar.gz. Syne Tune's script imports syne_tune to report, so its direct
 run includes that import.
 
 ${table}
-`,
+${ratioTable ? `\nPostgreSQL (local server, over TCP on 127.0.0.1) against SQLite, the same rows:\n\n${ratioTable}\n` : ""}`,
 );
 console.log(`\nwrote bench/results/jobs-${date}.md`);

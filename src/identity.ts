@@ -38,16 +38,21 @@ export interface TuningObjective {
   MetricName: string;
 }
 
+/** A job's stored config as an object: a record written by hand may hold anything, and must still be listable. */
+function configOf(job: TuningJobRecord): Record<string, unknown> {
+  return typeof job.config === "object" && job.config !== null ? (job.config as Record<string, unknown>) : {};
+}
+
 /** A study keeps its options; a tuning job keeps its request. Either way, this is what "better" means. */
 export function objectiveOf(job: TuningJobRecord): TuningObjective {
-  const config = job.config as Record<string, unknown>;
+  const config = configOf(job);
   if (job.kind === "study") return { Type: config.objective as ObjectiveType, MetricName: "objective" };
   const tuning = (config.HyperParameterTuningJobConfig ?? {}) as { HyperParameterTuningJobObjective?: TuningObjective };
   return tuning.HyperParameterTuningJobObjective ?? { Type: "Maximize", MetricName: "objective" };
 }
 
 export function strategyOf(job: TuningJobRecord): string {
-  const config = job.config as Record<string, unknown>;
+  const config = configOf(job);
   if (job.kind === "study") return String(config.strategy);
   const tuning = (config.HyperParameterTuningJobConfig ?? {}) as { Strategy?: string };
   return tuning.Strategy ?? "Bayesian";

@@ -92,7 +92,13 @@ describe("token and session cookie", () => {
     expect(cookie).toContain("SameSite=Strict");
     expect(cookie).not.toContain("s3cret");
     const session = { cookie: `${SESSION_COOKIE}=${sessionValue("s3cret")}` };
-    for (const path of ["/", "/console/console.css", "/console/console.js", "/console/chart-scatter.js", "/api/tuning-jobs"]) {
+    for (const path of [
+      "/",
+      "/console/console.css",
+      "/console/console.js",
+      "/console/chart-scatter.js",
+      "/api/tuning-jobs",
+    ]) {
       expect((await app.request(path, { headers: session })).status, path).toBe(200);
       expect((await app.request(path)).status, path).toBe(401);
     }

@@ -119,7 +119,8 @@ describe("tunekit train", () => {
       HyperParameters: { learning_rate: "5e-05" },
       AlgorithmSpecification: { TrainingInputMode: "File" },
       OutputDataConfig: { S3OutputPath: "s3://my-bucket/output" },
-      ModelArtifacts: { S3ModelArtifacts: join(dir, "out", "contract-check", "output", "model.tar.gz") },
+      // Where SageMaker would have put it; --s3-map says which directory holds that URI here.
+      ModelArtifacts: { S3ModelArtifacts: "s3://my-bucket/output/contract-check/output/model.tar.gz" },
     });
     expect(view.SecondaryStatusTransitions.map((t: { Status: string }) => t.Status)).toEqual([
       "Starting",
@@ -129,7 +130,8 @@ describe("tunekit train", () => {
       "Completed",
     ]);
     expect(view.FinalMetricDataList.map((m: { MetricName: string }) => m.MetricName)).toEqual(["f1", "loss"]);
-    const listing = spawnSync("tar", ["-tzf", view.ModelArtifacts.S3ModelArtifacts], { encoding: "utf8" }).stdout;
+    const model = join(dir, "out", "contract-check", "output", "model.tar.gz");
+    const listing = spawnSync("tar", ["-tzf", model], { encoding: "utf8" }).stdout;
     expect(listing).toMatch(/model\.(txt|json)/);
     const metrics = tunekit(home, ["metrics", "contract-check", "--json"]);
     expect(metrics.code, metrics.stderr).toBe(0);
@@ -322,7 +324,9 @@ describe("tunekit train", () => {
     expect(stdout).toContain("saved on SIGTERM");
     const view = describeJob(home, "graceful");
     expect(view.TrainingJobStatus).toBe("Stopped");
-    const listing = spawnSync("tar", ["-tzf", view.ModelArtifacts.S3ModelArtifacts], { encoding: "utf8" }).stdout;
+    expect(view.ModelArtifacts.S3ModelArtifacts).toBe("s3://my-bucket/output/graceful/output/model.tar.gz");
+    const model = join(dir, "out", "graceful", "output", "model.tar.gz");
+    const listing = spawnSync("tar", ["-tzf", model], { encoding: "utf8" }).stdout;
     expect(listing).toContain("saved-on-sigterm.txt");
   });
 

@@ -50,3 +50,13 @@ export function formatTime(ms: number | null): string | undefined {
         .replace("T", " ")
         .replace(/\.\d+Z$/, "Z");
 }
+
+/**
+ * A training job's closing line: `name: Status (first line of the reason)`, then the rest of a FailureReason (the
+ * job's last log lines, which say how it ended) indented beneath it, whole.
+ */
+export function jobSummary(name: string, status: string, failureReason: string | undefined): string {
+  if (!failureReason) return `${name}: ${status}`;
+  const [first, ...rest] = failureReason.split("\n");
+  return [`${name}: ${status} (${first})`, ...rest.map((line) => `  ${line}`)].join("\n");
+}

@@ -34,7 +34,9 @@ export class JobOutput {
   private attempt: number;
   private text = "";
   private lines: string[] = [];
+  /** The job's own last lines: tunekit's notes are left out, since a FailureReason should say what the job said. */
   private readonly tail: string[] = [];
+  private noting = false;
 
   constructor(private readonly options: JobOutputOptions) {
     this.attempt = options.attempt;
@@ -47,6 +49,7 @@ export class JobOutput {
       (lines) => {
         for (const line of lines) {
           options.onLine?.(line);
+          if (this.noting) continue;
           this.tail.push(line);
           if (this.tail.length > TAIL_LINES) this.tail.shift();
         }
@@ -57,7 +60,12 @@ export class JobOutput {
 
   /** A line from tunekit itself (notices, status), kept in the log like the job's own. */
   note(line: string): void {
-    this.capture.note(line);
+    this.noting = true;
+    try {
+      this.capture.note(line);
+    } finally {
+      this.noting = false;
+    }
   }
 
   /** The last lines of the log, for a FailureReason. */

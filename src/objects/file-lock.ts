@@ -61,15 +61,21 @@ export async function waitUnlocked(path: string, options: FileLockOptions = {}):
 async function isAbandoned(path: string): Promise<boolean> {
   const info = await stat(path).catch(() => undefined);
   if (!info) return true;
-  const owner = await readFile(path, "utf8").then(
-    (text) => JSON.parse(text) as Owner,
-    () => undefined,
-  );
+  // Empty or half-written while its taker writes it: read as "no owner yet", like a lock that is missing.
+  const owner = await readFile(path, "utf8").then(parseOwner, () => undefined);
   if (!owner) return systemClock.now() - info.mtimeMs > EMPTY_LOCK_MS;
   return owner.host === hostname() && !isAlive(owner.pid);
 }
 
 const EMPTY_LOCK_MS = 10_000;
+
+function parseOwner(text: string): Owner | undefined {
+  try {
+    return JSON.parse(text) as Owner;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Whether a process with this pid runs on this machine. */
 export function isAlive(pid: number): boolean {

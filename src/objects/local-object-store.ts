@@ -156,10 +156,15 @@ export class LocalObjectStore implements ObjectStore {
 
   close(): void {}
 
-  /** A mapped directory that is missing is a missing bucket, as S3 would answer. */
+  /**
+   * A directory mapped to a whole bucket that is missing is a missing bucket, as S3 would answer. One mapped to a
+   * prefix inside a bucket (`s3://bucket/output`) stands for keys that may not exist yet, as a fresh output or
+   * checkpoint prefix does not in S3: it is empty until written, and an upload makes it.
+   */
   private async requireRoot(uri: string): Promise<void> {
     const mapping = uri.startsWith("s3://") ? this.mappingFor(uri) : undefined;
-    if (mapping && !(await stat(mapping.dir).catch(() => undefined))?.isDirectory()) {
+    if (!mapping || /^s3:\/\/[^/]+\/./.test(mapping.prefix)) return;
+    if (!(await stat(mapping.dir).catch(() => undefined))?.isDirectory()) {
       throw new ObjectStoreError(
         ObjectErrorCode.bucketNotFound,
         uri,

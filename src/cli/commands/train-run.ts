@@ -10,7 +10,7 @@ import { type CommonOptions, withContext } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
 import { onInterrupt } from "../interrupt.js";
 import { type JobOptions, jobSettingsFrom } from "../job-options.js";
-import { json, processOutput } from "../output.js";
+import { jobSummary, json, processOutput } from "../output.js";
 
 export interface TrainOptions extends CommonOptions, JobOptions {
   quiet?: boolean;
@@ -39,10 +39,7 @@ export async function train(file: string, options: TrainOptions): Promise<void> 
     onInterrupt(undefined);
     const view = await describeTrainingJob(store, record);
     if (options.json) output.out(json(view));
-    else
-      output.out(
-        `\n${record.name}: ${record.status}${record.failureReason ? ` (${record.failureReason.split("\n")[0]})` : ""}`,
-      );
+    else output.out(`\n${jobSummary(record.name, record.status, record.failureReason ?? undefined)}`);
     if (abort.signal.aborted) process.exitCode = ExitCode.interrupted;
     else if (record.status !== "Completed") process.exitCode = ExitCode.failure;
   });
@@ -65,10 +62,7 @@ async function submitAndFollow(file: string, options: TrainOptions, server: stri
     }
     const ended = await client.describeTrainingJob(name);
     if (options.json) processOutput.out(json(ended));
-    else
-      processOutput.out(
-        `\n${name}: ${ended.TrainingJobStatus}${ended.FailureReason ? ` (${ended.FailureReason.split("\n")[0]})` : ""}`,
-      );
+    else processOutput.out(`\n${jobSummary(name, ended.TrainingJobStatus, ended.FailureReason)}`);
     if (ended.TrainingJobStatus !== "Completed") process.exitCode = ExitCode.failure;
   } finally {
     onInterrupt(undefined);

@@ -65,6 +65,10 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCategory>> = {
   E_VALUE_OUT_OF_RANGE: "invalid",
   E_DEPENDENCIES: "invalid",
   E_NOT_SUPPORTED_YET: "invalid",
+  E_CHANNEL_KEY: "invalid",
+  E_CHANNEL_EMPTY: "invalid",
+  E_MANIFEST_INVALID: "invalid",
+  E_SOURCE_ARCHIVE: "invalid",
   // Names that name nothing.
   E_NOT_FOUND: "not-found",
   E_STORE_NOT_FOUND: "not-found",
@@ -75,6 +79,16 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCategory>> = {
   E_NO_TRAINING_JOB: "not-found",
   E_NO_ESTIMATOR: "not-found",
   E_NO_BEST: "not-found",
+  // Where bytes live (src/objects): a job fails with these in its FailureReason; a command that reads an object
+  // itself exits with the category's code.
+  E_OBJECT_BUCKET_NOT_FOUND: "not-found",
+  E_OBJECT_NOT_FOUND: "not-found",
+  E_OBJECT_ACCESS_DENIED: "forbidden",
+  E_OBJECT_CREDENTIALS: "unauthorized",
+  E_OBJECT_UNREACHABLE: "unavailable",
+  E_OBJECT_INTEGRITY: "unavailable",
+  E_OBJECT_CHANGED: "conflict",
+  E_OBJECT_STORE: "unavailable",
   E_AMBIGUOUS_NAME: "ambiguous",
   // The request is fine but the state is wrong for it.
   E_NOT_STOPPABLE: "conflict",

@@ -3,8 +3,9 @@ import { objectiveOf } from "../identity.js";
 import type { Store, TrainingJobSortKey, TrainingJobStatus, TuningJobRecord } from "../store/index.js";
 import { summarizeTrainingJob, type TrainingJobSummary } from "./describe.js";
 
-export const SORT_BY = ["Name", "CreationTime", "Status", "FinalObjectiveMetricValue"] as const;
-export type SortBy = (typeof SORT_BY)[number];
+import { SORT_BY, type SortBy } from "./sort-by.js";
+
+export { SORT_BY, type SortBy };
 
 export interface ListForTuningJobOptions {
   sortBy?: SortBy;

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { SORT_BY, type SortBy } from "../../services/list-training-jobs-for-tuning-job.js";
+import { SORT_BY, type SortBy } from "../../services/sort-by.js";
 import { TRAINING_JOB_STATUSES, type TrainingJobStatus } from "../../store/records.js";
 import { addCommonOptions, type CommonOptions, withContext } from "../context.js";
 import { formatHyperparameters, formatTime, formatValue, json, table } from "../output.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { TunekitError } from "../../errors.js";
-import { SORT_BY } from "../../services/list-training-jobs-for-tuning-job.js";
+import { SORT_BY } from "../../services/sort-by.js";
 import { TRAINING_JOB_STATUSES, TUNING_JOB_STATUSES } from "../../store/index.js";
 
 /** Query parameters, validated: an error names the parameter and the rule. */

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,8 +46,15 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** A tunekit command in its own home, reaching the S3 server through the config file and the environment. */
-function tunekit(home: string, args: string[], credentials = s3.settings.credentials) {
+/**
+ * A tunekit command in its own home, reaching the S3 server through the config file and the environment. Run
+ * asynchronously: s3rver answers from this process, which must not block while the command talks to it.
+ */
+async function tunekit(
+  home: string,
+  args: string[],
+  credentials = s3.settings.credentials,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const config = join(home, "tunekit.config.json");
   mkdirSync(home, { recursive: true });
   writeFileSync(
@@ -58,17 +65,27 @@ function tunekit(home: string, args: string[], credentials = s3.settings.credent
       python: PYTHON,
     }),
   );
-  const run = spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args, "--config", config], {
-    encoding: "utf8",
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
       TUNEKIT_HOME: home,
+      TUNEKIT_CONFIG: config,
       AWS_ACCESS_KEY_ID: credentials?.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials?.secretAccessKey,
       AWS_REGION: "us-east-1",
     },
   });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { code, stdout, stderr };
 }
 
 function writeRequest(request: unknown): string {
@@ -97,8 +114,8 @@ function scriptJob(name: string, program: string, patch: (r: Record<string, unkn
   return writeRequest(request);
 }
 
-function describeTrainingJob(home: string, name: string) {
-  const run = tunekit(home, ["describe", name, "--training-job", "--json"]);
+async function describeTrainingJob(home: string, name: string) {
+  const run = await tunekit(home, ["describe", name, "--training-job", "--json"]);
   expect(run.code, run.stderr).toBe(0);
   return JSON.parse(run.stdout);
 }
@@ -143,7 +160,7 @@ describe("S3 channels, outputs and checkpoints", () => {
       );
       request.HyperParameterTuningJobName = "mrpc-s3";
       request.HyperParameterTuningJobConfig.ResourceLimits = { MaxNumberOfTrainingJobs: 3, MaxParallelTrainingJobs: 3 };
-      const run = tunekit(home, ["tune", writeRequest(request), "--quiet"]);
+      const run = await tunekit(home, ["tune", writeRequest(request), "--quiet"]);
       expect(run.code, run.stdout + run.stderr).toBe(0);
       const store = new SqliteStore(join(home, "tunekit.db"));
       const jobs = await store.listTrainingJobs({ tuningJobName: "mrpc-s3" });
@@ -152,7 +169,7 @@ describe("S3 channels, outputs and checkpoints", () => {
       for (const job of jobs) {
         expect(job.status, job.failureReason ?? "").toBe("Completed");
         const uri = `s3://my-bucket/output/${job.name}/output/model.tar.gz`;
-        expect(describeTrainingJob(home, job.name).ModelArtifacts).toEqual({ S3ModelArtifacts: uri });
+        expect((await describeTrainingJob(home, job.name)).ModelArtifacts).toEqual({ S3ModelArtifacts: uri });
         expect((await head(uri)).ContentLength).toBeGreaterThan(0);
         expect(await tarEntries(await object(uri))).toContain("pytorch_model.bin");
       }
@@ -166,10 +183,10 @@ describe("S3 channels, outputs and checkpoints", () => {
   it("uploads a model over 16 MiB in parts", async () => {
     const home = join(root, "large");
     const before = s3.requests().length;
-    const run = tunekit(home, ["train", scriptJob("large-model", "large_model.py"), "--quiet"]);
+    const run = await tunekit(home, ["train", scriptJob("large-model", "large_model.py"), "--quiet"]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const uri = "s3://my-bucket/output/large-model/output/model.tar.gz";
-    expect(describeTrainingJob(home, "large-model").ModelArtifacts).toEqual({ S3ModelArtifacts: uri });
+    expect((await describeTrainingJob(home, "large-model")).ModelArtifacts).toEqual({ S3ModelArtifacts: uri });
     expect((await head(uri)).ContentLength).toBeGreaterThan(16 * 1024 * 1024);
     const requests = s3.requests().slice(before);
     expect(
@@ -187,10 +204,13 @@ describe("S3 channels, outputs and checkpoints", () => {
       r.CheckpointConfig = { S3Uri: "s3://my-bucket/checkpoints/resumes" };
       r.RetryStrategy = { MaximumRetryAttempts: 1 };
     });
-    const run = tunekit(home, ["train", file]);
+    const run = await tunekit(home, ["train", file]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain("resumed from epoch=1");
-    expect(describeTrainingJob(home, "resumes")).toMatchObject({ TrainingJobStatus: "Completed", RetryAttempt: 1 });
+    expect(await describeTrainingJob(home, "resumes")).toMatchObject({
+      TrainingJobStatus: "Completed",
+      RetryAttempt: 1,
+    });
     expect((await object("s3://my-bucket/checkpoints/resumes/state.txt")).toString()).toBe("epoch=1");
   }, 300_000);
 
@@ -208,13 +228,13 @@ describe("S3 channels, outputs and checkpoints", () => {
           { ChannelName: "training", DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: uri } } },
         ];
       });
-      const run = tunekit(
+      const run = await tunekit(
         home,
         ["train", file, "--quiet"],
         credentials === "refused" ? s3.refusedSettings?.credentials : s3.settings.credentials,
       );
       expect(run.code).toBe(1);
-      const view = describeTrainingJob(home, name);
+      const view = await describeTrainingJob(home, name);
       expect(view.TrainingJobStatus).toBe("Failed");
       expect(view.FailureReason).toContain(uri);
       expect(view.SecondaryStatusTransitions.map((t: { Status: string }) => t.Status)).not.toContain("Training");

@@ -29,11 +29,15 @@ async function newPage() {
   return page;
 }
 
-/** Starts `tunekit serve ARGS` on a free port and resolves with its base URL once it listens. */
+/**
+ * Starts `tunekit serve ARGS` on a free port and resolves with its base URL once it listens. Without a
+ * controller: the store's jobs are bare records standing for jobs another process runs, which a controller here
+ * would take up and fail for having no request.
+ */
 function serve(...args: string[]): Promise<string> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", MAIN, "serve", "--store", storePath, "--port", "0", ...args],
+    ["--import", "tsx", MAIN, "serve", "--store", storePath, "--port", "0", "--no-controller", ...args],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },
@@ -81,9 +85,9 @@ const status = async (name: string) => {
 beforeAll(async () => {
   const store = new SqliteStore(storePath);
   for (const name of ["running", "other"]) {
-    store.createTuningJob({ name, kind: "tuning-job", config: {}, seed: 1, now: Date.now() });
+    await store.createTuningJob({ name, kind: "tuning-job", config: {}, seed: 1, now: Date.now() });
   }
-  store.close();
+  await store.close();
   if (existsSync(CHROMIUM)) {
     browser = await chromium.launch({
       executablePath: CHROMIUM,

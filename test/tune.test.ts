@@ -260,7 +260,8 @@ describe("tunekit tune: early stopping, recovery and faults", () => {
         r.HyperParameterTuningJobName = "killed";
         r.HyperParameterTuningJobConfig.Strategy = "Random";
         r.HyperParameterTuningJobConfig.ResourceLimits = { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 2 };
-        r.TrainingJobDefinition.StaticHyperParameters.sleep = "0.5";
+        // Jobs of 3 x 2 s: long enough to still be running when the killed tuner's store is read on a busy machine.
+        r.TrainingJobDefinition.StaticHyperParameters.sleep = "2";
       });
       const tuner = spawn(process.execPath, ["--import", "tsx", MAIN, ...args, "--slots", "2", "--sandbox", sandbox], {
         env: { ...process.env, TUNEKIT_HOME: home },

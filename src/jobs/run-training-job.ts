@@ -5,7 +5,14 @@ import { type Clock, systemClock } from "../clock.js";
 import { TunekitError } from "../errors.js";
 import { trainingJobArn } from "../identity.js";
 import { type CheckpointSync, DownloadCache, uploadJobOutputs } from "../objects/index.js";
-import type { Fence, MetricPoint, SecondaryStatusTransition, Store, TrainingJobRecord } from "../store/index.js";
+import type {
+  Fence,
+  MetricPoint,
+  SecondaryStatusTransition,
+  Store,
+  TrainingJobPatch as StorePatch,
+  TrainingJobRecord,
+} from "../store/index.js";
 import { nodeModulesFor, pythonFor } from "./dependencies.js";
 import { jobCommand } from "./entry-point.js";
 import { CURRENT_HOST, type JobResources, jobEnvironment } from "./environment.js";
@@ -77,24 +84,32 @@ function gpusFor(instanceType: string, resources: JobResources): readonly string
   return gpuInstance ? resources.gpus : [];
 }
 
+/** A change to the job's record; the time is added when it is written. */
+type TrainingJobPatch = Omit<StorePatch, "now">;
+
 /** The secondary status history of a job, written to the store as it moves. */
 class StatusHistory {
   private readonly transitions: SecondaryStatusTransition[];
 
   constructor(
     record: TrainingJobRecord,
-    private readonly write: (status: string, transitions: SecondaryStatusTransition[]) => Promise<unknown>,
+    private readonly write: (
+      status: string,
+      transitions: SecondaryStatusTransition[],
+      with_: TrainingJobPatch,
+    ) => Promise<TrainingJobRecord>,
     private readonly clock: Clock,
   ) {
     this.transitions = [...record.statusTransitions];
   }
 
-  async move(status: string, message: string): Promise<void> {
+  /** Moves to `status`; `with_` is written in the same update (one round trip to the store, not two). */
+  async move(status: string, message: string, with_: TrainingJobPatch = {}): Promise<TrainingJobRecord> {
     const now = this.clock.now();
     const last = this.transitions.pop();
     if (last) this.transitions.push({ ...last, EndTime: now });
     this.transitions.push({ Status: status, StartTime: now, StatusMessage: message });
-    await this.write(status, this.transitions);
+    return this.write(status, this.transitions, with_);
   }
 }
 
@@ -176,23 +191,30 @@ class TrainingRun {
     });
     this.history = new StatusHistory(
       record,
-      (status, transitions) => this.update({ secondaryStatus: status, statusTransitions: transitions }),
+      (status, transitions, with_) =>
+        this.update({ ...with_, secondaryStatus: status, statusTransitions: transitions }),
       clock,
     );
   }
 
-  private update(patch: Omit<Parameters<Store["updateTrainingJob"]>[1], "now">) {
-    return this.options.store.updateTrainingJob(
-      this.options.record.name,
+  private async update(patch: TrainingJobPatch): Promise<TrainingJobRecord> {
+    const name = this.options.record.name;
+    const updated = await this.options.store.updateTrainingJob(
+      name,
       { ...patch, now: this.clock.now() },
       { fence: this.fence },
     );
+    if (!updated) throw new TunekitError("E_NO_TRAINING_JOB", `training job ${name} is no longer in the store`);
+    return updated;
   }
 
   async execute(): Promise<TrainingJobRecord> {
     const { record, job, resumeReason } = this.options;
-    if (record.jobDir !== this.layout.root) await this.update({ jobDir: this.layout.root });
-    await this.history.move("Starting", "Preparing the job directory");
+    await this.history.move(
+      "Starting",
+      "Preparing the job directory",
+      record.jobDir === this.layout.root ? {} : { jobDir: this.layout.root },
+    );
     if (record.retryAttempt === 0 && !resumeReason) rmSync(this.layout.root, { recursive: true, force: true });
     mkdirSync(this.layout.root, { recursive: true });
     if (resumeReason) this.output.note(`${resumeReason}; running it again (attempt ${this.attempt + 1})`);
@@ -203,6 +225,8 @@ class TrainingRun {
       );
     }
     let outcome: Outcome;
+    // Written with the final status, in the same update: a model is reported only once the job has ended.
+    let modelArtifacts: string | undefined;
     try {
       outcome = await this.runAttempts();
       if (outcome.kind !== "failed") {
@@ -217,7 +241,7 @@ class TrainingRun {
           ...packed,
           ...(kmsKeyId ? { kmsKeyId } : {}),
         });
-        await this.update({ modelArtifacts: model });
+        modelArtifacts = model;
         if (outcome.kind === "completed") writeFileSync(JobLayout.paths(this.layout.ml).success, "");
       }
     } catch (error) {
@@ -225,7 +249,7 @@ class TrainingRun {
       outcome = { kind: "failed", reason: `ClientError: ${(error as Error).message}`.slice(0, 1024) };
       this.output.note(`failed: ${(error as Error).message}`);
     }
-    return this.finish(outcome);
+    return this.finish(outcome, modelArtifacts === undefined ? {} : { modelArtifacts });
   }
 
   /** Attempts until one is not a retryable failure or RetryStrategy's attempts run out. */
@@ -313,26 +337,34 @@ class TrainingRun {
   }
 
   /** The job's final status, written with its last log lines, and the lease given back. */
-  private async finish(outcome: Outcome): Promise<TrainingJobRecord> {
+  private async finish(outcome: Outcome, artifacts: TrainingJobPatch): Promise<TrainingJobRecord> {
     const now = this.clock.now();
-    if (outcome.kind === "completed") {
-      await this.history.move("Completed", "Training job completed");
-      await this.update({ status: "Completed", endedAt: now });
-    } else if (outcome.kind === "stopped") {
-      const overtime = outcome.reason === "MaxRuntimeExceeded";
-      await this.history.move(
-        overtime ? "MaxRuntimeExceeded" : "Stopped",
-        overtime ? "Job stopped: MaxRuntimeInSeconds reached" : "Job stopped",
-      );
-      await this.update({ status: "Stopped", stopReason: outcome.reason, endedAt: now });
-    } else {
-      await this.history.move("Failed", outcome.reason.split("\n")[0] as string);
-      await this.update({ status: "Failed", failureReason: outcome.reason, endedAt: now });
-    }
+    // The log's last lines go first: once the status is final, readers take the log as complete.
     this.output.note(`${CURRENT_HOST} finished: ${outcome.kind}`);
     await this.output.flush();
+    let ended: TrainingJobRecord;
+    if (outcome.kind === "completed") {
+      ended = await this.history.move("Completed", "Training job completed", {
+        ...artifacts,
+        status: "Completed",
+        endedAt: now,
+      });
+    } else if (outcome.kind === "stopped") {
+      const overtime = outcome.reason === "MaxRuntimeExceeded";
+      ended = await this.history.move(
+        overtime ? "MaxRuntimeExceeded" : "Stopped",
+        overtime ? "Job stopped: MaxRuntimeInSeconds reached" : "Job stopped",
+        { ...artifacts, status: "Stopped", stopReason: outcome.reason, endedAt: now },
+      );
+    } else {
+      ended = await this.history.move("Failed", outcome.reason.split("\n")[0] as string, {
+        status: "Failed",
+        failureReason: outcome.reason,
+        endedAt: now,
+      });
+    }
     await this.options.store.releaseLease(this.lease);
-    return (await this.options.store.getTrainingJob(this.options.record.name)) as TrainingJobRecord;
+    return ended;
   }
 
   /** Pushes the job's checkpoints while it runs, every CHECKPOINT_PUSH_MS; a push already under way is not doubled. */

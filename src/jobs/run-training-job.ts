@@ -7,6 +7,7 @@ import { trainingJobArn } from "../identity.js";
 import { type CheckpointSync, DownloadCache, uploadJobOutputs } from "../objects/index.js";
 import type {
   Fence,
+  Lease,
   MetricPoint,
   SecondaryStatusTransition,
   Store,
@@ -46,6 +47,8 @@ export interface RunTrainingJobOptions {
   readonly resumeReason?: string;
   /** The lease its writes are made under (a tuning job's, for a trial); by default the job's own. */
   readonly fence?: Fence;
+  /** The job's own lease where the caller took it already (before creating the record); by default taken here. */
+  readonly lease?: Lease;
   /** Each line of the job's log as it arrives (the terminal). */
   readonly onLine?: (line: string) => void;
   readonly onEvent?: (event: JobEvent) => void;
@@ -129,14 +132,16 @@ export async function runTrainingJob(options: RunTrainingJobOptions): Promise<Tr
   const clock = options.clock ?? systemClock;
   const name = record.name;
   const owner = `${hostname()}:${process.pid}:${name}`;
-  const lease = await store.acquireLease({
-    kind: "training-job",
-    name,
-    owner,
-    ttlMs: settings.leaseTtlMs,
-    host: hostname(),
-    pid: process.pid,
-  });
+  const lease =
+    options.lease ??
+    (await store.acquireLease({
+      kind: "training-job",
+      name,
+      owner,
+      ttlMs: settings.leaseTtlMs,
+      host: hostname(),
+      pid: process.pid,
+    }));
   if (!lease) {
     throw new TunekitError("E_RESOURCE_IN_USE", `training job ${name} is being run by another tunekit process`, {
       field: "TrainingJobName",

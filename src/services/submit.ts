@@ -111,6 +111,7 @@ export async function runTrainingJobHere(
     settings,
     record,
     clock,
+    lease,
     ...(options.onLine ? { onLine: options.onLine } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });

@@ -121,13 +121,11 @@ export async function learningCurves(store: Store, job: TuningJobRecord): Promis
   const shown = new Set(chosen(jobs, objective.Type, job.seed));
   // The rule compared every job with every other, so judging needs all the series; without a rule, the shown ones.
   const read = stopper ? jobs : jobs.filter((j) => shown.has(j));
-  const series: Series[] = [];
-  for (const j of read) {
-    const points = (await store.listMetricPoints(j.name, { metricName: metricOf(j) })).filter((p) =>
-      Number.isFinite(p.value),
-    );
-    series.push({ job: j, points });
-  }
+  const points = await store.listMetricSeries(read.map((j) => ({ trainingJobName: j.name, metricName: metricOf(j) })));
+  const series: Series[] = read.map((j) => ({
+    job: j,
+    points: (points.get(j.name) ?? []).filter((p) => Number.isFinite(p.value)),
+  }));
   const curves = series
     .filter((s) => shown.has(s.job))
     .map((s): LearningCurve => {

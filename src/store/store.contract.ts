@@ -472,6 +472,29 @@ export function storeContract(label: string, open: () => Store | Promise<Store>)
         await expect(store.appendMetricPoints("nope", 0, [])).rejects.toMatchObject({ code: "E_STORE_NOT_FOUND" });
       });
 
+      it("reads one metric's series of many jobs at once, the current attempt's only", async () => {
+        await store.createTrainingJob({ name: "a", hyperparameters: {}, now: 1 });
+        await store.createTrainingJob({ name: "b", hyperparameters: {}, now: 1 });
+        await store.appendMetricPoints("a", 0, [
+          { metricName: "f1", value: 0.1, timestamp: 1 },
+          { metricName: "loss", value: 0.9, timestamp: 1 },
+          { metricName: "f1", value: 0.2, timestamp: 2 },
+        ]);
+        await store.appendMetricPoints("b", 0, [{ metricName: "acc", value: 0.5, timestamp: 1 }]);
+        await store.updateTrainingJob("b", { retryAttempt: 1, now: 2 });
+        await store.appendMetricPoints("b", 1, [{ metricName: "acc", value: 0.6, timestamp: 3 }]);
+        const series = await store.listMetricSeries([
+          { trainingJobName: "a", metricName: "f1" },
+          { trainingJobName: "b", metricName: "acc" },
+          { trainingJobName: "missing", metricName: "f1" },
+        ]);
+        expect([...series.keys()].sort()).toEqual(["a", "b", "missing"]);
+        expect(series.get("a")?.map((p) => p.value)).toEqual([0.1, 0.2]);
+        expect(series.get("b")).toEqual([{ seq: 1, attempt: 1, metricName: "acc", value: 0.6, timestamp: 3 }]);
+        expect(series.get("missing")).toEqual([]);
+        expect((await store.listMetricSeries([])).size).toBe(0);
+      });
+
       it("keeps each attempt's metric points apart and refuses a stale attempt's", async () => {
         await store.createTrainingJob({ name: "job", hyperparameters: {}, now: 1 });
         await store.appendMetricPoints("job", 0, [

@@ -112,6 +112,14 @@ export interface Store {
     options?: { metricName?: string; afterSeq?: number },
   ): Promise<StoredMetricPoint[]>;
 
+  /**
+   * One metric's series (the current attempt's points, in emission order) for each of many jobs, in one read:
+   * what the learning curves draw. A job that does not exist, or has no such points, gets an empty series.
+   */
+  listMetricSeries(
+    wanted: readonly { trainingJobName: string; metricName: string }[],
+  ): Promise<Map<string, StoredMetricPoint[]>>;
+
   /** Appends to a job's log (every attempt's, in order); refused (E_STALE_ATTEMPT) for an attempt that is not current. */
   appendLog(trainingJobName: string, attempt: number, text: string, timestamp: number, fence?: Fence): Promise<void>;
   /**

@@ -339,6 +339,16 @@ export class MemoryStore implements Store {
       .map(clone);
   }
 
+  async listMetricSeries(
+    wanted: readonly { trainingJobName: string; metricName: string }[],
+  ): Promise<Map<string, StoredMetricPoint[]>> {
+    const series = new Map<string, StoredMetricPoint[]>();
+    for (const { trainingJobName, metricName } of wanted) {
+      series.set(trainingJobName, await this.listMetricPoints(trainingJobName, { metricName }));
+    }
+    return series;
+  }
+
   async appendLog(
     trainingJobName: string,
     attempt: number,

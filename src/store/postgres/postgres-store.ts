@@ -178,6 +178,12 @@ export class PostgresStore implements Store {
     return output.listMetricPoints(this.db, trainingJobName, options);
   }
 
+  listMetricSeries(
+    wanted: readonly { trainingJobName: string; metricName: string }[],
+  ): Promise<Map<string, StoredMetricPoint[]>> {
+    return output.listMetricSeries(this.db, wanted);
+  }
+
   appendLog(trainingJobName: string, attempt: number, text: string, timestamp: number, fence?: Fence): Promise<void> {
     return output.appendLog(this.db, trainingJobName, attempt, text, timestamp, fence);
   }

@@ -446,6 +446,17 @@ export class SqliteStore implements Store {
     }));
   }
 
+  /** One indexed read per job: SQLite answers in-process, so there are no round trips to save. */
+  async listMetricSeries(
+    wanted: readonly { trainingJobName: string; metricName: string }[],
+  ): Promise<Map<string, StoredMetricPoint[]>> {
+    const series = new Map<string, StoredMetricPoint[]>();
+    for (const { trainingJobName, metricName } of wanted) {
+      series.set(trainingJobName, await this.listMetricPoints(trainingJobName, { metricName }));
+    }
+    return series;
+  }
+
   async appendLog(
     trainingJobName: string,
     attempt: number,

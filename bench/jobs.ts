@@ -28,11 +28,15 @@ const { values: args } = parseArgs({
     "syne-tune-source": { type: "string", default: process.env.SYNE_TUNE_SOURCE },
     // Which stores the tunekit rows run on: sqlite, postgres, or both (the ratio between them is printed).
     stores: { type: "string", default: "sqlite,postgres" },
+    // Rounds: each row is measured once per round, the stores' rows interleaved, and the medians reported, so a
+    // burst of other work on the machine moves one round's figure, not the table.
+    rounds: { type: "string", default: "3" },
   },
 });
 const JOBS = Number(args.jobs);
 const SEQUENTIAL = Number(args.sequential);
 const WORKERS = Number(args.workers);
+const ROUNDS = Math.max(1, Number(args.rounds));
 const PYTHON = args.python as string;
 const here = new URL("./jobs/", import.meta.url).pathname;
 
@@ -94,6 +98,11 @@ interface Row {
   systemMs: number;
 }
 const rows: Row[] = [];
+/** The time a worker slot spends per job on the system rather than on the script. */
+const overhead = (r: Row) => ((r.systemMs - r.directMs) * r.concurrency) / r.jobs;
+
+/** Every round's figures of each row, in the order rows were first measured. */
+const rounds = new Map<string, Row[]>();
 
 async function measure(what: string, concurrency: number, n: number, direct: string[], system: () => Promise<void>) {
   // Warm both paths once (interpreter caches, JIT) before timing.
@@ -101,7 +110,8 @@ async function measure(what: string, concurrency: number, n: number, direct: str
   await system();
   const directMs = await pool(n, concurrency, () => runDirect(direct));
   const systemMs = await pool(n, concurrency, system);
-  rows.push({ what, concurrency, jobs: n, directMs, systemMs });
+  const key = `${what}|${concurrency}`;
+  rounds.set(key, [...(rounds.get(key) ?? []), { what, concurrency, jobs: n, directMs, systemMs }]);
   console.error(
     `${what} x${concurrency}: direct ${directMs.toFixed(0)} ms, system ${systemMs.toFixed(0)} ms for ${n} jobs`,
   );
@@ -115,7 +125,16 @@ const onStores: [string, Store][] = [
   ...(STORES.includes("sqlite") ? [["SQLite", sqlite] as [string, Store]] : []),
   ...(postgres ? [["PostgreSQL", postgres] as [string, Store]] : []),
 ];
-for (const [label, store] of onStores) {
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [label, store] of onStores) await measureOn(label, store);
+}
+/** The median round of each row: the one whose overhead is the median (so its two times belong together). */
+for (const measured of rounds.values()) {
+  const sorted = [...measured].sort((a, b) => overhead(a) - overhead(b));
+  rows.push(sorted[Math.floor((sorted.length - 1) / 2)] as Row);
+}
+
+async function measureOn(label: string, store: Store) {
   await measure(`tunekit on ${label}, Python no-op${sandboxed}`, 1, SEQUENTIAL, pyDirect, () =>
     runTunekit(store, "noop.py", "auto"),
   );
@@ -189,7 +208,6 @@ const lines = rows.map((r) => [
 ]);
 const table = markdownTable(header, lines);
 console.log(table);
-const overhead = (r: Row) => ((r.systemMs - r.directMs) * r.concurrency) / r.jobs;
 /** PostgreSQL's overhead per job over SQLite's, for each row measured on both. */
 const ratios = rows
   .filter((r) => r.what.startsWith("tunekit on PostgreSQL"))
@@ -219,7 +237,8 @@ Command: \`${command}\`
 Machine: ${machine}; Python ${PYTHON}
 Peer: ${syneVersion}
 
-Each row runs the same no-op script (bench/jobs/) directly and through the system, at the same concurrency.
+Each row runs the same no-op script (bench/jobs/) directly and through the system, at the same concurrency, once
+in each of ${ROUNDS} rounds (the stores' rows interleaved); the table shows each row's median round by overhead.
 Overhead per job = (system wall time − direct wall time) × concurrency / jobs. tunekit's figure includes the whole
 contract: the job directory, config files, SM_* environment, argument building, process group, log capture, metric
 extraction, the store's writes, model.tar.gz/output.tar.gz. Syne Tune's script imports syne_tune to report, so its direct

@@ -60,7 +60,7 @@ export async function createTrainingJob(
 ): Promise<TrainingJobRecord> {
   const prepared = prepareTrainingJob(request, settings);
   const name = prepared.request.TrainingJobName;
-  if (await store.getTrainingJob(name)) throw nameTaken("training job", name);
+  // The store refuses a name that is taken (E_STORE_ALREADY_EXISTS) in the create itself: no read before it.
   try {
     return await store.createTrainingJob(
       {

@@ -5,16 +5,15 @@ import type {
   ListTrainingJobsForHyperParameterTuningJobResponse,
   ListTrainingJobsResponse,
 } from "@aws-sdk/client-sagemaker";
-import type { Clock } from "../../clock.js";
 import type { TunekitError } from "../../errors.js";
 import { objectiveOf, trainingJobArn, tuningJobArn } from "../../identity.js";
-import type { JobSettings } from "../../jobs/index.js";
 import { deleteTuningJob } from "../../services/delete.js";
 import { SORT_KEYS } from "../../services/list-training-jobs-for-tuning-job.js";
 import { stopJob } from "../../services/stop.js";
 import { createTrainingJob, createTuningJob } from "../../services/submit.js";
-import type { ResourceKind, Store, TrainingJobStatus, TuningJobStatus } from "../../store/index.js";
+import type { ResourceKind, Store, Tag, TrainingJobStatus, TuningJobStatus } from "../../store/index.js";
 import { AwsError } from "./aws-error.js";
+import type { Input, Operation, OperationContext } from "./context.js";
 import { decodeNextToken, encodeNextToken } from "./next-token.js";
 import {
   describeTrainingJobResponse,
@@ -23,19 +22,7 @@ import {
   trainingJobSummary,
   tuningJobSummary,
 } from "./shapes.js";
-
-/** What the operations work with: the store, how this server runs jobs, and the controller to wake. */
-export interface OperationContext {
-  readonly store: Store;
-  readonly settings: JobSettings;
-  readonly clock: Clock;
-  readonly onSubmitted?: () => void;
-  /** The most tuning jobs InProgress at once; one more is ResourceLimitExceeded (SageMaker's account quota). */
-  readonly maxRunningTuningJobs?: number;
-}
-
-export type Input = Record<string, unknown>;
-export type Operation = (input: Input, context: OperationContext) => Promise<object>;
+import { AddTags, addTags, DeleteTags, ListTags } from "./tags.js";
 
 /** SageMaker's default page size for these listings. */
 const DEFAULT_MAX_RESULTS = 10;
@@ -98,7 +85,7 @@ async function stop(context: OperationContext, kind: ResourceKind, name: string,
 
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
   async CreateHyperParameterTuningJob(input, context): Promise<CreateHyperParameterTuningJobResponse> {
-    const { Tags: _tags, ...request } = input;
+    const { Tags: tags, ...request } = input;
     if (context.maxRunningTuningJobs !== undefined) {
       const running = await context.store.listTuningJobs({ kind: "tuning-job", status: "InProgress" });
       if (running.length >= context.maxRunningTuningJobs) {
@@ -109,6 +96,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
       }
     }
     const record = await createTuningJob(context.store, request, context.settings, context.clock);
+    if (tags) await addTags(context.store, "tuning-job", record.name, tags as Tag[]);
     context.onSubmitted?.();
     return { HyperParameterTuningJobArn: tuningJobArn(record.name) };
   },
@@ -175,8 +163,9 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   },
 
   async CreateTrainingJob(input, context): Promise<CreateTrainingJobResponse> {
-    const { Tags: _tags, ...request } = input;
+    const { Tags: tags, ...request } = input;
     const record = await createTrainingJob(context.store, request, context.settings, context.clock);
+    if (tags) await addTags(context.store, "training-job", record.name, tags as Tag[]);
     context.onSubmitted?.();
     return { TrainingJobArn: trainingJobArn(record.name) };
   },
@@ -209,4 +198,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     const job = await trainingJobNamed(context.store, input.TrainingJobName as string);
     return stop(context, "training-job", job.name, "training job");
   },
+
+  AddTags,
+  ListTags,
+  DeleteTags,
 };

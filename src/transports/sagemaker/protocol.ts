@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { AwsError, errorResponse, toAwsError } from "./aws-error.js";
+import type { OperationContext } from "./context.js";
 import { checkInput, MODELED_OPERATIONS } from "./input-model.js";
-import { OPERATIONS, type OperationContext } from "./operations.js";
+import { OPERATIONS } from "./operations.js";
 import { wireJson } from "./shapes.js";
 
 /**

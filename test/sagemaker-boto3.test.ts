@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ServeProcess, startServe } from "./helpers/serve.js";
+import { ACCESS_KEY, SECRET_KEY, startSageMakerServe, TUNING_REQUEST } from "./helpers/sagemaker-serve.js";
+import type { ServeProcess } from "./helpers/serve.js";
 
 /**
  * boto3 (the python3 on PATH, as users have it) against a real `tunekit serve`, changed in nothing but its
@@ -13,34 +14,12 @@ import { type ServeProcess, startServe } from "./helpers/serve.js";
  * own, so the ARNs and refusals are the configured ones.
  */
 const PYTHON = process.env.TUNEKIT_TEST_PYTHON ?? "/usr/bin/python3";
-const CODE = fileURLToPath(new URL("./fixtures/jobs/tuning/", import.meta.url));
 const FLOWS = fileURLToPath(new URL("./sagemaker/boto3_flows.py", import.meta.url));
-const KEY = "AKIDTUNEKITTEST1";
-const SECRET = "tunekit-test-secret";
 const root = mkdtempSync(join(tmpdir(), "tunekit-sagemaker-"));
 let server: ServeProcess;
 
 beforeAll(async () => {
-  const config = join(root, "tunekit.yaml");
-  writeFileSync(
-    config,
-    `sagemaker:\n  region: eu-west-3\n  account: "123456789012"\n  accessKeys:\n    ${KEY}: ${SECRET}\n`,
-  );
-  server = await startServe(
-    [
-      "--store",
-      join(root, "tunekit.db"),
-      "--config",
-      config,
-      "--python",
-      PYTHON,
-      "--s3-map",
-      `s3://my-bucket/code=${CODE}`,
-      "--s3-map",
-      `s3://my-bucket/output=${join(root, "out")}`,
-    ],
-    { TUNEKIT_HOME: join(root, "home") },
-  );
+  server = await startSageMakerServe(root, PYTHON);
 });
 
 afterAll(async () => {
@@ -54,9 +33,9 @@ function flow(name: string): string {
     env: {
       ...process.env,
       SAGEMAKER_ENDPOINT: server.url,
-      SAGEMAKER_KEY: KEY,
-      SAGEMAKER_SECRET: SECRET,
-      TUNING_FIXTURE: join(CODE, "tuning-job.json"),
+      SAGEMAKER_KEY: ACCESS_KEY,
+      SAGEMAKER_SECRET: SECRET_KEY,
+      TUNING_FIXTURE: TUNING_REQUEST,
       NAME_PREFIX: `b${name.slice(0, 4)}`,
       AWS_CONFIG_FILE: "/dev/null",
       AWS_SHARED_CREDENTIALS_FILE: "/dev/null",

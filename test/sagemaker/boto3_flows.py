@@ -249,6 +249,11 @@ def stop():
         ]
         > 0,
     )
+    try:
+        sm.delete_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)
+        raise AssertionError("a running tuning job was deleted")
+    except sm.exceptions.ConflictException:
+        pass
     sm.stop_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)
     seen = [sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)["HyperParameterTuningJobStatus"]]
     assert seen[0] in ("Stopping", "Stopped"), seen

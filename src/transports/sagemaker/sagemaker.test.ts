@@ -130,10 +130,11 @@ describe("the SageMaker model's constraints", () => {
 });
 
 describe("the protocol in the app", () => {
+  const store = new MemoryStore();
   const app = createApp({
-    store: new MemoryStore(),
+    store,
     token: "console-token",
-    aws: { authenticate: sigV4({ keys: new Map() }), settings: {} as never },
+    aws: { authenticate: sigV4({ keys: new Map() }), settings: {} as never, maxRunningTuningJobs: 1 },
   });
 
   it("routes by X-Amz-Target beside the console, past its token, with AWS's error shapes", async () => {
@@ -149,5 +150,18 @@ describe("the protocol in the app", () => {
     expect(await unknown.json()).toMatchObject({ __type: "UnknownOperationException" });
     // The console and tunekit's API still need the token.
     expect((await app.request("/api/tuning-jobs")).status).toBe(401);
+  });
+
+  it("answers ResourceLimitExceeded past the configured number of running tuning jobs", async () => {
+    await store.createTuningJob({ name: "running", kind: "tuning-job", config: {}, seed: 1, now: 1 });
+    const request = await signed("{}", "x");
+    const headers = new Headers(request.headers);
+    headers.set("x-amz-target", "SageMaker.CreateHyperParameterTuningJob");
+    const body = JSON.stringify({
+      HyperParameterTuningJobName: "one-more",
+      HyperParameterTuningJobConfig: { Strategy: "Random", ResourceLimits: { MaxParallelTrainingJobs: 1 } },
+    });
+    const refused = await app.request(new Request(request.url, { method: "POST", headers, body }));
+    expect(await refused.json()).toMatchObject({ __type: "ResourceLimitExceeded" });
   });
 });

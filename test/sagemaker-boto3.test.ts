@@ -71,6 +71,13 @@ describe("boto3 against tunekit serve", () => {
     expect(out.seen.at(-1)).toBe("Stopped");
   }, 600_000);
 
+  it("answers 10 boto3 clients describing and listing a running tuning job for 5 s without an error", () => {
+    const out = JSON.parse(flow("load")) as { calls: number; errors: number; first_errors: string[] };
+    expect(out.first_errors).toEqual([]);
+    expect(out.errors).toBe(0);
+    expect(out.calls).toBeGreaterThan(0);
+  }, 600_000);
+
   it("refuses a wrong secret, an unknown key and a 20-minute-old signature, creating nothing", () => {
     flow("refusals");
   }, 600_000);

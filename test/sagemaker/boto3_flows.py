@@ -272,6 +272,32 @@ def stop():
     print(json.dumps({"seen": seen}))
 
 
+def load():
+    """The bench's load, short: 10 clients for 5 s against a tuning job whose jobs are running."""
+    import subprocess
+
+    sm = client()
+    name = f"{PREFIX}-load"
+    sm.create_hyper_parameter_tuning_job(**tuning_request(name, jobs=6, parallel=2, sleep="2"))
+    wait(
+        "a training job to run",
+        lambda: sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)["TrainingJobStatusCounters"][
+            "InProgress"
+        ]
+        > 0,
+    )
+    script = os.path.join(os.path.dirname(__file__), "boto3_load.py")
+    result = subprocess.run(
+        [sys.executable, script, ENDPOINT, KEY, SECRET, name],
+        env={**os.environ, "CLIENTS": "10", "SECONDS": "5"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    sm.stop_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)
+    print(result.stdout.strip())
+
+
 def count_jobs():
     sm = client()
     return sum(

@@ -177,6 +177,10 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   async ListTrainingJobs(input, { store }): Promise<ListTrainingJobsResponse> {
     const operation = "ListTrainingJobs";
     const offset = decodeNextToken(operation, input);
+    // tunekit has no warm pools and no training plans: no job matches a filter on either.
+    if (input.WarmPoolStatusEquals !== undefined || input.TrainingPlanArnEquals !== undefined) {
+      return { TrainingJobSummaries: [] };
+    }
     const max = (input.MaxResults as number | undefined) ?? DEFAULT_MAX_RESULTS;
     const jobs = await store.listTrainingJobs({
       ...(input.StatusEquals ? { status: input.StatusEquals as TrainingJobStatus } : {}),

@@ -6,7 +6,13 @@ import type {
   TrainingJobSummary,
 } from "@aws-sdk/client-sagemaker";
 import { objectiveOf, strategyOf, type TuningObjective, trainingJobArn, tuningJobArn } from "../../identity.js";
-import { bestTrainingJob, retryableFailures, trainingJobStatusCounters } from "../../services/describe.js";
+import {
+  bestTrainingJob,
+  jobsNotImproving,
+  overallBest,
+  retryableFailures,
+  trainingJobStatusCounters,
+} from "../../services/describe.js";
 import type { Store, TrainingJobRecord, TuningJobRecord } from "../../store/index.js";
 
 /**
@@ -181,6 +187,8 @@ export async function describeTuningJobResponse(
   const request = tuningRequestOf(job);
   const objective = objectiveOf(job);
   const best = await bestTrainingJob(store, job);
+  const overall = await overallBest(store, job, objective);
+  const notImproving = await jobsNotImproving(store, job, objective.Type);
   const end = job.endedAt ?? now;
   return defined<DescribeHyperParameterTuningJobResponse>({
     HyperParameterTuningJobName: job.name,
@@ -194,11 +202,13 @@ export async function describeTuningJobResponse(
     LastModifiedTime: date(job.updatedAt),
     ...(await counters(store, job)),
     BestTrainingJob: best ? hyperParameterTrainingJobSummary(best, objective) : undefined,
+    OverallBestTrainingJob: overall ? hyperParameterTrainingJobSummary(overall, objective) : undefined,
     WarmStartConfig: request.WarmStartConfig,
     FailureReason: job.failureReason ?? undefined,
-    TuningJobCompletionDetails: job.convergenceDetectedAt
-      ? { ConvergenceDetectedTime: date(job.convergenceDetectedAt) }
-      : undefined,
+    TuningJobCompletionDetails: defined({
+      NumberOfTrainingJobsObjectiveNotImproving: notImproving,
+      ConvergenceDetectedTime: date(job.convergenceDetectedAt),
+    }),
     ConsumedResources: { RuntimeInSeconds: Math.max(0, Math.round((end - job.createdAt) / 1000)) },
   } as DescribeHyperParameterTuningJobResponse);
 }

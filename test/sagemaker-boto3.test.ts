@@ -57,7 +57,7 @@ describe("boto3 against tunekit serve", () => {
     flow("tuning");
   }, 600_000);
 
-  it("runs a training job to the waiter and reads its log as CloudWatch Logs", () => {
+  it("runs a training job to the waiter, reads its log as CloudWatch Logs, stops another through Stopping", () => {
     flow("training");
   }, 600_000);
 

@@ -3,6 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  CloudWatchLogsClient,
+  DescribeLogStreamsCommand,
+  GetLogEventsCommand,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-cloudwatch-logs";
+import {
   CreateHyperParameterTuningJobCommand,
   type CreateHyperParameterTuningJobCommandInput,
   CreateTrainingJobCommand,
@@ -125,6 +131,45 @@ describe("the AWS SDK for JavaScript v3", () => {
     const job = await sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: "js-train" }));
     expect(job).toMatchObject({ TrainingJobStatus: "Completed", SecondaryStatus: "Completed" });
     expect(job.TrainingJobArn).toBe("arn:aws:sagemaker:eu-west-3:123456789012:training-job/js-train");
+
+    // Its log, followed as the SDKs follow one: the stream by prefix, then events by forward token.
+    const logs = new CloudWatchLogsClient({
+      endpoint: server.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY },
+      maxAttempts: 1,
+    });
+    try {
+      const group = "/aws/sagemaker/TrainingJobs";
+      const streams = await logs.send(
+        new DescribeLogStreamsCommand({ logGroupName: group, logStreamNamePrefix: "js-train/" }),
+      );
+      const stream = streams.logStreams?.[0]?.logStreamName as string;
+      expect(stream).toMatch(/^js-train\/algo-1-\d+$/);
+      const messages: string[] = [];
+      let token: string | undefined;
+      for (;;) {
+        const page = await logs.send(
+          new GetLogEventsCommand({
+            logGroupName: group,
+            logStreamName: stream,
+            startFromHead: true,
+            limit: 2,
+            ...(token ? { nextToken: token } : {}),
+          }),
+        );
+        messages.push(...(page.events ?? []).map((e) => e.message as string));
+        // The end of the log: the same forward token again, as CloudWatch Logs answers it.
+        if (page.nextForwardToken === token) break;
+        token = page.nextForwardToken;
+      }
+      expect(messages.filter((m) => /^epoch \d val_loss=/.test(m))).toHaveLength(3);
+      await expect(
+        logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: "nobody/algo-1-1" })),
+      ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    } finally {
+      logs.destroy();
+    }
   }, 600_000);
 });
 

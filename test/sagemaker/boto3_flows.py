@@ -192,6 +192,37 @@ def training():
     )["events"]
     assert len(filtered) == 1 and "epoch 3" in filtered[0]["message"], filtered
 
+    # A running training job stopped: Stopping, then Stopped, which the waiter takes as an end.
+    slow = f"{PREFIX}-slow"
+    sm.create_training_job(
+        TrainingJobName=slow,
+        AlgorithmSpecification=definition["AlgorithmSpecification"],
+        HyperParameters={**definition["StaticHyperParameters"], "learning_rate": "0.001", "layers": "3",
+                         "optimizer": "adam", "sleep": "30"},
+        RoleArn=definition["RoleArn"],
+        OutputDataConfig=definition["OutputDataConfig"],
+        ResourceConfig=definition["ResourceConfig"],
+        StoppingCondition=definition["StoppingCondition"],
+    )
+    wait("the job to train", lambda: sm.describe_training_job(TrainingJobName=slow)["SecondaryStatus"] == "Training")
+    sm.stop_training_job(TrainingJobName=slow)
+    assert sm.describe_training_job(TrainingJobName=slow)["TrainingJobStatus"] in ("Stopping", "Stopped")
+    sm.get_waiter("training_job_completed_or_stopped").wait(
+        TrainingJobName=slow, WaiterConfig={"Delay": 1, "MaxAttempts": 600}
+    )
+    stopped = sm.describe_training_job(TrainingJobName=slow)
+    assert stopped["TrainingJobStatus"] == "Stopped", stopped["TrainingJobStatus"]
+    assert [t["Status"] for t in stopped["SecondaryStatusTransitions"]][-1] == "Stopped", stopped[
+        "SecondaryStatusTransitions"
+    ]
+    try:
+        sm.stop_training_job(TrainingJobName=slow)
+        raise AssertionError("stopped a stopped training job")
+    except botocore.exceptions.ClientError as error:
+        assert error.response["Error"]["Message"] == (
+            "The request was rejected because the training job is in status Stopped."
+        ), error.response
+
 
 def validation():
     loose = client(parameter_validation=False)

@@ -101,8 +101,9 @@ export function cloudWatchLogs(store: Store): JsonService {
         const job = await jobOfStream(store, input.logStreamName ?? input.logStreamIdentifier);
         const all = (await eventsOf(store, job)).filter(inWindow(input));
         const limit = (input.limit as number | undefined) ?? 10_000;
-        const forward = offsetOf(input.nextToken, "f");
-        const backward = offsetOf(input.nextToken, "b");
+        const direction = String(input.nextToken ?? "").startsWith("b/") ? "b" : "f";
+        const forward = direction === "f" ? offsetOf(input.nextToken, "f") : undefined;
+        const backward = direction === "b" ? offsetOf(input.nextToken, "b") : undefined;
         // From the head when asked (or when following a forward token); otherwise the newest events.
         let start: number;
         if (forward !== undefined) start = forward;

@@ -192,6 +192,23 @@ def training():
     )["events"]
     assert len(filtered) == 1 and "epoch 3" in filtered[0]["message"], filtered
 
+    # Its metric, as CloudWatch serves it to TrainingJobAnalytics (botocore sends RPC v2 CBOR).
+    cloudwatch = client("cloudwatch")
+    start = job["TrainingStartTime"] - datetime.timedelta(minutes=1)
+    for dimension in ({"Name": "Host", "Value": f"{name}/algo-1"}, {"Name": "TrainingJobName", "Value": name}):
+        stats = cloudwatch.get_metric_statistics(
+            Namespace="/aws/sagemaker/TrainingJobs",
+            MetricName="val_loss",
+            Dimensions=[dimension],
+            StartTime=start,
+            EndTime=job["TrainingEndTime"] + datetime.timedelta(minutes=1),
+            Period=3600,
+            Statistics=["Average", "Minimum", "SampleCount"],
+        )
+        [point] = stats["Datapoints"]
+        assert point["SampleCount"] == 3 and point["Minimum"] == job["FinalMetricDataList"][0]["Value"], point
+        assert abs((point["Timestamp"] - start).total_seconds()) < 1, (point, start)
+
     # A running training job stopped: Stopping, then Stopped, which the waiter takes as an end.
     slow = f"{PREFIX}-slow"
     sm.create_training_job(

@@ -59,8 +59,8 @@ def watch(client):
     def after_call(http_response, parsed, model=None, **_):
         if http_response.status_code != 200 or model is None or model.output_shape is None:
             return
-        if model.metadata.get("protocol") not in ("json", None) and "json" not in model.metadata.get("protocols", []):
-            return  # the query protocol's XML (STS) is botocore's to parse
+        if "json" not in http_response.headers.get("content-type", ""):
+            return  # the query protocol's XML (STS) and RPC v2 CBOR (CloudWatch) are checked by botocore's parsers
         body = json.loads(http_response.content or b"{}")
         checked.append(model.name)
         _check(model.output_shape, body, model.name)

@@ -107,6 +107,7 @@ export function serveCommand(): Command {
     const { sigV4 } = await import("../../transports/sagemaker/sigv4.js");
     const { getCallerIdentity } = await import("../../transports/sagemaker/sts.js");
     const { cloudWatchLogs } = await import("../../transports/sagemaker/cloudwatch-logs.js");
+    const { cloudWatchMetrics } = await import("../../transports/sagemaker/cloudwatch-metrics.js");
     if (aws) configureArns({ partition: "aws", region: aws.region, account: aws.account });
     const app = createApp({
       store,
@@ -119,7 +120,7 @@ export function serveCommand(): Command {
             aws: {
               settings,
               authenticate: sigV4({ keys: aws.keys }),
-              services: [cloudWatchLogs(store)],
+              services: [cloudWatchLogs(store), cloudWatchMetrics(store)],
               queryActions: { GetCallerIdentity: (_params, request) => getCallerIdentity(request) },
               ...(aws.maxRunningTuningJobs === undefined ? {} : { maxRunningTuningJobs: aws.maxRunningTuningJobs }),
               ...(controller ? { onSubmitted: () => controller.wake() } : {}),

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { cbor, tag } from "@smithy/core/cbor";
 import type { MiddlewareHandler } from "hono";
 import { AwsError, errorResponse, toAwsError } from "./aws-error.js";
 import type { OperationContext } from "./context.js";
@@ -24,7 +25,7 @@ export interface JsonService {
 
 export interface AwsProtocolOptions extends OperationContext {
   readonly authenticate: Authenticate;
-  /** Further JSON 1.1 services (CloudWatch Logs). */
+  /** Further JSON services (CloudWatch Logs; CloudWatch, which is also served in RPC v2 CBOR by its name). */
   readonly services?: readonly JsonService[];
   /** The query protocol's actions (STS), by Action, answering an XML body. */
   readonly queryActions?: Readonly<
@@ -34,8 +35,14 @@ export interface AwsProtocolOptions extends OperationContext {
 
 const JSON_TYPE = "application/x-amz-json-1.1";
 
+/** RPC v2 CBOR's path: /service/<ServiceName>/operation/<Operation>. */
+const CBOR_PATH = /^\/service\/([A-Za-z0-9_]+)\/operation\/([A-Za-z0-9_]+)$/;
+
 function isAwsRequest(request: Request): boolean {
-  if (request.method !== "POST" || new URL(request.url).pathname !== "/") return false;
+  if (request.method !== "POST") return false;
+  const path = new URL(request.url).pathname;
+  if (CBOR_PATH.test(path) && request.headers.get("smithy-protocol") === "rpc-v2-cbor") return true;
+  if (path !== "/") return false;
   if (request.headers.has("x-amz-target")) return true;
   const auth = request.headers.get("authorization") ?? "";
   return auth.startsWith("AWS4-");
@@ -45,6 +52,32 @@ function jsonResponse(body: object, requestId: string): Response {
   return new Response(wireJson(body), {
     status: 200,
     headers: { "content-type": JSON_TYPE, "x-amzn-requestid": requestId },
+  });
+}
+
+/** Dates as CBOR's tag 1 (epoch seconds), as RPC v2 CBOR writes timestamps. */
+function cborValue(value: unknown): unknown {
+  if (value instanceof Date) return tag({ tag: 1, value: value.getTime() / 1000 });
+  if (Array.isArray(value)) return value.map(cborValue);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, cborValue(v)]),
+    );
+  }
+  return value;
+}
+
+function cborResponse(body: object, status: number, requestId: string, errorType?: string): Response {
+  return new Response(new Uint8Array(cbor.serialize(cborValue(body))), {
+    status,
+    headers: {
+      "content-type": "application/cbor",
+      "smithy-protocol": "rpc-v2-cbor",
+      "x-amzn-requestid": requestId,
+      ...(errorType ? { "x-amzn-errortype": errorType } : {}),
+    },
   });
 }
 
@@ -80,6 +113,21 @@ export function awsProtocol(options: AwsProtocolOptions): MiddlewareHandler {
     if (!isAwsRequest(c.req.raw)) return next();
     const requestId = randomUUID();
     const target = c.req.header("x-amz-target");
+    const rpc = CBOR_PATH.exec(new URL(c.req.url).pathname);
+    if (rpc && c.req.header("smithy-protocol") === "rpc-v2-cbor") {
+      try {
+        const body = new Uint8Array(await c.req.raw.arrayBuffer());
+        await options.authenticate(c.req.raw, body);
+        const service = options.services?.find((s) => s.prefix === rpc[1]);
+        const handler = service?.operations[rpc[2] as string];
+        if (!handler) throw new AwsError("UnknownOperationException", `tunekit does not serve ${rpc[1]}.${rpc[2]}`);
+        const input = body.length === 0 ? {} : (cbor.deserialize(body) as Record<string, unknown>);
+        return cborResponse(await handler(input ?? {}), 200, requestId);
+      } catch (error) {
+        const aws = toAwsError(error);
+        return cborResponse({ __type: aws.type, message: aws.message }, aws.status, requestId, aws.type);
+      }
+    }
     try {
       // Cross-site pages cannot send these (custom headers need a preflight never granted); refuse any that says it is one.
       const site = c.req.header("sec-fetch-site");

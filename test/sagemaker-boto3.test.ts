@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ThrowawayDatabase, throwawayDatabase } from "./fixtures/postgres.js";
 import { ACCESS_KEY, SECRET_KEY, startSageMakerServe, TUNING_REQUEST } from "./helpers/sagemaker-serve.js";
 import type { ServeProcess } from "./helpers/serve.js";
 
@@ -27,16 +28,16 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** Runs one flow of boto3_flows.py with the python3 on PATH (boto3's), failing with its output. */
-function flow(name: string): string {
+/** Runs one flow of boto3_flows.py against `server` with the python3 on PATH (boto3's), failing with its output. */
+function flow(name: string, target: ServeProcess = server, prefix = `b${name.slice(0, 4)}`): string {
   const result = spawnSync("python3", [FLOWS, name], {
     env: {
       ...process.env,
-      SAGEMAKER_ENDPOINT: server.url,
+      SAGEMAKER_ENDPOINT: target.url,
       SAGEMAKER_KEY: ACCESS_KEY,
       SAGEMAKER_SECRET: SECRET_KEY,
       TUNING_FIXTURE: TUNING_REQUEST,
-      NAME_PREFIX: `b${name.slice(0, 4)}`,
+      NAME_PREFIX: prefix,
       AWS_CONFIG_FILE: "/dev/null",
       AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
     },
@@ -80,5 +81,23 @@ describe("boto3 against tunekit serve", () => {
 
   it("refuses a wrong secret, an unknown key and a 20-minute-old signature, creating nothing", () => {
     flow("refusals");
+  }, 600_000);
+});
+
+describe("boto3 against tunekit serve on PostgreSQL", () => {
+  let database: ThrowawayDatabase;
+  let onPostgres: ServeProcess;
+  beforeAll(async () => {
+    database = await throwawayDatabase("sagemaker");
+    onPostgres = await startSageMakerServe(join(root, "pg"), PYTHON, database.url);
+  });
+  afterAll(async () => {
+    await onPostgres?.stop();
+    await database?.drop();
+  });
+
+  it("runs the tuning flow (tags and deletion included) and refuses bad signatures the same way", () => {
+    flow("tuning", onPostgres, "pg");
+    flow("refusals", onPostgres, "pg");
   }, 600_000);
 });

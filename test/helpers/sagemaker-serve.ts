@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ServeProcess, startServe } from "./serve.js";
@@ -12,10 +12,16 @@ export const REGION = "eu-west-3";
 export const ACCOUNT = "123456789012";
 
 /**
- * `tunekit serve` as a SageMaker endpoint for the clients' tests: a store and home under `root`, the fixture's
+ * `tunekit serve` as a SageMaker endpoint for the clients' tests: a store (SQLite under `root` unless given) and
+ * a home under `root`, the fixture's
  * s3://my-bucket/code and s3://my-bucket/output mapped, one access key, its own region and account.
  */
-export async function startSageMakerServe(root: string, python: string): Promise<ServeProcess> {
+export async function startSageMakerServe(
+  root: string,
+  python: string,
+  store = join(root, "tunekit.db"),
+): Promise<ServeProcess> {
+  mkdirSync(root, { recursive: true });
   const config = join(root, "tunekit.yaml");
   writeFileSync(
     config,
@@ -24,7 +30,7 @@ export async function startSageMakerServe(root: string, python: string): Promise
   return startServe(
     [
       "--store",
-      join(root, "tunekit.db"),
+      store,
       "--config",
       config,
       "--python",

@@ -92,7 +92,7 @@ function queryError(error: AwsError, requestId: string): Response {
 }
 
 async function sageMaker(operation: string, raw: unknown, options: AwsProtocolOptions): Promise<object> {
-  const handler = OPERATIONS[operation];
+  const handler = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
   if (!handler || !MODELED_OPERATIONS.has(operation)) {
     throw new AwsError(
       "UnknownOperationException",
@@ -107,6 +107,11 @@ async function sageMaker(operation: string, raw: unknown, options: AwsProtocolOp
   }
 }
 
+/** A service's own operation by name (never one its object inherits, such as `constructor`). */
+function operationOf(service: JsonService | undefined, name: string) {
+  return service && Object.hasOwn(service.operations, name) ? service.operations[name] : undefined;
+}
+
 /** Hono middleware answering AWS's protocols; every other request goes on to tunekit's routes. */
 export function awsProtocol(options: AwsProtocolOptions): MiddlewareHandler {
   return async (c, next) => {
@@ -119,7 +124,7 @@ export function awsProtocol(options: AwsProtocolOptions): MiddlewareHandler {
         const body = new Uint8Array(await c.req.raw.arrayBuffer());
         await options.authenticate(c.req.raw, body);
         const service = options.services?.find((s) => s.prefix === rpc[1]);
-        const handler = service?.operations[rpc[2] as string];
+        const handler = operationOf(service, rpc[2] as string);
         if (!handler) throw new AwsError("UnknownOperationException", `tunekit does not serve ${rpc[1]}.${rpc[2]}`);
         const input = body.length === 0 ? {} : (cbor.deserialize(body) as Record<string, unknown>);
         return cborResponse(await handler(input ?? {}), 200, requestId);
@@ -159,7 +164,7 @@ export function awsProtocol(options: AwsProtocolOptions): MiddlewareHandler {
       const operation = target.slice(dot + 1);
       if (prefix === "SageMaker") return jsonResponse(await sageMaker(operation, input, options), requestId);
       const service = options.services?.find((s) => s.prefix === prefix);
-      const handler = service?.operations[operation];
+      const handler = operationOf(service, operation);
       if (!handler) throw new AwsError("UnknownOperationException", `tunekit does not serve ${target}`);
       return jsonResponse(await handler((input ?? {}) as Record<string, unknown>), requestId);
     } catch (error) {

@@ -148,6 +148,11 @@ describe("the protocol in the app", () => {
     expect(unknown.status).toBe(400);
     expect(unknown.headers.get("x-amzn-errortype")).toBe("UnknownOperationException");
     expect(await unknown.json()).toMatchObject({ __type: "UnknownOperationException" });
+    for (const target of ["SageMaker.constructor", "SageMaker.toString", "Logs_20140328.constructor"]) {
+      headers.set("x-amz-target", target);
+      const inherited = await app.request(new Request(request.url, { method: "POST", headers, body: "{}" }));
+      expect(inherited.headers.get("x-amzn-errortype")).toBe("UnknownOperationException");
+    }
     // The console and tunekit's API still need the token.
     expect((await app.request("/api/tuning-jobs")).status).toBe(401);
   });

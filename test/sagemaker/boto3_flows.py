@@ -347,16 +347,21 @@ def load():
 
 
 def count_jobs():
+    """How many tuning jobs and training jobs the server holds, and the tags of the first tuning job."""
     sm = client()
-    return sum(
-        len(p["HyperParameterTuningJobSummaries"])
-        for p in sm.get_paginator("list_hyper_parameter_tuning_jobs").paginate()
-    )
+    tuning = [
+        s for p in sm.get_paginator("list_hyper_parameter_tuning_jobs").paginate()
+        for s in p["HyperParameterTuningJobSummaries"]
+    ]
+    training = sum(len(p["TrainingJobSummaries"]) for p in sm.get_paginator("list_training_jobs").paginate())
+    tags = sm.list_tags(ResourceArn=tuning[0]["HyperParameterTuningJobArn"])["Tags"] if tuning else []
+    return len(tuning), training, tags
 
 
 def refusals():
     before = count_jobs()
     request = tuning_request(f"{PREFIX}-refused")
+    victim = client().list_hyper_parameter_tuning_jobs()["HyperParameterTuningJobSummaries"]
     cases = {
         "wrong secret": (client(secret=SECRET + "x"), "InvalidSignatureException"),
         "unknown key": (client(key="AKIDUNKNOWN0000"), "UnrecognizedClientException"),
@@ -367,6 +372,17 @@ def refusals():
             raise AssertionError(f"{what}: the request was accepted")
         except botocore.exceptions.ClientError as error:
             assert error.response["Error"]["Code"] == code, (what, error.response)
+        if victim:  # nor may a refused request tag or stop what exists
+            arn = victim[0]["HyperParameterTuningJobArn"]
+            for call in (
+                lambda: sm.add_tags(ResourceArn=arn, Tags=[{"Key": "forged", "Value": "x"}]),
+                lambda: sm.stop_training_job(TrainingJobName="any-job"),
+            ):
+                try:
+                    call()
+                    raise AssertionError(f"{what}: a write was accepted")
+                except botocore.exceptions.ClientError as error:
+                    assert error.response["Error"]["Code"] == code, (what, error.response)
     real = botocore.auth.get_current_datetime
     botocore.auth.get_current_datetime = lambda remove_tzinfo=True: real(remove_tzinfo) - datetime.timedelta(
         minutes=20

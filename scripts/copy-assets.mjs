@@ -5,3 +5,5 @@ cpSync("src/store/sqlite/migrations", "dist/store/sqlite/migrations", { recursiv
 cpSync("src/store/postgres/migrations", "dist/store/postgres/migrations", { recursive: true });
 // The console's tests stay behind; its type declarations travel, for TypeScript users of plot.js.
 cpSync("src/console", "dist/console", { recursive: true, filter: (path) => !path.endsWith(".test.ts") });
+// The SageMaker model's input shapes, which the SageMaker API checks requests against.
+cpSync("src/transports/sagemaker/input-shapes.json", "dist/transports/sagemaker/input-shapes.json");

@@ -11,7 +11,10 @@ cd "$(dirname "$0")/.."
 # python3-torch: the MRPC example (run_glue.py) is trained and tuned for real.
 # chromium: the console's browser tests (through playwright-core; no browser is downloaded).
 # postgresql: the PostgreSQL store's contract and the service tests (each makes and drops its own database).
-NEED=(g++ make python3 python3-venv python3-pip bubblewrap python3-pandas python3-torch chromium postgresql)
+# python3-boto3, awscli, python3-matplotlib: real SageMaker clients against tunekit serve's SageMaker API, and the
+# notebook example's plots (the first python3 on PATH must have boto3; a Python that has it already is used).
+NEED=(g++ make python3 python3-venv python3-pip bubblewrap python3-pandas python3-torch chromium postgresql
+  python3-boto3 awscli python3-matplotlib)
 missing=()
 for pkg in "${NEED[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
 as_root=()

@@ -22,6 +22,11 @@ export function configureArns(next: Partial<ArnScope>): void {
   scope = { ...scope, ...next };
 }
 
+/** Where ARNs say jobs live now. */
+export function arnScope(): ArnScope {
+  return scope;
+}
+
 const arn = (resource: string, name: string) =>
   `arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:${resource}/${name.toLowerCase()}`;
 

@@ -21,6 +21,12 @@ import { issueToError } from "./training-job-request.js";
  *     profile: minio                    # a profile of ~/.aws/config and ~/.aws/credentials
  *     forcePathStyle: true              # default: true when an endpoint is set
  *   sourceBundleUri: s3://my-bucket/tunekit/source   # where local source directories are stored for workers
+ *   sagemaker:                  # `tunekit serve`'s SageMaker API (boto3, the AWS CLI, the AWS SDKs)
+ *     region: us-east-1                  # the region ARNs name (default us-east-1)
+ *     account: "123456789012"            # the 12-digit account ARNs name (default 000000000000)
+ *     accessKeys:                        # access key id → secret; requests must be signed with one of them
+ *       AKIAEXAMPLE: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+ *     maxRunningTuningJobs: 100          # one more InProgress is ResourceLimitExceeded (default: no limit)
  */
 const S3ConfigSchema = z.strictObject({
   endpoint: z.url().optional(),
@@ -32,6 +38,21 @@ const S3ConfigSchema = z.strictObject({
   maxAttempts: z.number().int().min(1).max(10).optional(),
 });
 
+const SageMakerConfigSchema = z.strictObject({
+  region: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, "must be a region name such as us-east-1")
+    .optional(),
+  account: z
+    .string()
+    .regex(/^[0-9]{12}$/, "must be 12 digits")
+    .optional(),
+  accessKeys: z
+    .record(z.string().regex(/^[A-Za-z0-9]{4,128}$/, "must be letters and digits"), z.string().min(1))
+    .optional(),
+  maxRunningTuningJobs: z.number().int().min(1).optional(),
+});
+
 export const LocalConfigSchema = z.strictObject({
   s3Map: z.record(z.string().startsWith("s3://"), z.string().min(1)).default({}),
   python: z.string().min(1).optional(),
@@ -41,6 +62,7 @@ export const LocalConfigSchema = z.strictObject({
   slots: z.number().int().min(1).optional(),
   s3: S3ConfigSchema.optional(),
   sourceBundleUri: z.string().min(1).optional(),
+  sagemaker: SageMakerConfigSchema.optional(),
 });
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;
 

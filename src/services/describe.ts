@@ -52,7 +52,7 @@ export function summarizeTrainingJob(job: TrainingJobRecord, objective?: TuningO
 }
 
 /** Jobs that finished since the best last improved by more than 1%: the tuner's own count, from the store. */
-async function jobsNotImproving(store: Store, job: TuningJobRecord, type: ObjectiveType): Promise<number> {
+export async function jobsNotImproving(store: Store, job: TuningJobRecord, type: ObjectiveType): Promise<number> {
   const orient = (v: number) => (type === "Maximize" ? -v : v);
   const results = await store.listObjectiveResults(job.name);
   return checkCompletion(
@@ -64,7 +64,7 @@ async function jobsNotImproving(store: Store, job: TuningJobRecord, type: Object
 }
 
 /** With an IdenticalDataAndAlgorithm warm start, the best job of this tuning job and its parents. */
-async function overallBest(
+export async function overallBest(
   store: Store,
   job: TuningJobRecord,
   objective: TuningObjective,

@@ -271,3 +271,9 @@ export interface ObjectiveResult {
 
 export type StatusCounters = Record<TrainingJobStatus, number>;
 export type ObjectiveCounters = Record<ObjectiveStatus, number>;
+
+/** One of SageMaker's tags on a tuning job or training job. */
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
+}

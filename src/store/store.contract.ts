@@ -647,6 +647,48 @@ export function storeContract(label: string, open: () => Store | Promise<Store>)
       });
     });
 
+    describe("tags", () => {
+      it("adds over, lists in key order, deletes by key, names case-insensitive", async () => {
+        await study("tagged");
+        await store.addTags("tuning-job", "tagged", [
+          { Key: "team", Value: "nlp" },
+          { Key: "Project", Value: "mrpc" },
+        ]);
+        await store.addTags("tuning-job", "TAGGED", [{ Key: "team", Value: "vision" }]);
+        expect(await store.listTags("tuning-job", "tagged")).toEqual([
+          { Key: "Project", Value: "mrpc" },
+          { Key: "team", Value: "vision" },
+        ]);
+        // Another kind with the same name holds its own tags.
+        expect(await store.listTags("training-job", "tagged")).toEqual([]);
+        await store.deleteTags("tuning-job", "Tagged", ["team", "absent"]);
+        expect(await store.listTags("tuning-job", "tagged")).toEqual([{ Key: "Project", Value: "mrpc" }]);
+      });
+
+      it("go with their job, and a tuning job's with its training jobs'", async () => {
+        await study("parent");
+        await store.createTrainingJob({
+          name: "child",
+          tuningJobName: "parent",
+          trialIndex: 0,
+          hyperparameters: {},
+          now: 1,
+        });
+        await store.createTrainingJob({ name: "solo", hyperparameters: {}, now: 1 });
+        await store.addTags("tuning-job", "parent", [{ Key: "k", Value: "v" }]);
+        await store.addTags("training-job", "child", [{ Key: "k", Value: "v" }]);
+        await store.addTags("training-job", "solo", [{ Key: "k", Value: "v" }]);
+        await store.deleteTuningJob("parent");
+        await store.deleteTrainingJob("solo");
+        // Jobs created again under the same names start with no tags.
+        await study("parent");
+        await store.createTrainingJob({ name: "solo", hyperparameters: {}, now: 2 });
+        expect(await store.listTags("tuning-job", "parent")).toEqual([]);
+        expect(await store.listTags("training-job", "child")).toEqual([]);
+        expect(await store.listTags("training-job", "solo")).toEqual([]);
+      });
+    });
+
     it("refuses use after close", async () => {
       await store.close();
       await expect(store.listTuningJobs()).rejects.toThrow();

@@ -13,6 +13,7 @@ import type {
   StatusCounters,
   StopRequest,
   StoredMetricPoint,
+  Tag,
   TrainingJobListOptions,
   TrainingJobPageOptions,
   TrainingJobPatch,
@@ -150,6 +151,15 @@ export interface Store {
   requestStop(kind: ResourceKind, name: string, now: number, reason?: string): Promise<StopRequest>;
   pendingStopRequests(kind: ResourceKind, name: string): Promise<StopRequest[]>;
   acknowledgeStopRequest(id: number, now: number): Promise<boolean>;
+
+  /**
+   * SageMaker's tags on a job, kept by kind and name (the job's own existence is the caller's to check). Adding
+   * a key again replaces its value; deleting a key not there is no error; listing is in key order. A job's tags
+   * go with it when it is deleted (a tuning job's training jobs' too).
+   */
+  addTags(kind: ResourceKind, name: string, tags: readonly Tag[]): Promise<void>;
+  listTags(kind: ResourceKind, name: string): Promise<Tag[]>;
+  deleteTags(kind: ResourceKind, name: string, keys: readonly string[]): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -14,6 +14,7 @@ interface ServeOptions extends CommonOptions, JobOptions {
   token?: string;
   allowHost: string[];
   controller: boolean;
+  aws: boolean;
   leaseTtl?: string;
 }
 
@@ -45,6 +46,10 @@ export function serveCommand(): Command {
         )
         .option("--no-controller", "serve the API and console only; run no jobs here")
         .option(
+          "--no-aws",
+          "do not answer the SageMaker, CloudWatch Logs and STS APIs (boto3, the AWS CLI, the AWS SDKs)",
+        )
+        .option(
           "--lease-ttl <seconds>",
           `how long a job's lease lives unrenewed: a controller that dies is replaced this long after (default ${CONTROLLER_DEFAULTS.leaseTtlMs / 1000})`,
         )
@@ -67,6 +72,19 @@ export function serveCommand(): Command {
         { field: "host" },
       );
     }
+    // The AWS APIs: signed with configured keys, or on loopback with any well-formed signature.
+    const { loadLocalConfig } = await import("../../config/local-config.js");
+    const { sageMakerSettings } = await import("../../transports/sagemaker/settings.js");
+    const aws = options.aws
+      ? sageMakerSettings(loadLocalConfig(options.config ?? process.env.TUNEKIT_CONFIG).sagemaker)
+      : undefined;
+    if (aws && aws.keys.size === 0 && !isLoopback(options.host)) {
+      throw new TunekitError(
+        "E_VALIDATION",
+        `--host: the SageMaker API on ${options.host} needs access keys (sagemaker.accessKeys in --config, or $TUNEKIT_AWS_ACCESS_KEYS), or --no-aws`,
+        { field: "host" },
+      );
+    }
     const { serve } = await import("@hono/node-server");
     const { createApp } = await import("../../transports/http/app.js");
     const { openStore } = await import("../../store/open-store.js");
@@ -85,17 +103,42 @@ export function serveCommand(): Command {
           log: (line) => process.stdout.write(`tunekit: ${line}\n`),
         })
       : undefined;
+    const { configureArns } = await import("../../identity.js");
+    const { sigV4 } = await import("../../transports/sagemaker/sigv4.js");
+    const { getCallerIdentity } = await import("../../transports/sagemaker/sts.js");
+    const { cloudWatchLogs } = await import("../../transports/sagemaker/cloudwatch-logs.js");
+    const { cloudWatchMetrics } = await import("../../transports/sagemaker/cloudwatch-metrics.js");
+    if (aws) configureArns({ partition: "aws", region: aws.region, account: aws.account });
     const app = createApp({
       store,
       allowedHosts: servedHostNames(options.host, options.allowHost),
       ...(controller ? { controller } : {}),
       ...(token ? { token } : {}),
       submit: { settings, clock: systemClock, ...(controller ? { onSubmitted: () => controller.wake() } : {}) },
+      ...(aws
+        ? {
+            aws: {
+              settings,
+              authenticate: sigV4({ keys: aws.keys }),
+              services: [cloudWatchLogs(store), cloudWatchMetrics(store)],
+              queryActions: { GetCallerIdentity: (_params, request) => getCallerIdentity(request) },
+              ...(aws.maxRunningTuningJobs === undefined ? {} : { maxRunningTuningJobs: aws.maxRunningTuningJobs }),
+              ...(controller ? { onSubmitted: () => controller.wake() } : {}),
+            },
+          }
+        : {}),
     });
     const server = serve({ fetch: app.fetch, port, hostname: options.host }, (info) => {
       process.stdout.write(
         `tunekit console on http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${info.port}/${token ? "?token=…" : ""}\n`,
       );
+      if (aws) {
+        process.stdout.write(
+          aws.keys.size > 0
+            ? `tunekit: SageMaker API on the same address (region ${aws.region}, account ${aws.account}); requests must be signed with one of ${aws.keys.size} access key(s)\n`
+            : `tunekit: SageMaker API on the same address (region ${aws.region}, account ${aws.account}); no access keys are configured, so any well-formed signature is accepted (loopback only)\n`,
+        );
+      }
       controller?.start();
     });
     server.on("error", (error: NodeJS.ErrnoException) => {

@@ -16,6 +16,7 @@ import type {
   StatusCounters,
   StopRequest,
   StoredMetricPoint,
+  Tag,
   TrainingJobListOptions,
   TrainingJobPageOptions,
   TrainingJobPatch,
@@ -54,6 +55,8 @@ export class MemoryStore implements Store {
   private metrics = new Map<string, StoredMetricPoint[]>();
   private logs = new Map<string, LogChunk[]>();
   private leases = new Map<string, Lease>();
+  /** kind/name (lower case) → key → value. */
+  private tags = new Map<string, Map<string, string>>();
   private lastToken = 0;
   private stopRequests: StopRequest[] = [];
   private closed = false;
@@ -141,6 +144,7 @@ export class MemoryStore implements Store {
     for (const job of this.childrenOf(record.name)) this.removeTrainingJob(job.name);
     this.tuningJobs.delete(key(name));
     this.leases.delete(leaseKey("tuning-job", name));
+    this.tags.delete(leaseKey("tuning-job", name));
     this.stopRequests = this.stopRequests.filter((r) => !(r.kind === "tuning-job" && key(r.name) === key(name)));
     return true;
   }
@@ -254,6 +258,7 @@ export class MemoryStore implements Store {
     this.metrics.delete(key(name));
     this.logs.delete(key(name));
     this.leases.delete(leaseKey("training-job", name));
+    this.tags.delete(leaseKey("training-job", name));
     this.stopRequests = this.stopRequests.filter((r) => !(r.kind === "training-job" && key(r.name) === key(name)));
   }
 
@@ -475,6 +480,26 @@ export class MemoryStore implements Store {
     if (index < 0) return false;
     this.stopRequests[index] = { ...(this.stopRequests[index] as StopRequest), acknowledgedAt: now };
     return true;
+  }
+
+  async addTags(kind: ResourceKind, name: string, tags: readonly Tag[]): Promise<void> {
+    this.open();
+    const held = this.tags.get(leaseKey(kind, name)) ?? new Map<string, string>();
+    for (const tag of tags) held.set(tag.Key, tag.Value);
+    this.tags.set(leaseKey(kind, name), held);
+  }
+
+  async listTags(kind: ResourceKind, name: string): Promise<Tag[]> {
+    this.open();
+    return [...(this.tags.get(leaseKey(kind, name)) ?? new Map<string, string>()).entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([Key, Value]) => ({ Key, Value }));
+  }
+
+  async deleteTags(kind: ResourceKind, name: string, keys: readonly string[]): Promise<void> {
+    this.open();
+    const held = this.tags.get(leaseKey(kind, name));
+    for (const k of keys) held?.delete(k);
   }
 
   async close(): Promise<void> {

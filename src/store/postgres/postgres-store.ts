@@ -15,6 +15,7 @@ import type {
   StatusCounters,
   StopRequest,
   StoredMetricPoint,
+  Tag,
   TrainingJobListOptions,
   TrainingJobPageOptions,
   TrainingJobPatch,
@@ -35,6 +36,7 @@ import * as leases from "./leases.js";
 import { migrate } from "./migrate.js";
 import { databaseSettings, type PostgresStoreOptions } from "./settings.js";
 import * as stops from "./stop-requests.js";
+import * as tagRows from "./tags.js";
 import * as reads from "./training-job-reads.js";
 import * as trainingJobs from "./training-jobs.js";
 import * as tuningJobs from "./tuning-jobs.js";
@@ -225,6 +227,18 @@ export class PostgresStore implements Store {
 
   acknowledgeStopRequest(id: number, now: number): Promise<boolean> {
     return stops.acknowledgeStopRequest(this.db, id, now);
+  }
+
+  addTags(kind: ResourceKind, name: string, tags: readonly Tag[]): Promise<void> {
+    return tagRows.addTags(this.db, kind, name, tags);
+  }
+
+  listTags(kind: ResourceKind, name: string): Promise<Tag[]> {
+    return tagRows.listTags(this.db, kind, name);
+  }
+
+  deleteTags(kind: ResourceKind, name: string, keys: readonly string[]): Promise<void> {
+    return tagRows.deleteTags(this.db, kind, name, keys);
   }
 
   close(): Promise<void> {

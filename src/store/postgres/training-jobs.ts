@@ -154,7 +154,8 @@ export async function deleteTrainingJob(db: Database, name: string): Promise<boo
     `WITH job AS (DELETE FROM training_jobs WHERE name_key = lower($1) RETURNING name_key),
        lease AS (DELETE FROM leases WHERE resource_kind = 'training-job' AND resource_key IN (SELECT name_key FROM job)),
        stops AS (DELETE FROM stop_requests
-         WHERE resource_kind = 'training-job' AND resource_key IN (SELECT name_key FROM job))
+         WHERE resource_kind = 'training-job' AND resource_key IN (SELECT name_key FROM job)),
+       tagged AS (DELETE FROM tags WHERE resource_kind = 'training-job' AND resource_key IN (SELECT name_key FROM job))
      SELECT count(*) AS n FROM job`,
     [name],
     { recover: async () => [{ n: 1 }] },

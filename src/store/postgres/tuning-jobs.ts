@@ -85,6 +85,8 @@ export async function deleteTuningJob(db: Database, name: string): Promise<boole
     await tx.query(`DELETE FROM stop_requests WHERE resource_kind = 'training-job' AND resource_key IN (${children})`, [
       name,
     ]);
+    await tx.query(`DELETE FROM tags WHERE resource_kind = 'training-job' AND resource_key IN (${children})`, [name]);
+    await tx.query("DELETE FROM tags WHERE resource_kind = 'tuning-job' AND resource_key = lower($1)", [name]);
     await tx.query("DELETE FROM leases WHERE resource_kind = 'tuning-job' AND resource_key = lower($1)", [name]);
     await tx.query("DELETE FROM stop_requests WHERE resource_kind = 'tuning-job' AND resource_key = lower($1)", [name]);
     await tx.query("DELETE FROM tuning_jobs WHERE name_key = lower($1)", [name]);

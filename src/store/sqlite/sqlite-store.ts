@@ -18,6 +18,7 @@ import type {
   StatusCounters,
   StopRequest,
   StoredMetricPoint,
+  Tag,
   TrainingJobListOptions,
   TrainingJobPageOptions,
   TrainingJobPatch,
@@ -199,6 +200,12 @@ export class SqliteStore implements Store {
            AND resource_name IN (SELECT name FROM training_jobs WHERE tuning_job_name = ?)`,
         row.name,
       );
+      this.run(
+        `DELETE FROM tags WHERE resource_kind = 'training-job'
+           AND resource_name IN (SELECT name FROM training_jobs WHERE tuning_job_name = ?)`,
+        row.name,
+      );
+      this.run("DELETE FROM tags WHERE resource_kind = 'tuning-job' AND resource_name = ?", row.name);
       this.run("DELETE FROM leases WHERE resource_kind = 'tuning-job' AND resource_name = ?", row.name);
       this.run("DELETE FROM stop_requests WHERE resource_kind = 'tuning-job' AND resource_name = ?", row.name);
       this.run("DELETE FROM tuning_jobs WHERE name = ?", row.name);
@@ -312,6 +319,7 @@ export class SqliteStore implements Store {
       // Metric points and log chunks go with the row (ON DELETE CASCADE); leases and stop requests are keyed by name.
       this.run("DELETE FROM leases WHERE resource_kind = 'training-job' AND resource_name = ?", row.name);
       this.run("DELETE FROM stop_requests WHERE resource_kind = 'training-job' AND resource_name = ?", row.name);
+      this.run("DELETE FROM tags WHERE resource_kind = 'training-job' AND resource_name = ?", row.name);
       this.run("DELETE FROM training_jobs WHERE name = ?", row.name);
       return true;
     });
@@ -633,6 +641,39 @@ export class SqliteStore implements Store {
         this.run("UPDATE stop_requests SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL", now, id)
           .changes === 1,
     );
+  }
+
+  async addTags(kind: ResourceKind, name: string, tags: readonly Tag[]): Promise<void> {
+    this.connection.write(() => {
+      for (const tag of tags) {
+        this.run(
+          `INSERT INTO tags (resource_kind, resource_name, key, value) VALUES (?, ?, ?, ?)
+           ON CONFLICT (resource_kind, resource_name, key) DO UPDATE SET value = excluded.value`,
+          kind,
+          name,
+          tag.Key,
+          tag.Value,
+        );
+      }
+    });
+  }
+
+  async listTags(kind: ResourceKind, name: string): Promise<Tag[]> {
+    return this.connection.read(() =>
+      this.connection.db
+        .prepare<[string, string], Tag>(
+          "SELECT key AS Key, value AS Value FROM tags WHERE resource_kind = ? AND resource_name = ? ORDER BY key",
+        )
+        .all(kind, name),
+    );
+  }
+
+  async deleteTags(kind: ResourceKind, name: string, keys: readonly string[]): Promise<void> {
+    this.connection.write(() => {
+      for (const k of keys) {
+        this.run("DELETE FROM tags WHERE resource_kind = ? AND resource_name = ? AND key = ?", kind, name, k);
+      }
+    });
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,7 @@ import { stopJob } from "../../services/stop.js";
 import { formatTable } from "../../services/table-formats.js";
 import { tuningJobAnalytics, tuningJobColumns } from "../../services/tuning-analytics.js";
 import type { Store, TrainingJobRecord } from "../../store/index.js";
+import { type AwsProtocolOptions, awsProtocol } from "../sagemaker/protocol.js";
 import { consoleAsset } from "./console-assets.js";
 import { registerConsoleRoutes } from "./console-routes.js";
 import { errorBody, httpStatusFor } from "./errors.js";
@@ -35,6 +36,11 @@ export interface AppOptions {
   /** How often server-sent events look for changes (default 1 s). */
   readonly pollMs?: number;
   readonly clock?: Clock;
+  /**
+   * With these, the app answers AWS's protocols on `POST /` (SageMaker and CloudWatch Logs by X-Amz-Target,
+   * STS by Action), authenticated by SigV4 instead of the token.
+   */
+  readonly aws?: Omit<AwsProtocolOptions, "store" | "clock">;
 }
 
 function notFound(kind: string, name: string): TunekitError {
@@ -59,6 +65,7 @@ export function createApp(options: AppOptions): Hono {
   );
 
   if (options.allowedHosts) app.use("*", hostCheck(options.allowedHosts));
+  if (options.aws) app.use("*", awsProtocol({ store, clock, ...options.aws }));
   app.use("*", sameOriginWrites());
   if (options.token) app.use("*", tokenAuth(options.token));
 

@@ -61,6 +61,27 @@ function tuningRequest(name: string): CreateHyperParameterTuningJobCommandInput 
   return request;
 }
 
+/** A CreateTrainingJob request of the tuning request's definition, with one configuration. */
+function trainingRequest(name: string) {
+  const definition = JSON.parse(readFileSync(TUNING_REQUEST, "utf8")).TrainingJobDefinition;
+  return {
+    TrainingJobName: name,
+    AlgorithmSpecification: definition.AlgorithmSpecification,
+    HyperParameters: { ...definition.StaticHyperParameters, learning_rate: "0.01", layers: "2", optimizer: "sgd" },
+    RoleArn: definition.RoleArn,
+    OutputDataConfig: definition.OutputDataConfig,
+    ResourceConfig: definition.ResourceConfig,
+    StoppingCondition: definition.StoppingCondition,
+  };
+}
+
+async function trainingJobEnded(name: string) {
+  return waitFor(`training job ${name} to end`, async () => {
+    const d = await sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
+    return d.TrainingJobStatus === "Completed" || d.TrainingJobStatus === "Failed" ? d : undefined;
+  });
+}
+
 async function tuningJobEnded(name: string) {
   return waitFor(`tuning job ${name} to end`, async () => {
     const d = await sagemaker.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name }));
@@ -173,19 +194,37 @@ describe("the AWS SDK for JavaScript v3", () => {
   }, 600_000);
 });
 
+/** The environment a user of the AWS CLI sets: keys, region, and the endpoints of SageMaker and CloudWatch Logs. */
+function awsEnvironment(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: ACCESS_KEY,
+    AWS_SECRET_ACCESS_KEY: SECRET_KEY,
+    AWS_DEFAULT_REGION: "us-east-1",
+    AWS_ENDPOINT_URL_SAGEMAKER: server.url,
+    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: server.url,
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+  };
+}
+
+/** Debian's AWS CLI where it is version 2 (the one with `aws logs tail`). */
+const AWS_V2 = (() => {
+  const cli = "/usr/bin/aws";
+  const version = spawnSync(cli, ["--version"], { encoding: "utf8", timeout: 60_000 });
+  return version.status === 0 && /^aws-cli\/2\./.test(version.stdout) ? cli : undefined;
+})();
+
+function writeJson(file: string, value: unknown): string {
+  const path = join(root, file);
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
 /** The AWS CLI, with the endpoint from AWS_ENDPOINT_URL_SAGEMAKER / AWS_ENDPOINT_URL_LOGS as a user sets it. */
 function aws(args: string[]): unknown {
   const result = spawnSync("aws", [...args, "--output", "json"], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: ACCESS_KEY,
-      AWS_SECRET_ACCESS_KEY: SECRET_KEY,
-      AWS_DEFAULT_REGION: "us-east-1",
-      AWS_ENDPOINT_URL_SAGEMAKER: server.url,
-      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: server.url,
-      AWS_CONFIG_FILE: "/dev/null",
-      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-    },
+    env: awsEnvironment(),
     encoding: "utf8",
     timeout: 120_000,
   });
@@ -269,4 +308,41 @@ describe("the AWS CLI", () => {
     ]) as { events: { message: string; timestamp: number }[] };
     expect(events.events.some((e) => /epoch 3 val_loss=/.test(e.message))).toBe(true);
   }, 600_000);
+
+  // `aws logs tail` is the AWS CLI v2's (Debian's awscli); v1 has no such command. It pages FilterLogEvents.
+  it.runIf(AWS_V2)(
+    "tails a training job's log with aws logs tail (AWS CLI v2)",
+    async () => {
+      const name = "cli-tail";
+      const created = aws([
+        "sagemaker",
+        "create-training-job",
+        "--cli-input-json",
+        `file://${writeJson(`${name}.json`, trainingRequest(name))}`,
+      ]);
+      expect(created).toEqual({ TrainingJobArn: `arn:aws:sagemaker:eu-west-3:123456789012:training-job/${name}` });
+      await trainingJobEnded(name);
+      // v2 releases before 2.13 do not read AWS_ENDPOINT_URL_*: the endpoint goes on the command line.
+      const result = spawnSync(
+        AWS_V2 as string,
+        [
+          "logs",
+          "tail",
+          "/aws/sagemaker/TrainingJobs",
+          "--log-stream-name-prefix",
+          `${name}/`,
+          "--since",
+          "1d",
+          "--format",
+          "short",
+          "--endpoint-url",
+          server.url,
+        ],
+        { env: awsEnvironment(), encoding: "utf8", timeout: 120_000 },
+      );
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/epoch 3 val_loss=/);
+    },
+    600_000,
+  );
 });

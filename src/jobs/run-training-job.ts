@@ -106,13 +106,31 @@ class StatusHistory {
     this.transitions = [...record.statusTransitions];
   }
 
+  /** What `pass` recorded, written with the next move. */
+  private pending: TrainingJobPatch = {};
+
   /** Moves to `status`; `with_` is written in the same update (one round trip to the store, not two). */
   async move(status: string, message: string, with_: TrainingJobPatch = {}): Promise<TrainingJobRecord> {
+    this.record(status, message);
+    const patch = { ...this.pending, ...with_ };
+    this.pending = {};
+    return this.write(status, this.transitions, patch);
+  }
+
+  /**
+   * Records a status that lasts a moment (Starting, before the first attempt moves on to Downloading) and its
+   * patch without writing them: the next move writes both, and the history still shows it.
+   */
+  pass(status: string, message: string, with_: TrainingJobPatch = {}): void {
+    this.record(status, message);
+    this.pending = { ...this.pending, ...with_ };
+  }
+
+  private record(status: string, message: string): void {
     const now = this.clock.now();
     const last = this.transitions.pop();
     if (last) this.transitions.push({ ...last, EndTime: now });
     this.transitions.push({ Status: status, StartTime: now, StatusMessage: message });
-    return this.write(status, this.transitions, with_);
   }
 }
 
@@ -215,7 +233,7 @@ class TrainingRun {
 
   async execute(): Promise<TrainingJobRecord> {
     const { record, job, resumeReason } = this.options;
-    await this.history.move(
+    this.history.pass(
       "Starting",
       "Preparing the job directory",
       record.jobDir === this.layout.root ? {} : { jobDir: this.layout.root },
@@ -292,7 +310,11 @@ class TrainingRun {
     await this.history.move("Downloading", "Downloading input data and code");
     await materialiseInputs(this.layout, job, this.objects);
 
-    await this.history.move("Training", "Training in progress");
+    // TrainingStartTime is when Training begins, as in SageMaker (where installing the script's requirements is
+    // part of it), written with the move.
+    const first = !this.started && record.startedAt === null;
+    this.started = true;
+    await this.history.move("Training", "Training in progress", first ? { startedAt: this.clock.now() } : {});
     const note = (line: string) => this.output.note(line);
     const interpreters = {
       python: job.source ? await pythonFor(paths.code, settings.python, settings.cacheDir, note) : settings.python,
@@ -317,8 +339,6 @@ class TrainingRun {
       output: this.output,
     });
     const startedAt = this.clock.now();
-    if (!this.started && record.startedAt === null) await this.update({ startedAt });
-    this.started = true;
     await store.renewLease(this.lease, settings.leaseTtlMs, {
       pid: spawned.pid,
       pgid: spawned.pgid,

@@ -76,7 +76,7 @@ function isKernelFit(value: unknown, d: number): value is KernelFit {
 }
 
 /** The kernel fit stored with the most recent trial (by index) that has one. */
-function lastStoredFit(trials: readonly TrialView[], d: number): KernelFit | undefined {
+export function lastStoredFit(trials: readonly TrialView[], d: number): KernelFit | undefined {
   let latest: TrialView | undefined;
   for (const trial of trials) {
     const kernel = (trial.strategyState as BayesianState | undefined)?.kernel;

@@ -73,7 +73,7 @@ export const MAX_CONDITIONING = 400;
  * is monotone, so this is exact at every observed value, linear between them, and extended beyond them by
  * the slope of the outermost quarter of the observations.
  */
-function inverseTransform(outputs: readonly number[], values: readonly number[]): (output: number) => number {
+export function inverseTransform(outputs: readonly number[], values: readonly number[]): (output: number) => number {
   const pairs = outputs.map((o, i) => [o, values[i] as number] as const).sort((a, b) => a[0] - b[0]);
   const unique = pairs.filter((p, i) => i === 0 || p[0] > (pairs[i - 1] as (typeof pairs)[number])[0]);
   if (unique.length === 1) return () => (unique[0] as (typeof unique)[number])[1];

@@ -15,9 +15,10 @@ import type { Strategy, SuggestContext, Suggestion, TrialView } from "../strateg
  * A rung here is an epoch count: the values jobs emitted at that epoch (the `series` of each trial). The
  * candidate levels are the series lengths seen (the rungs where jobs were stopped, and the end); the highest
  * with at least max(d + 2, 6) values wins, as BOHB fits one model per budget once it has more than d + 1
- * results there. Jobs that ended below that rung (Hyperband stopped them as worse at an earlier one) enter as
- * failed trials do, imputed at the rung's worst value: the model steers away from them and never suggests one
- * again. A third of the configurations stay random, as in BOHB, so a model misled by early epochs
+ * results there. Jobs that ended below that rung (Hyperband stopped them at an earlier one) are shown to the
+ * model as pending: believed at its own mean there, so they add no value the model did not predict, and never
+ * proposed again. (Imputing them at the rung's worst value, as failed trials are, was tried: over the eight
+ * HPOBench tables at 8 simulated hours, a median regret of 1.67 at the end against 1.33 this way, 10 seeds.) A third of the configurations stay random, as in BOHB, so a model misled by early epochs
  * cannot starve the search of fresh points; before any rung has enough values, every configuration is random.
  */
 export class RungModelStrategy implements Strategy {
@@ -40,6 +41,7 @@ export class RungModelStrategy implements Strategy {
     return this.bayesian.suggest({
       ...context,
       history: rung.history,
+      pending: [...context.pending, ...rung.below],
       trialIndex: Math.max(context.trialIndex, initialDesignSize(d)),
     });
   }
@@ -54,25 +56,24 @@ export function minimumPoints(dimension: number): number {
 }
 
 /**
- * The highest rung (epoch count) with at least `minimum` jobs that emitted a value there, and the history as the
- * model sees it at that rung: each such job's value at that epoch, and the jobs that ended below it without one
- * (value undefined, which the Bayesian strategy imputes at the worst).
+ * The highest rung (epoch count) with at least `minimum` jobs that emitted a value there: the history as the model
+ * sees it at that rung (each such job with its value at that epoch), and the jobs that ended below it (to be
+ * shown as pending, without a value).
  */
 export function modelRung(
   history: readonly TrialView[],
   minimum: number,
-): { epoch: number; history: TrialView[] } | undefined {
+): { epoch: number; history: TrialView[]; below: TrialView[] } | undefined {
   const lengths = [...new Set(history.map((t) => t.series?.length ?? 0).filter((n) => n > 0))].sort((a, b) => b - a);
   for (const epoch of lengths) {
     const reached = history.filter((t) => (t.series?.length ?? 0) >= epoch);
     if (reached.length < minimum) continue;
     return {
       epoch,
-      history: history.map((t): TrialView => {
-        const { value: _final, ...rest } = t;
-        const series = t.series ?? [];
-        return series.length >= epoch ? { ...rest, value: series[epoch - 1] as number } : rest;
-      }),
+      history: reached.map((t) => ({ ...t, value: (t.series as readonly number[])[epoch - 1] as number })),
+      below: history
+        .filter((t) => (t.series?.length ?? 0) < epoch)
+        .map(({ value: _final, ...rest }): TrialView => ({ ...rest, state: "Pending" })),
     };
   }
   return undefined;

@@ -14,7 +14,7 @@ const view = (index: number, x: number, series: number[]): TrialView => ({
 });
 
 describe("the rung model's data", () => {
-  it("is the highest rung with enough values, each job's value at that epoch, and those stopped below as failed", () => {
+  it("is the highest rung with enough values, each job's value at that epoch, and those stopped below as pending", () => {
     // Six jobs stopped at epoch 1, four reached epoch 3, one went to 9.
     const history = [
       ...[0.1, 0.2, 0.3, 0.4, 0.5, 0.6].map((x, i) => view(i, x, [x])),
@@ -25,11 +25,11 @@ describe("the rung model's data", () => {
     expect(modelRung(history, 6)?.epoch).toBe(1);
     const atThree = modelRung(history, 5);
     expect(atThree?.epoch).toBe(3);
-    expect(atThree?.history.filter((t) => t.value !== undefined).map((t) => t.value)).toEqual([
-      2.7, 2.75, 2.8, 2.85, 3,
-    ]);
-    // The six stopped at epoch 1 enter without a value: the strategy imputes them at the worst.
-    expect(atThree?.history.filter((t) => t.value === undefined).map((t) => t.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(atThree?.history.map((t) => t.value)).toEqual([2.7, 2.75, 2.8, 2.85, 3]);
+    // The six stopped at epoch 1 are shown as pending, without a value: believed at the model's mean, never repeated.
+    expect(atThree?.below.map((t) => [t.index, t.state, t.value])).toEqual(
+      [0, 1, 2, 3, 4, 5].map((i) => [i, "Pending", undefined]),
+    );
     expect(modelRung(history.slice(0, 3), 6)).toBeUndefined();
     expect(minimumPoints(2)).toBe(6);
     expect(minimumPoints(8)).toBe(10);

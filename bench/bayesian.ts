@@ -5,25 +5,37 @@
 // bench/results/bayesian-runs/, so the benchmark resumes where it stopped and
 // can be run in parts: --only Branin,tables --methods optuna-TPE --seeds 20.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { createOptimizer } from "../src/index.js";
 import { createRng } from "../src/random.js";
 import { ContinuousParameter, SearchSpace } from "../src/space/index.js";
 import { BayesianStrategy } from "../src/strategies/bayesian/index.js";
-import type { TrialView } from "../src/strategies/strategy.js";
-import { TEST_FUNCTIONS } from "./functions.js";
+import { recommendTrial } from "../src/strategies/bayesian/recommend.js";
+import { RandomStrategy } from "../src/strategies/random/index.js";
+import type { Strategy, TrialView } from "../src/strategies/strategy.js";
+import { suggestContext } from "../src/strategies/suggest-request.js";
+import { TEST_FUNCTIONS, type TestFunction } from "./functions.js";
+import { noiseDraws } from "./noise.js";
 import { dataDir, PROBLEMS, type Problem } from "./problems.js";
 import { log10Regret, machineDescription, markdownTable, median } from "./report.js";
 
-const METHODS = ["tunekit-Bayesian", "tunekit-Random", "optuna-TPE", "optuna-GP"] as const;
+const METHODS = [
+  "tunekit-Bayesian",
+  "tunekit-Bayesian-plain",
+  "tunekit-Random",
+  "optuna-TPE",
+  "optuna-CMAES",
+  "optuna-GP",
+] as const;
 type Method = (typeof METHODS)[number];
 const MODES = ["seq", "par3"] as const;
 type Mode = (typeof MODES)[number];
 const TRIALS = 100;
 /** GPSampler is slow: synthetic problems, sequential, 5 seeds. */
-const GP_SEEDS = 5;
+const GP_SEEDS = Number(process.env.TUNEKIT_BENCH_GP_SEEDS ?? 5);
 /** Median log10 regret at 100 trials of Optuna's GPSampler as first measured on this machine (the issue's figures). */
 const GP_REFERENCE: Record<string, number> = {
   Branin: -4.9,
@@ -42,8 +54,14 @@ const { values: args } = parseArgs({
     "optuna-source": { type: "string", default: process.env.OPTUNA_GP_SOURCE },
     python: { type: "string", default: process.env.TUNEKIT_BENCH_PYTHON ?? "/usr/bin/python3" },
     "skip-latency": { type: "boolean", default: false },
+    /** Noise levels, as fractions of each function's spread; 0 is the noise-free suite. */
+    noise: { type: "string", default: "0" },
   },
 });
+const NOISE_LEVELS = (args.noise as string).split(",").map(Number);
+for (const level of NOISE_LEVELS) {
+  if (!(level >= 0 && level < 1)) throw new Error(`--noise: each level must be a fraction in [0, 1), got ${level}`);
+}
 const SEEDS = Number(args.seeds);
 const selected = (args.only ?? "synthetic,tables").split(",");
 const problems = PROBLEMS.filter(
@@ -56,7 +74,10 @@ const methods = (args.methods as string).split(",") as Method[];
 for (const m of methods) if (!METHODS.includes(m)) throw new Error(`unknown method ${m}; known: ${METHODS.join(", ")}`);
 
 interface Run {
+  /** Regret after 30 and 100 trials of the configuration with the best observed value (its true value, when noisy). */
   regrets: [number, number];
+  /** tunekit's noisy runs: regret (true value) of the recommended configuration, the best posterior mean. */
+  recommended?: [number, number];
   /**
    * tunekit's runs: regret two trials earlier, after 28 and 98 told. A 3-wide run's 30th result is asked knowing
    * 27 results (2 more pending), as a sequential run's 28th is: these measure what that lag alone costs.
@@ -72,47 +93,124 @@ const cachePath = (method: Method) => new URL(`${method}.json`, cacheDir);
 const caches = new Map<Method, Cache>(
   METHODS.map((m) => [m, existsSync(cachePath(m)) ? (JSON.parse(readFileSync(cachePath(m), "utf8")) as Cache) : {}]),
 );
-const runKey = (problem: string, mode: Mode, seed: number) => `${problem}|${mode}|${seed}`;
+/** A run's cache key; noisy runs are keyed `Branin~0.05|seq|3`. */
+const runKey = (problem: string, mode: Mode, seed: number, noise = 0) =>
+  `${noise > 0 ? `${problem}~${noise}` : problem}|${mode}|${seed}`;
+const functionOf = (problem: Problem) => TEST_FUNCTIONS.find((f) => f.name === problem.name) as TestFunction;
 const save = (method: Method) => writeFileSync(cachePath(method), `${JSON.stringify(caches.get(method), null, 0)}\n`);
 
-async function runTunekit(problem: Problem, strategy: "Bayesian" | "Random", mode: Mode, seed: number): Promise<Run> {
-  const opt = await createOptimizer({ strategy, ranges: problem.ranges(), objective: problem.objective, seed });
-  const noise = createRng(seed, "table-noise");
+const strategyFor: Record<string, () => Strategy> = {
+  "tunekit-Bayesian": () => new BayesianStrategy(),
+  "tunekit-Bayesian-plain": () => new BayesianStrategy({ noiseAware: false }),
+  "tunekit-Random": () => new RandomStrategy(),
+};
+
+/**
+ * One tunekit run, the strategy driven as the ask/tell optimiser drives it (history in trial order, pending
+ * trials, the trial index and the seed), without a store so that options such as `noiseAware` can be set.
+ * With `noise`, observations carry those draws and regrets are the true values of the configurations reported.
+ */
+async function runTunekit(problem: Problem, method: Method, mode: Mode, seed: number, noise?: number[]): Promise<Run> {
+  const strategy = (strategyFor[method] as () => Strategy)();
+  const space = new SearchSpace(problem.ranges());
+  const tableNoise = createRng(seed, "table-noise");
   const width = mode === "par3" ? 3 : 1;
-  const pending: { id: number; hp: Record<string, number> }[] = [];
+  const views: TrialView[] = [];
+  const pending: number[] = [];
   const told: { hp: Record<string, number>; value: number }[] = [];
+  const truth: { hp: Record<string, number>; value: number }[] = [];
   const regrets: number[] = [];
+  const recommended: number[] = [];
   const earlier: number[] = [];
   const askMs: number[] = [];
-  const tellOldest = async () => {
-    const t = pending.shift() as { id: number; hp: Record<string, number> };
-    const value = problem.evaluate(t.hp, noise);
-    await opt.tell(t.id, value);
-    told.push({ hp: t.hp, value });
-    if (told.length === 30 || told.length === TRIALS) regrets.push(problem.regret(told));
-    if (told.length === 28 || told.length === TRIALS - 2) earlier.push(problem.regret(told));
+  const trueRegret = (index: number) => problem.regret([truth[index] as { hp: Record<string, number>; value: number }]);
+  const bestObservedIndex = () => {
+    let best = 0;
+    told.forEach((t, i) => {
+      const better =
+        problem.objective === "Minimize"
+          ? t.value < (told[best]?.value as number)
+          : t.value > (told[best]?.value as number);
+      if (better) best = i;
+    });
+    return best;
+  };
+  const tellOldest = () => {
+    const index = pending.shift() as number;
+    const view = views[index] as TrialView;
+    const hp = view.hyperparameters as Record<string, number>;
+    const trueValue = problem.evaluate(hp, tableNoise);
+    const value = noise ? trueValue + (noise[told.length] as number) : trueValue;
+    views[index] = { ...view, state: "Completed", value };
+    told.push({ hp, value });
+    truth.push({ hp, value: trueValue });
+    if (told.length === 30 || told.length === TRIALS) {
+      if (!noise) regrets.push(problem.regret(told));
+      else {
+        regrets.push(trueRegret(bestObservedIndex()));
+        // told[i] is trial i only when told in the order asked, which both modes do.
+        const history = views.filter((v) => v.state === "Completed");
+        const pick = recommendTrial(space, problem.objective, history);
+        recommended.push(trueRegret(pick?.index ?? bestObservedIndex()));
+      }
+    }
+    if (told.length === 28 || told.length === TRIALS - 2)
+      earlier.push(noise ? trueRegret(bestObservedIndex()) : problem.regret(told));
   };
   for (let i = 0; i < TRIALS; i++) {
     const started = performance.now();
-    const trial = await opt.ask();
+    const suggestion = strategy.suggest(
+      suggestContext(space, {
+        objective: problem.objective,
+        history: views.filter((v) => v.state !== "Pending"),
+        pending: views.filter((v) => v.state === "Pending"),
+        trialIndex: i,
+        seed,
+      }),
+    );
     askMs.push(performance.now() - started);
-    pending.push({ id: trial.id, hp: trial.hyperparameters as Record<string, number> });
-    if (pending.length >= width) await tellOldest();
+    if (suggestion === "exhausted") throw new Error(`${method} exhausted the space of ${problem.name}`);
+    // Through JSON, as the store keeps hyperparameters.
+    const hyperparameters = JSON.parse(JSON.stringify(suggestion.hyperparameters)) as TrialView["hyperparameters"];
+    views.push({
+      index: i,
+      hyperparameters,
+      state: "Pending",
+      ...(suggestion.state === undefined ? {} : { strategyState: suggestion.state }),
+    });
+    pending.push(i);
+    if (pending.length >= width) tellOldest();
   }
-  while (pending.length > 0) await tellOldest();
-  await opt.close();
+  while (pending.length > 0) tellOldest();
   return {
     regrets: regrets as [number, number],
+    ...(noise ? { recommended: recommended as [number, number] } : {}),
     earlier: earlier as [number, number],
     lateAskMs: median(askMs.slice(-10)),
   };
 }
 
-function runPeer(problem: Problem, sampler: "TPE" | "GP", mode: Mode, seeds: number[]): Run[] {
+type Sampler = "TPE" | "CMAES" | "GP";
+const samplerOf: Record<string, Sampler> = { "optuna-TPE": "TPE", "optuna-CMAES": "CMAES", "optuna-GP": "GP" };
+
+/** Optuna's runs; with `noise`, the draws per seed (the same ones tunekit's runs get), written to a file for it. */
+function runPeer(
+  problem: Problem,
+  sampler: Sampler,
+  mode: Mode,
+  seeds: number[],
+  noise?: Map<number, number[]>,
+): Run[] {
   const script = new URL("./optuna_bayesian_peer.py", import.meta.url).pathname;
   const argv = [script, "--problem", problem.name, "--sampler", sampler, "--mode", mode, "--seeds", seeds.join(",")];
   argv.push("--data-dir", dataDir());
   if (sampler === "GP") argv.push("--optuna-source", args["optuna-source"] as string);
+  if (noise) {
+    const dir = mkdtempSync(join(tmpdir(), "bench-noise-"));
+    const file = join(dir, "noise.json");
+    writeFileSync(file, JSON.stringify(Object.fromEntries(noise)));
+    argv.push("--noise-file", file);
+  }
   const run = spawnSync(args.python as string, argv, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (run.status !== 0) throw new Error(`optuna peer failed: ${run.stderr.trim().split("\n").slice(-3).join(" | ")}`);
   return run.stdout
@@ -124,7 +222,10 @@ function runPeer(problem: Problem, sampler: "TPE" | "GP", mode: Mode, seeds: num
     });
 }
 
-function plannedSeeds(method: Method, problem: Problem, mode: Mode): number[] {
+/** Which seeds a method runs on a problem: GPSampler and CMA-ES (synthetic only) as noted; noisy runs sequential. */
+function plannedSeeds(method: Method, problem: Problem, mode: Mode, noise = 0): number[] {
+  if (noise > 0 && (problem.kind !== "synthetic" || mode !== "seq")) return [];
+  if (method === "optuna-CMAES" && problem.kind !== "synthetic") return [];
   if (method === "optuna-GP") {
     if (problem.kind !== "synthetic" || mode !== "seq") return [];
     return Array.from({ length: GP_SEEDS }, (_, i) => i);
@@ -139,34 +240,44 @@ for (const method of methods) {
     continue;
   }
   const cache = caches.get(method) as Cache;
-  for (const problem of problems) {
-    for (const mode of MODES) {
-      // tunekit's runs cached before `earlier` was recorded are run again (they are seeded: the rest is unchanged).
-      const missing = plannedSeeds(method, problem, mode).filter((seed) => {
-        const run = cache[runKey(problem.name, mode, seed)];
-        return !run || (method.startsWith("tunekit") && !run.earlier);
-      });
-      if (missing.length === 0) continue;
-      const started = performance.now();
-      if (method.startsWith("optuna")) {
-        const runs = runPeer(problem, method === "optuna-TPE" ? "TPE" : "GP", mode, missing);
-        runs.forEach((run, i) => {
-          cache[runKey(problem.name, mode, missing[i] as number)] = run;
+  for (const noise of NOISE_LEVELS) {
+    for (const problem of problems) {
+      for (const mode of MODES) {
+        // tunekit's runs cached before `earlier` was recorded are run again (they are seeded: the rest is unchanged).
+        const missing = plannedSeeds(method, problem, mode, noise).filter((seed) => {
+          const run = cache[runKey(problem.name, mode, seed, noise)];
+          return !run || (method.startsWith("tunekit") && !run.earlier);
         });
-      } else {
-        for (const seed of missing) {
-          cache[runKey(problem.name, mode, seed)] = await runTunekit(
+        if (missing.length === 0) continue;
+        const draws = (seed: number) => noiseDraws(functionOf(problem), noise, seed, TRIALS);
+        const started = performance.now();
+        if (method.startsWith("optuna")) {
+          const runs = runPeer(
             problem,
-            method === "tunekit-Bayesian" ? "Bayesian" : "Random",
+            samplerOf[method] as Sampler,
             mode,
-            seed,
+            missing,
+            noise > 0 ? new Map(missing.map((seed) => [seed, draws(seed)])) : undefined,
           );
+          runs.forEach((run, i) => {
+            cache[runKey(problem.name, mode, missing[i] as number, noise)] = run;
+          });
+        } else {
+          for (const seed of missing) {
+            cache[runKey(problem.name, mode, seed, noise)] = await runTunekit(
+              problem,
+              method,
+              mode,
+              seed,
+              noise > 0 ? draws(seed) : undefined,
+            );
+          }
         }
+        save(method);
+        console.error(
+          `${method} ${problem.name}${noise > 0 ? ` noise ${noise}` : ""} ${mode}: ${missing.length} runs in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+        );
       }
-      save(method);
-      console.error(
-        `${method} ${problem.name} ${mode}: ${missing.length} runs in ${((performance.now() - started) / 1000).toFixed(0)} s`,
-      );
     }
   }
 }
@@ -214,8 +325,10 @@ function latency(n: number): { median: number; max: number } {
 // 3. Report.
 const methodLabel: Record<Method, string> = {
   "tunekit-Bayesian": "tunekit Bayesian",
+  "tunekit-Bayesian-plain": "tunekit Bayesian, noise-blind (before)",
   "tunekit-Random": "tunekit Random",
   "optuna-TPE": "Optuna TPE",
+  "optuna-CMAES": "Optuna CMA-ES",
   "optuna-GP": "Optuna GPSampler",
 };
 /** Median log10 regret after 30 (at 0) or 100 (at 1) trials; with `earlier`, two trials before (28 or 98). */
@@ -225,6 +338,15 @@ function cell(method: Method, problem: Problem, mode: Mode, at: 0 | 1, earlier =
     .map((seed) => cache[runKey(problem.name, mode, seed)])
     .filter((run): run is Run => run !== undefined && (!earlier || run.earlier !== undefined))
     .map((run) => log10Regret(earlier ? (run.earlier as [number, number])[at] : run.regrets[at]));
+  return median(values);
+}
+/** Median log10 true regret of a noisy run's reported configuration: best observed, or (tunekit) recommended. */
+function noisyCell(method: Method, problem: Problem, noise: number, at: 0 | 1, recommended = false): number {
+  const cache = caches.get(method) as Cache;
+  const values = plannedSeeds(method, problem, "seq", noise)
+    .map((seed) => cache[runKey(problem.name, "seq", seed, noise)])
+    .filter((run): run is Run => run !== undefined && (!recommended || run.recommended !== undefined))
+    .map((run) => log10Regret(recommended ? (run.recommended as [number, number])[at] : run.regrets[at]));
   return median(values);
 }
 const fmt = (v: number) => (Number.isNaN(v) ? "-" : v.toFixed(2));
@@ -342,8 +464,78 @@ lines.push(
   `Median ask time over the last 10 of 100 trials (synthetic, sequential): tunekit Bayesian ${fmt(oursLate)} ms, Optuna GPSampler ${fmt(gpLate)} ms`,
 );
 
+// Before and after, from this run's caches: the noise-aware search against the same search without it.
+for (const mode of MODES) {
+  const gaps = synthetic.flatMap((p) =>
+    ([0, 1] as const).map((at) => ({
+      p: p.name,
+      at: at === 0 ? 30 : 100,
+      d: cell("tunekit-Bayesian", p, mode, at) - cell("tunekit-Bayesian-plain", p, mode, at),
+    })),
+  );
+  const measured = gaps.filter((g) => !Number.isNaN(g.d));
+  if (measured.length === 0) continue;
+  const at100 = measured.filter((g) => g.at === 100);
+  lines.push(
+    `Noise-aware against noise-blind Bayesian (${mode === "seq" ? "sequential" : "3 in parallel"}, synthetic): within 0.3 @100 on ${at100.filter((g) => g.d <= 0.3).length} of ${at100.length}; differences (positive: worse) ${measured.map((g) => `${g.p} @${g.at} ${g.d >= 0 ? "+" : ""}${g.d.toFixed(2)}`).join(", ")}`,
+  );
+}
+
+// Noisy suites: the true value of what each optimiser reports as best.
+const noisySections: string[] = [];
+const PEERS: Method[] = ["optuna-TPE", "optuna-CMAES", "optuna-GP"];
+for (const noise of NOISE_LEVELS.filter((n) => n > 0)) {
+  const columns: { label: string; value: (p: Problem, at: 0 | 1) => number }[] = [
+    { label: "tunekit recommended", value: (p, at) => noisyCell("tunekit-Bayesian", p, noise, at, true) },
+    { label: "tunekit best observed", value: (p, at) => noisyCell("tunekit-Bayesian", p, noise, at) },
+    { label: "before: recommended", value: (p, at) => noisyCell("tunekit-Bayesian-plain", p, noise, at, true) },
+    { label: "before: best observed", value: (p, at) => noisyCell("tunekit-Bayesian-plain", p, noise, at) },
+    ...PEERS.map((m) => ({
+      label: `${methodLabel[m]} best observed`,
+      value: (p: Problem, at: 0 | 1) => noisyCell(m, p, noise, at),
+    })),
+    { label: "tunekit Random", value: (p, at) => noisyCell("tunekit-Random", p, noise, at) },
+  ];
+  const noisyRows = synthetic.map((p) => [p.name, ...columns.flatMap((c) => [fmt(c.value(p, 0)), fmt(c.value(p, 1))])]);
+  const noisyTable = markdownTable(["function", ...columns.flatMap((c) => [`${c.label} @30`, "@100"])], noisyRows);
+  const summary: string[] = [];
+  for (const at of [0, 1] as const) {
+    const ours = (p: Problem) => noisyCell("tunekit-Bayesian", p, noise, at, true);
+    const beatsAll = synthetic.filter((p) =>
+      PEERS.every((m) => {
+        const peer = noisyCell(m, p, noise, at);
+        return Number.isNaN(peer) || ours(p) < peer;
+      }),
+    );
+    const perPeer = PEERS.map((m) => {
+      const compared = synthetic.filter((p) => !Number.isNaN(noisyCell(m, p, noise, at)));
+      const wins = compared.filter((p) => ours(p) < noisyCell(m, p, noise, at)).length;
+      const ratio = median(compared.map((p) => 10 ** (ours(p) - noisyCell(m, p, noise, at))));
+      return `${methodLabel[m]} ${wins} of ${compared.length} (median regret ratio ${ratio.toPrecision(2)})`;
+    });
+    summary.push(
+      `@${at === 0 ? 30 : 100}: tunekit's recommended configuration better than every peer's best on ${beatsAll.length} of ${synthetic.length} functions (${beatsAll.map((p) => p.name).join(", ") || "none"}); per peer: ${perPeer.join("; ")}`,
+    );
+  }
+  {
+    const loss = (m: Method) =>
+      median(
+        synthetic
+          .map((p) => noisyCell(m, p, noise, 1) - noisyCell(m, p, noise, 1, true))
+          .filter((v) => !Number.isNaN(v)),
+      );
+    summary.push(
+      `@100, best observed minus recommended (median over functions, log10; positive: the recommendation is better): tunekit ${fmt(loss("tunekit-Bayesian"))}, before ${fmt(loss("tunekit-Bayesian-plain"))}`,
+    );
+  }
+  noisySections.push(
+    `## Noise ${noise * 100}% of each function's spread\n\n${noisyTable}\n\n${summary.map((l) => `- ${l}`).join("\n")}`,
+  );
+}
+
 console.log(table);
 console.log(`\n${lines.join("\n")}`);
+for (const section of noisySections) console.log(`\n${section}`);
 
 const date = new Date().toISOString().slice(0, 10);
 const machine = machineDescription();
@@ -364,6 +556,6 @@ integer range over the index of its (log-spaced) choices.
 ${table}
 
 ${lines.map((l) => `- ${l}`).join("\n")}
-`,
+${noisySections.length > 0 ? `\nNoisy suites: each observation is the function plus Gaussian noise of the given fraction of the function's spread (its standard deviation over the domain), the same draws for every optimiser in the order results are told (bench/noise.ts); sequential, ${SEEDS} seeds (GPSampler ${GP_SEEDS}). Scored by log10 of the TRUE regret of the configuration reported as best: for Optuna, the trial with the best observed value; for tunekit, that and the recommended configuration (best posterior mean among the trials run). CMA-ES is Debian's Optuna 3.1 with cmaes 0.9.1.\n\n${noisySections.join("\n\n")}\n` : ""}`,
 );
 console.log(`\nwrote bench/results/bayesian-${date}.md`);

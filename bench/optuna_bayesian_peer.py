@@ -29,7 +29,9 @@ class Synthetic:
         return self.fn(params)
 
     def regret(self, told):
-        return min(v for _, v in told) - self.minimum
+        # With noise, the true value of the configuration with the best observed value (the first of equals).
+        params, _ = min(told, key=lambda kv: kv[1])
+        return self.fn(params) - self.minimum
 
 
 class Table:
@@ -52,7 +54,7 @@ class Table:
         return self.best - self.means[key]
 
 
-def run(optuna, problem, make_sampler, seed, mode, trials=100):
+def run(optuna, problem, make_sampler, seed, mode, trials=100, noise=None):
     study = optuna.create_study(direction=problem.direction, sampler=make_sampler(seed))
     rng = random.Random(seed)
     width = 3 if mode == "par3" else 1
@@ -61,6 +63,8 @@ def run(optuna, problem, make_sampler, seed, mode, trials=100):
     def tell_oldest():
         trial, params = pending.pop(0)
         value = problem.evaluate(params, rng)
+        if noise is not None:
+            value += noise[len(told)]
         study.tell(trial, value)
         told.append((params, value))
         if len(told) in (30, 100):
@@ -82,10 +86,11 @@ def run(optuna, problem, make_sampler, seed, mode, trials=100):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--problem", required=True)
-    parser.add_argument("--sampler", choices=["TPE", "GP"], required=True)
+    parser.add_argument("--sampler", choices=["TPE", "CMAES", "GP"], required=True)
     parser.add_argument("--mode", choices=["seq", "par3"], required=True)
     parser.add_argument("--seeds", required=True, help="comma-separated seeds")
     parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--noise-file", help="JSON: seed -> the noise added to each observation, in order")
     parser.add_argument("--optuna-source", help="a checkout of Optuna with GPSampler, put first on sys.path")
     args = parser.parse_args()
     if args.optuna_source:
@@ -100,10 +105,16 @@ def main():
         problem = Table(args.problem.removeprefix("hpobench-"), args.data_dir)
     if args.sampler == "TPE":
         make = lambda seed: optuna.samplers.TPESampler(seed=seed)  # noqa: E731
+    elif args.sampler == "CMAES":
+        make = lambda seed: optuna.samplers.CmaEsSampler(seed=seed)  # noqa: E731
     else:
         make = lambda seed: optuna.samplers.GPSampler(seed=seed)  # noqa: E731
+    noise = None
+    if args.noise_file:
+        with open(args.noise_file) as f:
+            noise = {int(k): v for k, v in json.load(f).items()}
     for seed in (int(s) for s in args.seeds.split(",")):
-        regrets, ask_seconds = run(optuna, problem, make, seed, args.mode)
+        regrets, ask_seconds = run(optuna, problem, make, seed, args.mode, noise=noise[seed] if noise else None)
         print(json.dumps({"seed": seed, "regrets": regrets, "askMs": [s * 1000 for s in ask_seconds],
                           "optuna": optuna.__version__}), flush=True)
 

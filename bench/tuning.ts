@@ -37,22 +37,44 @@ const { values: args } = parseArgs({
     jobs: { type: "string", default: "200" },
     workers: { type: "string", default: "8" },
     strategies: { type: "string", default: "Random,Bayesian" },
+    methods: { type: "string", default: "Random;Bayesian;Hyperband;Hyperband, 8h" },
+    out: { type: "string" },
     python: { type: "string", default: process.env.TUNEKIT_BENCH_PYTHON ?? "/usr/bin/python3" },
   },
 });
 const SEEDS = Number(args.seeds);
-/** "Hyperband, 8h": Hyperband given the time the others take rather than their 30 jobs (at most 300 jobs, 8 hours). */
-const METHODS = ["Random", "Bayesian", "Hyperband", "Hyperband, 8h"] as const;
+/**
+ * A method is a strategy and options: "8h" gives it 8 simulated hours (at most 300 jobs) instead of 30 jobs, so
+ * methods compare at equal wall-clock budget; "median rule" turns early stopping on (Auto); "model" samples
+ * Hyperband's configurations from the rung model (TunekitConfigurationSampler "Model").
+ */
+const KNOWN_METHODS = [
+  "Random",
+  "Bayesian",
+  "Hyperband",
+  "Hyperband, 8h",
+  "Random, 8h",
+  "Bayesian, median rule, 8h",
+  "Hyperband, model, 8h",
+] as const;
+const METHODS = (args.methods as string).split(";").map((m) => m.trim());
+for (const m of METHODS) {
+  if (!(KNOWN_METHODS as readonly string[]).includes(m)) {
+    throw new Error(`unknown method "${m}"; known (separated by ;): ${KNOWN_METHODS.join("; ")}`);
+  }
+}
 const CHECKPOINTS_H = [1, 2, 4, 8];
 const HOUR = 3600_000;
 
 function tableRequest(name: string, method: string, seed: number) {
-  const strategy = method.split(",")[0] as string;
-  const budget = method === "Hyperband, 8h" ? { MaxNumberOfTrainingJobs: 300, MaxRuntimeInSeconds: 8 * 3600 } : {};
+  const [strategy, ...options] = method.split(",").map((part) => part.trim());
+  const budget = options.includes("8h") ? { MaxNumberOfTrainingJobs: 300, MaxRuntimeInSeconds: 8 * 3600 } : {};
   return {
     HyperParameterTuningJobName: name,
     HyperParameterTuningJobConfig: {
       Strategy: strategy,
+      ...(options.includes("median rule") ? { TrainingJobEarlyStoppingType: "Auto" } : {}),
+      ...(options.includes("model") ? { StrategyConfig: { TunekitConfigurationSampler: "Model" } } : {}),
       RandomSeed: seed,
       HyperParameterTuningJobObjective: { Type: "Maximize", MetricName: "accuracy" },
       ResourceLimits: { MaxNumberOfTrainingJobs: 30, MaxParallelTrainingJobs: 3, ...budget },
@@ -186,7 +208,8 @@ Median over ${SEEDS} seeds of the regret, in accuracy points (best mean-over-see
 the mean-over-seeds accuracy of the configuration with the best observed objective so far), at simulated
 wall-clock times, and when the tuning job ended. "-": no job had finished yet. "wall ms": real time to simulate
 the whole tuning job (suggestions computed in-process). Hyperband: MinResource 1, MaxResource ${EPOCHS} (from the
-epochs static hyperparameter), rungs at 1, 3, 9 epochs, random sampling. The learning-curve model is in
+epochs static hyperparameter), rungs at 1, 3, 9 epochs, random sampling unless "model" (the rung model). "8h": 8
+simulated hours (at most 300 jobs) instead of 30 jobs; "median rule": early stopping Auto. The learning-curve model is in
 bench/tabular-curves.ts; table encoding as in bench:bayesian (integer index per choice).
 
 ${table}`);
@@ -313,7 +336,9 @@ ${table}`);
 const date = new Date().toISOString().slice(0, 10);
 const command = `npm run bench:tuning${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 const out = new URL(
-  `./results/tuning-${date}${args.only || args["skip-real"] || args["skip-sim"] ? "-partial" : ""}.md`,
+  args.out
+    ? `./results/${args.out}`
+    : `./results/tuning-${date}${args.only || args["skip-real"] || args["skip-sim"] ? "-partial" : ""}.md`,
   import.meta.url,
 );
 writeFileSync(

@@ -48,6 +48,12 @@ export const TuningJobRequestSchema = z.strictObject({
             MaxResource: z.number().int().min(1).max(20_000).optional(),
           })
           .optional(),
+        /**
+         * tunekit's extension, Hyperband only: where each bracket's new configurations come from. "Random"
+         * (SageMaker's Hyperband, the default) or "Model": the GP fitted on the values jobs reached at the highest
+         * rung with enough of them (strategies/rung-model/).
+         */
+        TunekitConfigurationSampler: z.enum(["Random", "Model"]).optional(),
       })
       .optional(),
     HyperParameterTuningJobObjective: ObjectiveSchema.optional(),
@@ -119,7 +125,12 @@ export interface ParsedTuningJob {
   readonly maxJobs: number;
   readonly earlyStopping: boolean;
   /** Hyperband's resources, in emissions of the objective metric ("epochs"). */
-  readonly hyperband?: { readonly minResource: number; readonly maxResource: number };
+  readonly hyperband?: {
+    readonly minResource: number;
+    readonly maxResource: number;
+    /** Where new configurations come from: at random (SageMaker's) or from the rung model (tunekit's extension). */
+    readonly sampler: "Random" | "Model";
+  };
   readonly completion: CompletionCriteria;
   readonly maxRuntimeMs?: number;
   readonly warmStart?: {
@@ -226,8 +237,15 @@ function parseHyperband(request: TuningJobRequest, definitions: readonly ParsedD
   const config = request.HyperParameterTuningJobConfig;
   const hyperband = config.StrategyConfig?.HyperbandStrategyConfig;
   const field = "HyperParameterTuningJobConfig.StrategyConfig.HyperbandStrategyConfig";
+  const sampler = config.StrategyConfig?.TunekitConfigurationSampler;
   if (config.Strategy !== "Hyperband") {
     if (hyperband) throw invalid(field, `is only for the Hyperband strategy, not ${config.Strategy}`);
+    if (sampler !== undefined) {
+      throw invalid(
+        "HyperParameterTuningJobConfig.StrategyConfig.TunekitConfigurationSampler",
+        `is only for the Hyperband strategy, not ${config.Strategy}`,
+      );
+    }
     return undefined;
   }
   if (config.TrainingJobEarlyStoppingType !== "Off") {
@@ -254,7 +272,7 @@ function parseHyperband(request: TuningJobRequest, definitions: readonly ParsedD
   if (maxResource === undefined || minResource > maxResource) {
     throw invalid(`${field}.MinResource`, `must be at most MaxResource (${maxResource})`);
   }
-  return { minResource, maxResource };
+  return { minResource, maxResource, sampler: sampler ?? "Random" };
 }
 
 /** Validates a CreateHyperParameterTuningJob request with SageMaker's rules. */

@@ -45,9 +45,24 @@ ${d.Kind === "study" ? '<span class="muted">ask/tell study</span>' : ""} · ${es
     .map(([k, label]) => `<div class="counter"><b>${c[k]}</b>${label}</div>`)
     .join("")}</div>
 ${best ? `<p data-test="best">Best: <a href="#/training-jobs/${encodeURIComponent(best.TrainingJobName)}">${esc(best.TrainingJobName)}</a> ${esc(d.Objective.MetricName)} ${number(best.FinalHyperParameterTuningJobObjectiveMetric?.Value)} · ${hyperparameters(best.TunedHyperParameters)}</p>` : ""}
+${recommendedHtml(d)}
 ${d.WarmStartConfig ? `<p>Warm start (${esc(d.WarmStartConfig.WarmStartType)}) from ${d.WarmStartConfig.ParentHyperParameterTuningJobs.map((p) => `<a href="#/tuning-jobs/${encodeURIComponent(p.HyperParameterTuningJobName)}">${esc(p.HyperParameterTuningJobName)}</a>`).join(", ")}</p>` : ""}
 ${d.CompletionReason ? `<p class="muted">Completed early: ${esc(d.CompletionReason)}</p>` : ""}${d.FailureReason ? `<p class="error">${esc(d.FailureReason)}</p>` : ""}
 <p class="links" data-test="links">${links.map(([href, label, test]) => `<a href="${esc(href)}" data-test="${test}" target="_blank" rel="noopener">${label}</a>`).join(" · ")}</p>`;
+}
+
+/**
+ * The model's recommendation beside the best observed job: the job with the best posterior mean, which on a
+ * noisy objective is what to deploy (the best observed value is partly a lucky draw). Shown only when it is a
+ * different job; when it is the same one, the best line says it.
+ */
+function recommendedHtml(d) {
+  const r = d.RecommendedTrainingJob;
+  if (!r) return "";
+  const same = r.TrainingJobName === d.BestTrainingJob?.TrainingJobName;
+  const estimate = `the model expects ${esc(d.Objective.MetricName)} ${number(r.EstimatedObjectiveValue)} from ${r.ObservationsModelled} results`;
+  if (same) return `<p data-test="recommended" class="muted">The model recommends the best job too (${estimate}).</p>`;
+  return `<p data-test="recommended" title="the job whose result the model expects to be best on a rerun: best posterior mean among the jobs run">Recommended: <a href="#/training-jobs/${encodeURIComponent(r.TrainingJobName)}">${esc(r.TrainingJobName)}</a> ${esc(d.Objective.MetricName)} ${number(r.FinalHyperParameterTuningJobObjectiveMetric?.Value)} observed, ${estimate} · ${hyperparameters(r.TunedHyperParameters)}</p>`;
 }
 
 /** Can a person stop it from here? A study with nothing pending has nothing to stop. */

@@ -43,6 +43,20 @@ th{background:#f6f6f6;position:sticky;top:0}td.num{text-align:right;font-variant
 `;
 
 /**
+ * The model's recommended job (Describe's RecommendedTrainingJob): the best posterior mean among the jobs run,
+ * what to deploy when the objective is noisy. Bayesian tuning jobs only.
+ */
+function recommendedSection(data: ReportData): string {
+  const r = data.description.RecommendedTrainingJob;
+  if (!r) return "";
+  const metric = escapeHtml(data.objective.MetricName);
+  const same = r.TrainingJobName === data.description.BestTrainingJob?.TrainingJobName;
+  return `<h2>Recommended training job</h2>
+<p class="muted">The job whose result the model expects to be best if run again (best posterior mean among the jobs run, from ${r.ObservationsModelled} results)${same ? ": the best training job itself." : ". The best observed value is partly a lucky draw on a noisy objective; this is the one to deploy."}</p>
+<table class="kv"><tr><td>Name</td><td>${escapeHtml(r.TrainingJobName)}</td></tr><tr><td>${metric} observed</td><td>${number(r.FinalHyperParameterTuningJobObjectiveMetric?.Value)}</td></tr><tr><td>${metric} the model expects</td><td>${number(r.EstimatedObjectiveValue)}</td></tr><tr><td>Hyperparameters</td><td>${hyperparameters(r.TunedHyperParameters)}</td></tr></table>`;
+}
+
+/**
  * A tuning job's report as one self-contained HTML page: inline CSS and
  * SVG charts, no script and no network, so it opens anywhere and can be
  * mailed around.
@@ -113,6 +127,7 @@ ${
     ? `<table class="kv"><tr><td>Name</td><td>${escapeHtml(best.TrainingJobName)}</td></tr><tr><td>${escapeHtml(data.objective.MetricName)}</td><td>${number(best.FinalHyperParameterTuningJobObjectiveMetric?.Value)}</td></tr><tr><td>Hyperparameters</td><td>${hyperparameters(best.TunedHyperParameters)}</td></tr></table>`
     : "<p>No job has produced the objective yet.</p>"
 }
+${recommendedSection(data)}
 <h2>Findings</h2>
 <div id="findings">${findingsHtml}</div>
 <h2>Hyperparameter importance</h2>

@@ -5,6 +5,7 @@ import type { Hyperparameters } from "../space/index.js";
 import type { StatusCounters, Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
 import type { ObjectiveType } from "../strategies/index.js";
 import { checkCompletion } from "../tuner/completion.js";
+import { recommendedTrainingJob } from "./recommended.js";
 
 /**
  * SageMaker-shaped views of what the store holds: the same objects answer
@@ -106,6 +107,7 @@ export async function describeTuningJob(store: Store, job: TuningJobRecord, now:
   const objective = objectiveOf(job);
   const best = await bestTrainingJob(store, job);
   const overall = await overallBest(store, job, objective);
+  const recommended = await recommendedTrainingJob(store, job);
   const retryable = await retryableFailures(store, job.name, counters.status.Failed);
   const notImproving = await jobsNotImproving(store, job, objective.Type);
   const request = (job.kind === "tuning-job" ? job.config : {}) as Record<string, unknown>;
@@ -130,6 +132,16 @@ export async function describeTuningJob(store: Store, job: TuningJobRecord, now:
     ObjectiveStatusCounters: counters.objective,
     ...(best ? { BestTrainingJob: summarizeTrainingJob(best, objective) } : {}),
     ...(overall ? { OverallBestTrainingJob: summarizeTrainingJob(overall, objective) } : {}),
+    // tunekit's extension: the job the model recommends (best posterior mean among those run; Bayesian only).
+    ...(recommended
+      ? {
+          RecommendedTrainingJob: {
+            ...summarizeTrainingJob(recommended.record, objective),
+            EstimatedObjectiveValue: recommended.estimate,
+            ObservationsModelled: recommended.observations,
+          },
+        }
+      : {}),
     ...(job.failureReason === null ? {} : { FailureReason: job.failureReason }),
     TuningJobCompletionDetails: {
       NumberOfTrainingJobsObjectiveNotImproving: notImproving,

@@ -29,8 +29,15 @@ export type ModelView =
       /** Fewer than `observed` above MAX_CONDITIONING (see posterior-slice.ts). */
       readonly conditioned: number;
       readonly importance: readonly { readonly name: string; readonly importance: number }[];
-      /** Each slice with the scale its hyperparameter is searched on. */
-      readonly slices: readonly (PosteriorSlice & { readonly scale: "linear" | "log" | "category" })[];
+      /**
+       * Each slice with the scale its hyperparameter is searched on, and its near-repeat resolution: the distance
+       * on that scale (the range mapped to [0, 1]) within which the strategy keeps away from observed and running
+       * configurations, because the fitted noise makes them indistinguishable.
+       */
+      readonly slices: readonly (PosteriorSlice & {
+        readonly scale: "linear" | "log" | "category";
+        readonly nearRepeatResolution: number;
+      })[];
       /** The observations, to draw on the slices: name, objective, hyperparameters ("warm start" for a parent's). */
       readonly points: readonly { name: string; objective: number; hyperparameters: Record<string, unknown> }[];
       /** The jobs running when the suggestion was made (the model believed them at its mean). */
@@ -151,7 +158,11 @@ export async function modelView(store: Store, job: TuningJobRecord, jobName?: st
     inherited: warm.length,
     conditioned: result.conditioned,
     importance,
-    slices: result.slices.map((slice) => ({ ...slice, scale: scaleOf(definition, slice.name) })),
+    slices: result.slices.map((slice) => ({
+      ...slice,
+      scale: scaleOf(definition, slice.name),
+      nearRepeatResolution: result.nearRepeatResolution[definition.space.names.indexOf(slice.name)] as number,
+    })),
     points: observedResults.map((t) => ({
       name: t.index < 0 ? "warm start" : (byIndex.get(t.index) ?? String(t.index)),
       objective: t.value as number,

@@ -13,6 +13,11 @@ export interface TrialView {
   readonly value?: number;
   /** What the strategy stored with this trial when it suggested it (a Bayesian kernel fit), if anything. */
   readonly strategyState?: unknown;
+  /**
+   * The objective's values in the order the job emitted them (one per epoch), in the objective's own units, for
+   * strategies that model the learning curve's rungs (model-based Hyperband); absent elsewhere.
+   */
+  readonly series?: readonly number[];
 }
 
 /**

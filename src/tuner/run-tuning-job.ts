@@ -38,8 +38,16 @@ export interface RunTuningJobOptions {
   readonly leaseTtlMs?: number;
 }
 
-/** Hyperband proposes configurations at random; its rungs (a Stopper) do the rest. */
-const SAMPLER: Record<string, StrategyName> = { Hyperband: "Random" };
+/**
+ * The strategy that proposes a tuning job's configurations: its own, except Hyperband's, which samples at random
+ * (SageMaker's) or, with tunekit's TunekitConfigurationSampler "Model", from the rung model; its rungs (a
+ * Stopper) do the rest.
+ */
+export function samplerOf(job: ParsedTuningJob): StrategyName {
+  const strategy = job.request.HyperParameterTuningJobConfig.Strategy;
+  if (strategy !== "Hyperband") return strategy as StrategyName;
+  return job.hyperband?.sampler === "Model" ? "HyperbandModel" : "Random";
+}
 
 /**
  * Runs a tuning job to its end: keeps up to MaxParallelTrainingJobs trials
@@ -62,7 +70,7 @@ export async function runTuningJob(options: RunTuningJobOptions): Promise<Tuning
   const { store, job, executor } = options;
   const clock = executor.clock;
   const config = job.request.HyperParameterTuningJobConfig;
-  const strategy = SAMPLER[config.Strategy] ?? (config.Strategy as StrategyName);
+  const strategy = samplerOf(job);
   const leaseTtlMs = options.leaseTtlMs ?? TUNER_LEASE_TTL_MS;
 
   // Everything is checked before anything is created; a job taken over is checked against this machine.
@@ -88,7 +96,8 @@ export async function runTuningJob(options: RunTuningJobOptions): Promise<Tuning
       : undefined;
   // Only the GP thinks long enough to need a thread of its own; the others answer in microseconds, and a
   // round trip to a worker under load costs more than that.
-  const ownWorker = options.suggest || strategy !== "Bayesian" ? undefined : new SuggestionWorker();
+  const ownWorker =
+    options.suggest || (strategy !== "Bayesian" && strategy !== "HyperbandModel") ? undefined : new SuggestionWorker();
   const suggest = options.suggest ?? (ownWorker ? (r: SuggestRequest) => ownWorker.suggest(r) : suggestInProcess);
   const loop = new TuningLoop({
     store,
@@ -155,8 +164,7 @@ export async function checkTuningJob(
   check: (request: Record<string, unknown>) => void,
   options: { parents?: boolean } = {},
 ): Promise<void> {
-  const config = job.request.HyperParameterTuningJobConfig;
-  const strategy = SAMPLER[config.Strategy] ?? (config.Strategy as StrategyName);
+  const strategy = samplerOf(job);
   for (const d of job.definitions)
     createStrategy(strategy, "HyperParameterTuningJobConfig.Strategy").checkSpace(d.space);
   for (const d of job.definitions) checkChild(check, d, job.request.HyperParameterTuningJobName);

@@ -156,6 +156,50 @@ describe("runTuningJob on the simulated executor", () => {
     expect(executor.clock.now()).toBeLessThan(7 * 3600_000 * 0.5);
   });
 
+  it("runs model-based Hyperband: the rungs as before, configurations from the GP on the rungs' values", async () => {
+    const store = new MemoryStore();
+    const { record, jobs } = await tune(
+      store,
+      request("hyperband-model", (r) => {
+        r.HyperParameterTuningJobConfig.Strategy = "Hyperband";
+        r.HyperParameterTuningJobConfig.StrategyConfig = {
+          HyperbandStrategyConfig: { MinResource: 1, MaxResource: 9 },
+          TunekitConfigurationSampler: "Model",
+        };
+        r.HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs = 30;
+      }),
+    );
+    expect(record.status).toBe("Completed");
+    expect(jobs).toHaveLength(30);
+    expect(jobs.filter((j) => j.stopReason === "hyperband-rung").length).toBeGreaterThan(10);
+    // Once a rung has enough values, most configurations come from the model (a kernel fit stored with them) ...
+    const fromModel = jobs.filter((j) => (j.strategyState as { kernel?: unknown } | null)?.kernel !== undefined);
+    expect(fromModel.length).toBeGreaterThan(8);
+    // ... and they are nearer the best learning rate (1e-3) than the random ones.
+    const distance = (j: (typeof jobs)[number]) => Math.abs(Math.log10(j.hyperparameters.lr as number) + 3);
+    const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] as number;
+    const random = jobs.filter((j) => !fromModel.includes(j));
+    expect(median(fromModel.map(distance))).toBeLessThan(median(random.map(distance)));
+  });
+
+  it("refuses TunekitConfigurationSampler outside Hyperband, naming the field", () => {
+    expect(() =>
+      parseTuningJobRequest(
+        request("sampler-bayesian", (r) => {
+          r.HyperParameterTuningJobConfig.StrategyConfig = { TunekitConfigurationSampler: "Model" };
+        }),
+      ),
+    ).toThrow(/StrategyConfig\.TunekitConfigurationSampler.*only for the Hyperband strategy/);
+    expect(() =>
+      parseTuningJobRequest(
+        request("sampler-typo", (r) => {
+          r.HyperParameterTuningJobConfig.Strategy = "Hyperband";
+          r.HyperParameterTuningJobConfig.StrategyConfig = { TunekitConfigurationSampler: "Tpe" };
+        }),
+      ),
+    ).toThrow(/TunekitConfigurationSampler/);
+  });
+
   it("infers Hyperband's MaxResource from the epochs static hyperparameter", async () => {
     const { jobs } = await tune(
       new MemoryStore(),

@@ -319,9 +319,11 @@ export class TuningLoop {
     const { job, record } = this.options;
     const trialIndex = this.nextIndex;
     const definition = job.definitions[trialIndex % job.definitions.length] as ParsedDefinition;
+    // The rung model reads each job's learning curve (the series the stopper judges, in the objective's units).
+    const withSeries = this.options.strategy === "HyperbandModel";
     const views = (await this.store.listTrainingJobs({ tuningJobName: this.name }))
       .filter((r) => r.definitionName === (definition.name ?? null))
-      .map(trialView);
+      .map((r) => (withSeries ? { ...trialView(r), series: this.series.of(r.name).map(this.better) } : trialView(r)));
     const done = views.filter((v) => v.state !== "Pending");
     const suggestion = await this.options.suggest({
       strategy: this.options.strategy,

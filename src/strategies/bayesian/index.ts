@@ -5,8 +5,12 @@ import type { Strategy, SuggestContext, Suggestion, TrialView } from "../strateg
 import { type Acquisition, logEiAcquisition } from "./gp/acquisition.js";
 import { maximizeAcquisition } from "./gp/acquisition-optimizer.js";
 import { type Factorisation, fitKernel, GaussianProcess, type KernelFit, type TrainingData } from "./gp/regressor.js";
+
+export { PRIOR_MEAN_QUANTILE, quantile } from "./training-data.js";
+
 import { ModelSpace } from "./model-space.js";
-import { transformOutputs } from "./output-transform.js";
+import { nearRepeatSpacing } from "./near-repeat.js";
+import { type ModelData, modelData, rows } from "./training-data.js";
 
 /** What a Bayesian suggestion stores with its trial: the kernel fit it used, to warm-start the next fit. */
 export interface BayesianState {
@@ -37,23 +41,6 @@ const WARM_FIT_ITERATIONS = 10;
  * down the mean's slope, so such points are skipped.
  */
 const PENDING_EXCLUSION = 1.2e-3;
-
-/**
- * The GP's prior mean, as this quantile of the observed outputs (a zero-mean GP on them, shifted). Far from
- * every observation the model then expects a result below most of those seen rather than an average one, so
- * expected improvement spends fewer trials where only the prior's variance is left: the space's edges and
- * corners. In bench:bayesian (20 seeds) the prior at the mean left Hartmann-6 at a median log10 regret of
- * -5.36 after 100 trials and this one reaches -6.09, Six-hump camel -7.26 and -7.65, with the tables
- * moving within 0.18 either way; the 20th percentile sped up the noise-free functions more but lost on the
- * HPOBench tables, whose noisy plateaus need the exploration.
- */
-export const PRIOR_MEAN_QUANTILE = 0.35;
-
-/** The q-quantile of `values`, taken as one of them (no interpolation). */
-export function quantile(values: ArrayLike<number>, q: number): number {
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)))] as number;
-}
 
 /**
  * The Sobol initial design: d + 1 points, at least 5, before the GP takes
@@ -89,7 +76,7 @@ function isKernelFit(value: unknown, d: number): value is KernelFit {
 }
 
 /** The kernel fit stored with the most recent trial (by index) that has one. */
-function lastStoredFit(trials: readonly TrialView[], d: number): KernelFit | undefined {
+export function lastStoredFit(trials: readonly TrialView[], d: number): KernelFit | undefined {
   let latest: TrialView | undefined;
   for (const trial of trials) {
     const kernel = (trial.strategyState as BayesianState | undefined)?.kernel;
@@ -114,12 +101,23 @@ function believerAcquisition(gp: GaussianProcess, pendingPoints: Float64Array[],
   return logEiAcquisition(gp.extend(rows(pendingPoints, d), fantasies), incumbent);
 }
 
-function rows(points: readonly Float64Array[], d: number): Float64Array {
-  const x = new Float64Array(points.length * d);
-  points.forEach((p, i) => {
-    x.set(p, i * d);
-  });
-  return x;
+/**
+ * The best posterior mean at the observed points: the value EI must beat on a noisy objective, where the best
+ * observed value is partly a lucky draw. On a deterministic one the two agree (the mean interpolates).
+ */
+export function bestPosteriorMean(gp: GaussianProcess, points: readonly Float64Array[]): number {
+  let best = Number.NEGATIVE_INFINITY;
+  for (const p of points) best = Math.max(best, gp.mean(p));
+  return best;
+}
+
+export interface BayesianOptions {
+  /**
+   * Whether suggestions avoid points the model cannot tell apart from an observation (near-repeat.ts), and EI
+   * improves on the best posterior mean among the observations rather than on the best observed value (which on
+   * a noisy objective is the luckiest draw). On by default; off reproduces the earlier search, for comparison.
+   */
+  readonly noiseAware?: boolean;
 }
 
 /**
@@ -136,6 +134,11 @@ export class BayesianStrategy implements Strategy {
    * (between refits of a long run): a memo that never changes a result.
    */
   private lastFactorisation: Factorisation | undefined;
+  private readonly noiseAware: boolean;
+
+  constructor(options: BayesianOptions = {}) {
+    this.noiseAware = options.noiseAware ?? true;
+  }
 
   checkSpace(space: SearchSpace): void {
     this.initial.checkSpace(space);
@@ -157,33 +160,22 @@ export class BayesianStrategy implements Strategy {
       return this.unseenPoint(space, model, taken, createRng(context.seed, "bayesian", trialIndex));
     }
 
-    // Failed trials (no value) are imputed at the worst observed output: the model learns to avoid their region.
-    const failed = history.filter((t) => t.value === undefined);
-    const transformed = transformOutputs(
-      observed.map((t) => t.value as number),
-      objective === "Maximize" ? 1 : -1,
-    );
-    const prior = quantile(transformed, PRIOR_MEAN_QUANTILE);
-    const outputs = transformed.map((v) => v - prior);
-    let worst = Number.POSITIVE_INFINITY;
-    let best = Number.NEGATIVE_INFINITY;
-    for (const v of outputs) {
-      worst = Math.min(worst, v);
-      best = Math.max(best, v);
-    }
-    const points = [...observed, ...failed].map((t) => model.toModel(t.hyperparameters));
-    const y = Float64Array.from([...outputs, ...failed.map(() => worst)]);
-    const data: TrainingData = { x: rows(points, d), n: points.length, d, y, categorical: model.categorical };
-
+    const built = modelData(model, history, objective) as ModelData; // two values at least, checked above
+    const { data, points, best } = built;
     const kernel = this.kernelFor(data, context);
     const gp = new GaussianProcess(data, kernel, this.lastFactorisation);
     this.lastFactorisation = gp.factorisation;
 
     const rng = createRng(context.seed, "bayesian", trialIndex);
     const pendingPoints = pending.map((t) => model.toModel(t.hyperparameters));
-    const acquisition = believerAcquisition(gp, pendingPoints, best, d);
+    const incumbent = this.noiseAware ? bestPosteriorMean(gp, points.slice(0, built.observed.length)) : best;
+    const acquisition = believerAcquisition(gp, pendingPoints, incumbent, d);
+    const spacing = this.noiseAware
+      ? nearRepeatSpacing(kernel, [...points, ...pendingPoints], (p, q) => gp.scaledSquaredDistance(p, q))
+      : undefined;
 
     const taken = takenKeys();
+    const outputs = data.y.subarray(0, built.observed.length);
     const order = Array.from(outputs, (_, i) => i).sort((a, b) => (outputs[b] as number) - (outputs[a] as number));
     const choice = maximizeAcquisition(
       {
@@ -192,6 +184,7 @@ export class BayesianStrategy implements Strategy {
         anchors: order.map((i) => points[i] as Float64Array),
         isExcluded: (p) =>
           taken.has(model.key(p)) || pendingPoints.some((q) => gp.scaledSquaredDistance(p, q) < PENDING_EXCLUSION),
+        ...(spacing ? { spacing } : {}),
         rng,
       },
       {

@@ -3,8 +3,9 @@ import { CategoricalParameter, type Hyperparameters, type SearchSpace } from "..
 import type { ObjectiveType, TrialView } from "../strategy.js";
 import { logEiAcquisition } from "./gp/acquisition.js";
 import { fitKernel, GaussianProcess, type KernelFit, type TrainingData } from "./gp/regressor.js";
-import { PRIOR_MEAN_QUANTILE, quantile } from "./index.js";
+import { bestPosteriorMean, PRIOR_MEAN_QUANTILE, quantile } from "./index.js";
 import { ModelSpace } from "./model-space.js";
+import { resolutionPerDimension } from "./near-repeat.js";
 import { transformOutputs } from "./output-transform.js";
 
 /**
@@ -54,6 +55,11 @@ export interface PosteriorSlices {
   /** How many observations the model conditioned on (fewer than the history above MAX_CONDITIONING). */
   readonly conditioned: number;
   readonly kernel: KernelFit;
+  /**
+   * Per hyperparameter, the distance on the search scale (the unit interval) within which the strategy keeps
+   * away from observed and running configurations, as the model cannot tell them apart (near-repeat.ts).
+   */
+  readonly nearRepeatResolution: readonly number[];
 }
 
 /**
@@ -67,7 +73,7 @@ export const MAX_CONDITIONING = 400;
  * is monotone, so this is exact at every observed value, linear between them, and extended beyond them by
  * the slope of the outermost quarter of the observations.
  */
-function inverseTransform(outputs: readonly number[], values: readonly number[]): (output: number) => number {
+export function inverseTransform(outputs: readonly number[], values: readonly number[]): (output: number) => number {
   const pairs = outputs.map((o, i) => [o, values[i] as number] as const).sort((a, b) => a[0] - b[0]);
   const unique = pairs.filter((p, i) => i === 0 || p[0] > (pairs[i - 1] as (typeof pairs)[number])[0]);
   if (unique.length === 1) return () => (unique[0] as (typeof unique)[number])[1];
@@ -139,7 +145,6 @@ export function posteriorSlices(request: SliceRequest): PosteriorSlices {
   const prior = quantile(transformed, PRIOR_MEAN_QUANTILE);
   const outputs = Array.from(transformed, (v) => v - prior);
   const worst = Math.min(...outputs);
-  const best = Math.max(...outputs);
   const allPoints = [...observed, ...failed].map((t) => model.toModel(t.hyperparameters));
   const allY = [...outputs, ...failed.map(() => worst)];
   const keep = conditioningSet(allPoints.length, allY, request.seed ?? 0);
@@ -158,7 +163,9 @@ export function posteriorSlices(request: SliceRequest): PosteriorSlices {
   // The kriging believer, as the strategy applies it: pending trials observed at the posterior mean.
   const pendingPoints = pending.map((t) => model.toModel(t.hyperparameters));
   const fantasies = Float64Array.from(pendingPoints, (p) => gp.mean(p));
-  const incumbent = Math.max(best, ...fantasies);
+  // The strategy's incumbent: the best posterior mean among the observed results (or a better fantasy).
+  const keptObserved = keep.filter((i) => i < observed.length).map((i) => allPoints[i] as Float64Array);
+  const incumbent = Math.max(bestPosteriorMean(gp, keptObserved), ...fantasies);
   const acquisition = logEiAcquisition(
     pendingPoints.length > 0 ? gp.extend(rows(pendingPoints, d), fantasies) : gp,
     incumbent,
@@ -199,5 +206,5 @@ export function posteriorSlices(request: SliceRequest): PosteriorSlices {
       suggestedLogEi: acquisition.evaluate(at),
     };
   });
-  return { slices, conditioned: data.n, kernel };
+  return { slices, conditioned: data.n, kernel, nearRepeatResolution: resolutionPerDimension(kernel) };
 }

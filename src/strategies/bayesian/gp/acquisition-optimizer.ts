@@ -19,8 +19,19 @@ export interface AcquisitionProblem {
   readonly anchors: readonly Float64Array[];
   /** Whether a point must not be suggested: a configuration already observed or pending, or one next to a pending trial. */
   readonly isExcluded: (point: Float64Array) => boolean;
+  /**
+   * The spacing wanted from earlier points (see near-repeat.ts): `gap` measures a point's distance to the
+   * nearest, `minimum` is the distance below which the model cannot tell them apart. The best candidate at
+   * least `minimum` away is chosen; when none is (the earlier points already cover the space at that
+   * resolution), the best at a quarter of it, and so on down, so a crowded space still gets the most distinct
+   * useful point rather than none.
+   */
+  readonly spacing?: { readonly gap: (point: Float64Array) => number; readonly minimum: number };
   readonly rng: Rng;
 }
+
+/** How many times the spacing is quartered before any allowed point will do. */
+const SPACING_LEVELS = 8;
 
 export interface AcquisitionOptions {
   /** Random candidates scored before refinement. */
@@ -157,5 +168,26 @@ export function maximizeAcquisition(
     refined.push(swept.value >= start.value ? swept : start);
   }
   const ranked = [...refined, ...pool].sort((a, b) => b.value - a.value);
-  return ranked.find((choice) => !problem.isExcluded(choice.point));
+  return choose(problem, ranked);
+}
+
+/** The best allowed choice at the widest spacing some candidate achieves (`ranked` is best first). */
+function choose(problem: AcquisitionProblem, ranked: readonly AcquisitionChoice[]): AcquisitionChoice | undefined {
+  const { spacing } = problem;
+  // bestAt[k]: the best allowed candidate at least minimum / 4^k from every earlier point; the last: any.
+  const bestAt: (AcquisitionChoice | undefined)[] = new Array(SPACING_LEVELS + 2).fill(undefined);
+  for (const choice of ranked) {
+    if (problem.isExcluded(choice.point)) continue;
+    if (!spacing) return choice;
+    const gap = spacing.gap(choice.point);
+    if (gap >= spacing.minimum) return choice;
+    bestAt[SPACING_LEVELS + 1] ??= choice;
+    for (let k = 1, level = spacing.minimum / 4; k <= SPACING_LEVELS; k++, level /= 4) {
+      if (gap >= level) {
+        bestAt[k] ??= choice;
+        break;
+      }
+    }
+  }
+  return bestAt.find((choice) => choice !== undefined);
 }

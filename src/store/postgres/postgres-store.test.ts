@@ -47,7 +47,10 @@ describe("PostgresStore", () => {
       (client) => client.query("SELECT version, name FROM reopened.tunekit_schema_migrations ORDER BY version"),
       database.url,
     );
-    expect(ledger.rows).toEqual([{ version: 1, name: "initial" }]);
+    expect(ledger.rows).toEqual([
+      { version: 1, name: "initial" },
+      { version: 2, name: "workers" },
+    ]);
   });
 
   it("migrates once when several processes open an empty database at the same moment", async () => {
@@ -59,7 +62,7 @@ describe("PostgresStore", () => {
       (client) => client.query("SELECT count(*)::int AS n FROM together.tunekit_schema_migrations"),
       database.url,
     );
-    expect(ledger.rows[0].n).toBe(1);
+    expect(ledger.rows[0].n).toBe(2);
   });
 
   it("refuses a database that holds another program's tables, and leaves it untouched", async () => {
@@ -86,7 +89,7 @@ describe("PostgresStore", () => {
     );
     await expect(PostgresStore.open(database.url, { schema: "future" })).rejects.toMatchObject({
       code: "E_STORE_SCHEMA_TOO_NEW",
-      message: expect.stringMatching(/version 99.*up to 1/),
+      message: expect.stringMatching(/version 99.*up to 2/),
     });
     const ledger = await admin(
       (client) => client.query("SELECT max(version) AS v FROM future.tunekit_schema_migrations"),

@@ -28,6 +28,7 @@ describe("SqliteStore files", () => {
       { version: 3, name: "training_job_runtime" },
       { version: 4, name: "tuning_job_completion" },
       { version: 5, name: "service_mode" },
+      { version: 6, name: "workers" },
     ]);
     db.close();
     const second = new SqliteStore(path);
@@ -86,7 +87,7 @@ describe("SqliteStore files", () => {
     expect(() => new SqliteStore(path)).toThrow(
       expect.objectContaining({
         code: "E_STORE_SCHEMA_TOO_NEW",
-        message: expect.stringMatching(/version 99.*up to 5/),
+        message: expect.stringMatching(/version 99.*up to 6/),
       }),
     );
     const check = new Database(path, { readonly: true });

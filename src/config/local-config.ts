@@ -21,6 +21,10 @@ import { issueToError } from "./training-job-request.js";
  *     profile: minio                    # a profile of ~/.aws/config and ~/.aws/credentials
  *     forcePathStyle: true              # default: true when an endpoint is set
  *   sourceBundleUri: s3://my-bucket/tunekit/source   # where local source directories are stored for workers
+ *   executor: queue             # local (default) | queue: training jobs run on `tunekit worker` processes
+ *   queue: redis://10.0.0.5:6379          # the Redis of the BullMQ queue (executor: queue, and workers)
+ *   queueName: tunekit-training-jobs      # optional: the queue's name
+ *   queueLockSeconds: 30                  # optional: a dead worker's job runs again this long after
  */
 const S3ConfigSchema = z.strictObject({
   endpoint: z.url().optional(),
@@ -41,6 +45,13 @@ export const LocalConfigSchema = z.strictObject({
   slots: z.number().int().min(1).optional(),
   s3: S3ConfigSchema.optional(),
   sourceBundleUri: z.string().min(1).optional(),
+  executor: z.enum(["local", "queue"]).optional(),
+  queue: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
+  queueName: z.string().min(1).optional(),
+  queueLockSeconds: z.number().min(1).max(3600).optional(),
 });
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;
 

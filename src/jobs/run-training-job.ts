@@ -39,6 +39,11 @@ export interface RunTrainingJobOptions {
   readonly resumeReason?: string;
   /** The lease its writes are made under (a tuning job's, for a trial); by default the job's own. */
   readonly fence?: Fence;
+  /**
+   * The job's own lease when the caller already holds it (a controller that dispatched a standalone job to a
+   * worker): the job runs under it instead of taking one.
+   */
+  readonly lease?: Fence;
   /** Each line of the job's log as it arrives (the terminal). */
   readonly onLine?: (line: string) => void;
   readonly onEvent?: (event: JobEvent) => void;
@@ -114,14 +119,16 @@ export async function runTrainingJob(options: RunTrainingJobOptions): Promise<Tr
   const clock = options.clock ?? systemClock;
   const name = record.name;
   const owner = `${hostname()}:${process.pid}:${name}`;
-  const lease = await store.acquireLease({
-    kind: "training-job",
-    name,
-    owner,
-    ttlMs: settings.leaseTtlMs,
-    host: hostname(),
-    pid: process.pid,
-  });
+  const lease =
+    options.lease ??
+    (await store.acquireLease({
+      kind: "training-job",
+      name,
+      owner,
+      ttlMs: settings.leaseTtlMs,
+      host: hostname(),
+      pid: process.pid,
+    }));
   if (!lease) {
     throw new TunekitError("E_RESOURCE_IN_USE", `training job ${name} is being run by another tunekit process`, {
       field: "TrainingJobName",
@@ -181,11 +188,15 @@ class TrainingRun {
     );
   }
 
-  private update(patch: Omit<Parameters<Store["updateTrainingJob"]>[1], "now">) {
+  /**
+   * Every write names the attempt it belongs to as well as the lease: once the job runs again as a further
+   * attempt (its worker was presumed lost), a write of this one is refused (E_STALE_ATTEMPT) and this run ends.
+   */
+  private update(patch: Omit<Parameters<Store["updateTrainingJob"]>[1], "now">, attempt = this.attempt) {
     return this.options.store.updateTrainingJob(
       this.options.record.name,
       { ...patch, now: this.clock.now() },
-      { fence: this.fence },
+      { fence: this.fence, attempt },
     );
   }
 
@@ -237,7 +248,7 @@ class TrainingRun {
       if (this.attempt > first) {
         this.output.note(`attempt ${this.attempt + 1}, resuming from the last checkpoint`);
         await this.output.flush();
-        await this.update({ retryAttempt: this.attempt });
+        await this.update({ retryAttempt: this.attempt }, this.attempt - 1);
         this.output.setAttempt(this.attempt);
       }
       const end = await this.runAttempt();
@@ -300,6 +311,7 @@ class TrainingRun {
       store,
       name: record.name,
       fence: this.fence,
+      attempt: this.attempt,
       lease: this.lease,
       leaseTtlMs: settings.leaseTtlMs,
       clock: this.clock,

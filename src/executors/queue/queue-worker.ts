@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { type Job, Worker } from "bullmq";
+import { DelayedError, type Job, Worker } from "bullmq";
 import { type Clock, systemClock } from "../../clock.js";
 import { isLostJob, type JobSettings, prepareTrainingJob, runTrainingJob } from "../../jobs/index.js";
 import type { RunOptions } from "../../jobs/run-options.js";
@@ -54,6 +54,7 @@ export class QueueWorker {
   private closed = false;
   private accepting = true;
   private wakeBeat: (() => void) | undefined;
+  private pendingBeat: Promise<void> | undefined;
 
   constructor(private readonly options: QueueWorkerOptions) {
     this.store = options.store;
@@ -66,7 +67,7 @@ export class QueueWorker {
   async start(): Promise<void> {
     await this.heartbeat();
     const { queue } = this.options;
-    this.worker = new Worker<QueuedJob, string>(queue.name, (job) => this.process(job), {
+    this.worker = new Worker<QueuedJob, string>(queue.name, (job, token) => this.process(job, token), {
       connection: redisConnection(queue.url),
       concurrency: this.options.slots,
       lockDuration: queue.lockMs,
@@ -85,8 +86,15 @@ export class QueueWorker {
     return [...this.running.values()].map((r) => `${r.name}@${r.attempt}`);
   }
 
-  private async process(job: Job<QueuedJob, string>): Promise<string> {
+  private async process(job: Job<QueuedJob, string>, token: string | undefined): Promise<string> {
     const data = job.data;
+    // Dispatched again after Redis lost it, while this worker still runs it: it runs once.
+    if (this.running.has(data.name)) return "running-here";
+    if (!this.accepting && token) {
+      // Taken in the moment before the pause took hold: back to the queue for a worker that reaches the store.
+      await job.moveToDelayed(Date.now() + 1000, token);
+      throw new DelayedError();
+    }
     const record = await this.store.getTrainingJob(data.name);
     // The store is the truth: a queued attempt that is no longer the job's current one, or a job that ended, is
     // acknowledged and nothing runs.
@@ -192,7 +200,7 @@ export class QueueWorker {
       this.wakeBeat = undefined;
       if (this.closed) break;
       try {
-        await this.heartbeat();
+        await this.answerWithin(() => this.heartbeat(), Math.max(5000, 3 * every));
         await this.endSuperseded();
         if (!this.accepting) {
           this.accepting = true;
@@ -207,6 +215,30 @@ export class QueueWorker {
           this.log(`cannot reach the store (${(error as Error).message}): taking no jobs until it answers`);
         }
       }
+    }
+  }
+
+  /**
+   * The store's client retries a lost server for a minute before it gives up; a worker must stop taking jobs
+   * sooner, so a heartbeat not answered within `limitMs` counts as the store unreachable (a heartbeat still under
+   * way is waited for rather than doubled).
+   */
+  private async answerWithin(call: () => Promise<void>, limitMs: number): Promise<void> {
+    if (!this.pendingBeat) {
+      this.pendingBeat = call().finally(() => {
+        this.pendingBeat = undefined;
+      });
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.pendingBeat,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${limitMs} ms`)), limitMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -255,8 +255,9 @@ describe("training jobs on workers through BullMQ", () => {
 
   it("refuses a worker's late results once it was paused past its lock (SIGSTOP, SIGCONT), and ends its process", async () => {
     const { name } = await submit({ jobs: 2, parallel: 2, epochs: 12, sleep: 0.5 });
-    const paused = workers[1] as WorkerProcess;
-    const job = await runningOn(name, paused);
+    const job = await runningOn(name);
+    const index = workers.findIndex((w) => w.name === ranOn(job, workers));
+    const paused = workers[index] as WorkerProcess;
     paused.signal("SIGSTOP");
     const again = await waitFor(`${job.name} to run again elsewhere`, async () => {
       const now = await store.getTrainingJob(job.name);

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -322,5 +323,147 @@ describe("training jobs on workers through BullMQ", () => {
       await cutOff.stop();
       await proxy.close();
     }
+  }, 300_000);
+});
+
+/** Runs a command as root would (ip netns, ip link); its failure text, or undefined when it worked. */
+function sh(...argv: string[]): string | undefined {
+  const run = spawnSync(argv[0] as string, argv.slice(1), { encoding: "utf8" });
+  return run.status === 0 ? undefined : `${argv.join(" ")}: ${run.stderr || run.error?.message || run.status}`;
+}
+
+/**
+ * The controller and each worker in a network namespace of its own, joined by veth pairs to a bridge with private
+ * addresses: no process can reach another through loopback, and Redis and PostgreSQL are reached at the bridge's
+ * address (PostgreSQL through a forwarder, as it listens on loopback). Each worker has its own work directory, and
+ * the code is mapped on the controller alone, so nothing leans on a shared path or on loopback.
+ */
+const tag = `${process.pid % 1000}${Math.floor(Math.random() * 100)}`;
+const netnsRefused = (() => {
+  const probe = `tkprobe${tag}`;
+  const refused = sh("ip", "netns", "add", probe);
+  if (!refused) sh("ip", "netns", "del", probe);
+  return refused;
+})();
+if (netnsRefused) {
+  process.stdout.write(`skipping the network namespace test: ip netns is not permitted here (${netnsRefused})\n`);
+}
+
+describe.skipIf(netnsRefused !== undefined)("controller and workers in network namespaces of their own", () => {
+  const subnet = `10.${200 + (process.pid % 50)}.${Math.floor(Math.random() * 250) + 1}`;
+  const bridge = `tkbr${tag}`;
+  const spaces = ["ctl", "w1", "w2", "w3"].map((role, i) => ({
+    role,
+    ns: `tk${role}${tag}`,
+    host: `veth${i}h${tag}`,
+    peer: `veth${i}p${tag}`,
+    address: `${subnet}.${10 + i}`,
+  }));
+  const processes: TunekitProcess[] = [];
+  let redis: TestRedis;
+  let proxy: TcpProxy;
+  let database: ThrowawayDatabase;
+  let store: PostgresStore;
+  const nsRoot = mkdtempSync(join(tmpdir(), "tunekit-netns-"));
+
+  beforeAll(async () => {
+    const failed =
+      sh("ip", "link", "add", bridge, "type", "bridge") ??
+      sh("ip", "addr", "add", `${subnet}.1/24`, "dev", bridge) ??
+      sh("ip", "link", "set", bridge, "up");
+    if (failed) throw new Error(failed);
+    for (const s of spaces) {
+      const step =
+        sh("ip", "netns", "add", s.ns) ??
+        sh("ip", "link", "add", s.host, "type", "veth", "peer", "name", s.peer) ??
+        sh("ip", "link", "set", s.peer, "netns", s.ns) ??
+        sh("ip", "link", "set", s.host, "master", bridge) ??
+        sh("ip", "link", "set", s.host, "up") ??
+        sh("ip", "netns", "exec", s.ns, "ip", "addr", "add", `${s.address}/24`, "dev", s.peer) ??
+        sh("ip", "netns", "exec", s.ns, "ip", "link", "set", s.peer, "up") ??
+        sh("ip", "netns", "exec", s.ns, "ip", "link", "set", "lo", "up");
+      if (step) throw new Error(step);
+    }
+    redis = await startRedis({ bind: `${subnet}.1`, host: `${subnet}.1`, password: `p${tag}` });
+    database = await throwawayDatabase("netns");
+    store = (await openStore(database.url)) as PostgresStore;
+    const pg = new URL(database.url);
+    proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) }, { host: `${subnet}.1` });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const p of processes) await p.stop();
+    await store?.close();
+    await redis?.close();
+    await proxy?.close();
+    await database?.drop();
+    for (const s of spaces) sh("ip", "netns", "del", s.ns);
+    sh("ip", "link", "del", bridge);
+    rmSync(nsRoot, { recursive: true, force: true });
+  });
+
+  it("runs a tuning job whose controller and workers share neither a path nor a loopback", async () => {
+    const pg = new URL(database.url);
+    pg.hostname = proxy.host;
+    pg.port = String(proxy.port);
+    const storeUrl = pg.toString();
+    const [ctl, ...workerSpaces] = spaces as [(typeof spaces)[0], ...typeof spaces];
+    const token = `t${tag}`;
+    const controller = await startTunekit(
+      "controller (netns)",
+      [
+        "serve",
+        "--host",
+        ctl.address,
+        "--port",
+        "0",
+        "--token",
+        token,
+        "--store",
+        storeUrl,
+        "--executor",
+        "queue",
+        "--queue",
+        redis.url,
+      ],
+      /tunekit console on (http:\/\/\S+?)\/(\s|\?)/,
+      { netns: ctl.ns, env: { TUNEKIT_HOME: join(nsRoot, "controller-home") } },
+    );
+    processes.push(controller);
+    const fleet = await Promise.all(
+      workerSpaces.map((s) =>
+        startWorker(nsRoot, `ns-${s.role}`, {
+          queue: redis.url,
+          store: storeUrl,
+          slots: 1,
+          lockSeconds: LOCK_S,
+          netns: s.ns,
+        }),
+      ),
+    );
+    processes.push(...fleet);
+    const url = controller.match[1] as string;
+    const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const name = "netns-tune";
+    const probe = join(nsRoot, "probe");
+    const response = await fetch(`${url}/api/tuning-jobs`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify(tuningRequest(name, { jobs: 6, parallel: 3, epochs: 3, sleep: 0.2 }, probe)),
+    });
+    expect(response.status, await response.text()).toBeLessThan(300);
+    await waitFor(`${name} to complete`, async () => {
+      const job = await store.getTuningJob(name);
+      if (job?.status === "Failed") throw new Error(`${job.failureReason}\n${controller.output()}`);
+      return job?.status === "Completed";
+    });
+    const jobs = await store.listTrainingJobs({ tuningJobName: name });
+    expect(jobs).toHaveLength(6);
+    expect(jobs.every((j) => j.status === "Completed")).toBe(true);
+    expect(new Set(jobs.map((j) => ranOn(j, fleet))).size).toBeGreaterThanOrEqual(2);
+    const workersSeen = (await (await fetch(`${url}/api/workers`, { headers: auth })).json()) as {
+      Workers: { Name: string; Status: string }[];
+    };
+    expect(workersSeen.Workers.map((w) => w.Name)).toEqual(["ns-w1", "ns-w2", "ns-w3"]);
   }, 300_000);
 });

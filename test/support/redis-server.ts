@@ -31,7 +31,9 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-export async function startRedis(options: { bind?: string; host?: string } = {}): Promise<TestRedis> {
+export async function startRedis(
+  options: { bind?: string; host?: string; password?: string } = {},
+): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "tunekit-redis-"));
   const bind = options.bind ?? "127.0.0.1";
@@ -39,7 +41,8 @@ export async function startRedis(options: { bind?: string; host?: string } = {})
   let child: ChildProcess | undefined;
   const cli = (...args: string[]) =>
     new Promise<string>((resolve) => {
-      const run = spawn("redis-cli", ["-h", host, "-p", String(port), ...args]);
+      const auth = options.password ? ["-a", options.password, "--no-auth-warning"] : [];
+      const run = spawn("redis-cli", ["-h", host, "-p", String(port), ...auth, ...args]);
       let out = "";
       run.stdout.on("data", (chunk) => {
         out += String(chunk);
@@ -50,7 +53,11 @@ export async function startRedis(options: { bind?: string; host?: string } = {})
   const start = async () => {
     child = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", bind, "--save", "", "--appendonly", "no", "--dir", dir],
+      [
+        ...["--port", String(port), "--bind", bind, "--save", "", "--appendonly", "no", "--dir", dir],
+        // Beyond loopback Redis answers only a client that authenticates (its protected mode).
+        ...(options.password ? ["--requirepass", options.password] : []),
+      ],
       { stdio: "ignore" },
     );
     await waitFor(async () => (await cli("PING")) === "PONG", 20_000);
@@ -63,7 +70,7 @@ export async function startRedis(options: { bind?: string; host?: string } = {})
   };
   await start();
   return {
-    url: `redis://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url: `redis://${options.password ? `:${options.password}@` : ""}${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
     cli,
     restart: async () => {

@@ -224,6 +224,37 @@ describe("training jobs on workers through BullMQ", () => {
     if (log) expect(JSON.stringify(log)).toContain("loss=");
   }, 300_000);
 
+  it("runs a standalone training job on a worker, its log live in the store, and stops one on request", async () => {
+    const definition = tuningRequest(
+      "unused",
+      { jobs: 1, parallel: 1, epochs: 3, sleep: 0.1 },
+      join(root, "probes", "solo"),
+    );
+    const job = (name: string, epochs: number) => ({
+      TrainingJobName: name,
+      ...definition.TrainingJobDefinition,
+      HyperParameters: { ...definition.TrainingJobDefinition.StaticHyperParameters, epochs: String(epochs) },
+      StaticHyperParameters: undefined,
+      TunekitRunOptions: definition.TunekitRunOptions,
+    });
+    await post(`${url}/api/training-jobs`, job("solo-done", 3));
+    const done = await waitFor("solo-done to complete", async () => {
+      const record = await store.getTrainingJob("solo-done");
+      if (record?.status === "Failed") throw new Error(record.failureReason ?? "failed");
+      return record?.status === "Completed" ? record : undefined;
+    });
+    expect(ranOn(done, workers)).toBeDefined();
+    const log = await api<{ chunks?: unknown; events?: unknown }>(`${url}/api/training-jobs/solo-done/logs`);
+    expect(JSON.stringify(log)).toContain("loss=");
+    await post(`${url}/api/training-jobs`, job("solo-stopped", 1000));
+    await waitFor("solo-stopped to train", async () => (await store.listMetricPoints("solo-stopped")).length > 0);
+    await post(`${url}/api/training-jobs/solo-stopped/stop`, {});
+    await waitFor(
+      "solo-stopped to stop",
+      async () => (await store.getTrainingJob("solo-stopped"))?.status === "Stopped",
+    );
+  }, 300_000);
+
   it("runs a job again on another worker when its worker is killed (SIGKILL), as its next attempt, once", async () => {
     const { name, probe } = await submit({ jobs: 4, parallel: 2, epochs: 12, sleep: 0.5 });
     const victim = workers[0] as WorkerProcess;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { startRedis, type TestRedis } from "../../../test/support/redis-server.js";
 import { defaultJobSettings } from "../../jobs/index.js";
 import { SqliteStore, type Store } from "../../store/index.js";
@@ -83,4 +83,47 @@ executorContract("queue (BullMQ on Redis, one worker)", async () => {
       });
     },
   };
+});
+
+it("fails a job naming a path its worker does not have, saying it may exist on the controller's machine only", async () => {
+  const dir = join(home, "missing-path");
+  const store = new SqliteStore(join(dir, "tunekit.db"));
+  const queue = queueSettings(redis.url, { name: "missing-path", lockMs: 5000 });
+  const worker = new QueueWorker({
+    store,
+    queue,
+    settings: defaultJobSettings(join(dir, "worker"), { python: PYTHON }),
+    slots: 1,
+    name: "far-away",
+  });
+  workers.push(worker);
+  await worker.start();
+  const executor = new QueueExecutor(store, defaultJobSettings(join(dir, "controller"), { python: PYTHON }), { queue });
+  const record = await store.createTrainingJob({
+    name: "needs-data",
+    hyperparameters: {},
+    request: {
+      TrainingJobName: "needs-data",
+      AlgorithmSpecification: { TrainingInputMode: "File", MetricDefinitions: [] },
+      HyperParameters: { sagemaker_program: '"emit.py"', sagemaker_submit_directory: JSON.stringify(CODE) },
+      InputDataConfig: [
+        { ChannelName: "train", DataSource: { S3DataSource: { S3Uri: "/srv/only-on-the-controller/train" } } },
+      ],
+      OutputDataConfig: { S3OutputPath: join(dir, "out") },
+      ResourceConfig: { InstanceType: "local", InstanceCount: 1 },
+      StoppingCondition: { MaxRuntimeInSeconds: 60 },
+    },
+    now: executor.clock.now(),
+  });
+  await executor.launch(record);
+  let ended: string | undefined;
+  for (let i = 0; i < 1000 && !ended; i++) {
+    for (const event of await executor.next(executor.clock.now() + 1000)) {
+      if (event.type === "ended") ended = `${event.record.status}: ${event.record.failureReason}`;
+    }
+  }
+  expect(ended).toMatch(
+    /^Failed: ClientError: InputDataConfig\[0\].*does not exist \(on worker far-away on .*controller's machine/,
+  );
+  await executor.close();
 });

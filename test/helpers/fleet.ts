@@ -81,6 +81,7 @@ export async function startWorker(
     lockSeconds: number;
     netns?: string;
     env?: NodeJS.ProcessEnv;
+    extraArgs?: string[];
   },
 ): Promise<WorkerProcess> {
   const dir = join(root, "workers", name);
@@ -107,6 +108,7 @@ export async function startWorker(
     PYTHON,
     "--s3-map",
     `s3://tunekit-test/output=${join(dir, "output")}`,
+    ...(options.extraArgs ?? []),
   ];
   const started = await startTunekit(`worker ${name}`, args, /taking up to/, {
     ...(options.netns ? { netns: options.netns } : {}),

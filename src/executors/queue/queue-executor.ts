@@ -1,4 +1,4 @@
-import { Queue } from "bullmq";
+import { Queue, QueueEvents } from "bullmq";
 import { systemClock } from "../../clock.js";
 import { parseTrainingJobRequest } from "../../config/training-job-request.js";
 import type { JobSettings } from "../../jobs/index.js";
@@ -61,6 +61,9 @@ export class QueueExecutor implements Executor {
   private readonly stopping = new Set<string>();
   private readonly log: (line: string) => void;
   private events: ExecutorEvent[] = [];
+  /** BullMQ's word that a job finished: only a prompt to read the store now rather than at the next poll. */
+  private readonly finished: QueueEvents;
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -70,6 +73,11 @@ export class QueueExecutor implements Executor {
     this.queue = new Queue<QueuedJob>(options.queue.name, { connection: redisConnection(options.queue.url) });
     // A Redis that is down is waited for (ioredis reconnects); its errors must not end the process.
     this.queue.on("error", () => undefined);
+    this.finished = new QueueEvents(options.queue.name, { connection: redisConnection(options.queue.url) });
+    this.finished.on("error", () => undefined);
+    const prompt = () => this.wake?.();
+    this.finished.on("completed", prompt);
+    this.finished.on("failed", prompt);
     this.shipper = new SourceShipper(store, settings);
     this.log = options.log ?? (() => undefined);
   }
@@ -130,7 +138,13 @@ export class QueueExecutor implements Executor {
 
   async next(until: number): Promise<ExecutorEvent[]> {
     if (this.events.length === 0) {
-      await this.clock.sleep(Math.max(0, Math.min(POLL_MS, until - this.clock.now())));
+      await Promise.race([
+        this.clock.sleep(Math.max(0, Math.min(POLL_MS, until - this.clock.now()))),
+        new Promise<void>((resolve) => {
+          this.wake = resolve;
+        }),
+      ]);
+      this.wake = undefined;
     }
     for (const job of [...this.jobs.values()]) {
       try {
@@ -235,6 +249,7 @@ export class QueueExecutor implements Executor {
       const events = await this.next(Number.POSITIVE_INFINITY);
       this.events.push(...events.filter((e) => e.type !== "ended" && e.type !== "lost"));
     }
+    await this.finished.close();
     await this.queue.close();
   }
 }

@@ -272,7 +272,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the web console's pages in Chromium", ()
       await page.goto(`${server.base}/#/workers`);
       const row = page.locator('[data-test=workers] tr[data-name="gpu-a"]');
       await row.waitFor();
-      const text = await row.innerText();
+      const text = (await row.textContent()) ?? "";
       for (const part of ["gpu-a.internal", "Active", "1/2", "0,1", "solo-train (attempt 2)", "s ago"]) {
         expect(text).toContain(part);
       }

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +19,12 @@ import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
  * by default) so a lost worker is noticed quickly.
  */
 const CODE = fileURLToPath(new URL("./fixtures/jobs/workers/", import.meta.url));
+const MAIN = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
+
+/** `tunekit ARGS` to its end. */
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], { encoding: "utf8", timeout: 120_000 });
+}
 const LOCK_S = 3;
 const root = mkdtempSync(join(tmpdir(), "tunekit-workers-"));
 let counter = 0;
@@ -253,6 +259,49 @@ describe("training jobs on workers through BullMQ", () => {
       "solo-stopped to stop",
       async () => (await store.getTrainingJob("solo-stopped"))?.status === "Stopped",
     );
+  }, 300_000);
+
+  it("runs `tunekit tune --executor queue` on the workers, and `tunekit workers` lists them", async () => {
+    const name = `cli-tune-${counter++}`;
+    const request = tuningRequest(name, { jobs: 4, parallel: 2, epochs: 2, sleep: 0.1 }, join(root, "probes", name));
+    delete request.TunekitRunOptions;
+    const file = join(root, `${name}.json`);
+    writeFileSync(file, JSON.stringify(request));
+    const tune = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        MAIN,
+        "tune",
+        file,
+        "--quiet",
+        "--store",
+        database.url,
+        "--executor",
+        "queue",
+        "--queue",
+        redis.url,
+        "--python",
+        PYTHON,
+        "--s3-map",
+        `s3://tunekit-test/code=${CODE}`,
+      ],
+      { encoding: "utf8", env: { ...process.env, TUNEKIT_HOME: join(root, "cli-home") }, timeout: 240_000 },
+    );
+    expect(tune.status, tune.stdout + tune.stderr).toBe(0);
+    const jobs = await children(name);
+    expect(jobs.map((j) => j.status)).toEqual(Array(4).fill("Completed"));
+    expect(jobs.every((j) => ranOn(j, workers) !== undefined)).toBe(true);
+
+    const table = cli("workers", "--store", database.url);
+    expect(table.status, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^NAME\s+HOST\s+STATUS\s+SLOTS\s+GPUS\s+RUNNING\s+LAST HEARTBEAT/);
+    for (const w of ["w1", "w2", "w3"]) expect(table.stdout).toMatch(new RegExp(`^${w}\\s+\\S+\\s+Active\\s+0/2`, "m"));
+    const listed = JSON.parse(cli("workers", "--store", database.url, "--json").stdout) as {
+      Workers: { Name: string; Pid: number; RunningJobs: unknown[] }[];
+    };
+    expect(listed.Workers.map((w) => w.Name)).toEqual(["w1", "w2", "w3"]);
   }, 300_000);
 
   it("runs a job again on another worker when its worker is killed (SIGKILL), as its next attempt, once", async () => {
@@ -497,4 +546,28 @@ describe.skipIf(netnsRefused !== undefined)("controller and workers in network n
     };
     expect(workersSeen.Workers.map((w) => w.Name)).toEqual(["ns-w1", "ns-w2", "ns-w3"]);
   }, 300_000);
+});
+
+describe("the worker's command line", () => {
+  it("refuses bad flags naming the field: no queue, a queue that is not Redis, more slots than GPUs, a bad name", () => {
+    const cases: [string[], RegExp][] = [
+      [["worker", "--store", "/tmp/x.db"], /queue: give the queue's Redis/],
+      [
+        ["worker", "--queue", "http://x:6379", "--store", "/tmp/x.db"],
+        /queue: must be a redis:\/\/ or rediss:\/\/ URL/,
+      ],
+      [
+        ["worker", "--queue", "redis://x:6379", "--gpus", "0,1", "--slots", "3"],
+        /slots: 3 jobs at once need as many GPUs/,
+      ],
+      [["worker", "--queue", "redis://x:6379", "--name", "a b"], /name: must be letters, digits/],
+      [["serve", "--executor", "queue", "--port", "0"], /queue: --executor queue needs the queue's Redis/],
+      [["serve", "--executor", "remote", "--port", "0"], /executor: must be local or queue/],
+    ];
+    for (const [args, message] of cases) {
+      const run = cli(...args);
+      expect(run.status, `${args.join(" ")}: ${run.stdout}${run.stderr}`).toBe(2);
+      expect(run.stderr).toMatch(message);
+    }
+  });
 });

@@ -4,7 +4,8 @@
 //
 // Each row runs --jobs no-op Python training jobs through an executor, keeping as many in flight as it has slots
 // (--slots per worker, times 1, 2 and 4 workers; the local executor with the same number at once), the way the
-// tuner drives an executor. Added cost per job = (wall time through workers − wall time through the local
+// tuner drives an executor; the two alternate in --rounds blocks, so a change in a shared machine's load weighs
+// on both alike. Added cost per job = (wall time through workers − wall time through the local
 // executor, at the same concurrency) × concurrency / jobs: what a slot spends per job on the queue. Prints a
 // table and writes bench/results/workers-DATE.md. Run it with `nice -n 10` on a shared machine.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -29,12 +30,14 @@ const { values: args } = parseArgs({
     slots: { type: "string", default: "2" },
     workers: { type: "string", default: "1,2,4" },
     sandbox: { type: "string", default: "auto" },
+    rounds: { type: "string", default: "4" },
   },
 });
 const JOBS = Number(args.jobs);
 const SLOTS = Number(args.slots);
 const FLEETS = (args.workers as string).split(",").map(Number);
 const SANDBOX = args.sandbox as "auto" | "none";
+const ROUNDS = Number(args.rounds);
 const CODE = new URL("./jobs/", import.meta.url).pathname;
 
 const home = mkdtempSync(join(tmpdir(), "tunekit-bench-workers-"));
@@ -112,8 +115,6 @@ for (const count of FLEETS) {
   const width = count * SLOTS;
   const local = new LocalExecutor(store, settings(`local-${count}`), { concurrency: width });
   await drive(local, Math.min(20, JOBS), width); // warm: interpreter caches, JIT
-  const localMs = await drive(local, JOBS, width);
-  await local.close();
 
   const queue = queueSettings(redis.url, { name: `bench-${count}` });
   const fleet: WorkerProcess[] = await Promise.all(
@@ -129,7 +130,15 @@ for (const count of FLEETS) {
   );
   const remote = new QueueExecutor(store, settings(`controller-${count}`), { queue });
   await drive(remote, Math.min(20, JOBS), width);
-  const queueMs = await drive(remote, JOBS, width);
+  // The two alternate in ROUNDS blocks, so a change in the machine's load (it is shared) weighs on both alike.
+  let localMs = 0;
+  let queueMs = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const n = Math.round((JOBS * (round + 1)) / ROUNDS) - Math.round((JOBS * round) / ROUNDS);
+    localMs += await drive(local, n, width);
+    queueMs += await drive(remote, n, width);
+  }
+  await local.close();
   await remote.close();
   for (const worker of fleet) await worker.stop();
   rows.push({ workers: count, width, localMs, queueMs });
@@ -166,7 +175,7 @@ const lines = rows.map((r) => [
 const table = markdownTable(header, lines);
 console.log(table);
 const date = new Date().toISOString().slice(0, 10);
-const command = `nice -n 10 npm run bench:workers -- --jobs ${JOBS} --slots ${SLOTS} --workers ${FLEETS.join(",")} --sandbox ${SANDBOX}`;
+const command = `nice -n 10 npm run bench:workers -- --jobs ${JOBS} --slots ${SLOTS} --workers ${FLEETS.join(",")} --sandbox ${SANDBOX} --rounds ${ROUNDS}`;
 writeFileSync(
   new URL(`./results/workers-${date}.md`, import.meta.url),
   `# bench:workers, ${date}\n\nCommand: \`${command}\`\n\nMachine: ${machineDescription()} (${hostname()}), load average at the start ${(
@@ -176,5 +185,5 @@ writeFileSync(
     .map((l) => l.toFixed(1))
     .join(
       " ",
-    )}\n\nNo-op Python training jobs (bench/jobs/noop.py) on one PostgreSQL store; each row runs the same jobs through the local executor and through \`tunekit worker\` processes taking them from BullMQ on a local redis-server, as many in flight as the workers have slots. Added cost per job = (workers − local) × jobs at once / jobs.\n\n${table}\n`,
+    )}\n\nNo-op Python training jobs (bench/jobs/noop.py) on one PostgreSQL store; each row runs the same jobs through the local executor and through \`tunekit worker\` processes taking them from BullMQ on a local redis-server, as many in flight as the workers have slots, the two alternating in ${ROUNDS} blocks so the load of the shared machine weighs on both alike. Added cost per job = (workers − local) × jobs at once / jobs.\n\n${table}\n`,
 );

@@ -1,8 +1,6 @@
 import { Queue, QueueEvents } from "bullmq";
 import { systemClock } from "../../clock.js";
-import { parseTrainingJobRequest } from "../../config/training-job-request.js";
-import type { JobSettings } from "../../jobs/index.js";
-import { compileMetricDefinitions } from "../../jobs/metric-extractor.js";
+import { checkRequestAnywhere, type JobSettings } from "../../jobs/index.js";
 import type { Fence, Store, TrainingJobRecord } from "../../store/index.js";
 import type { Executor, ExecutorEvent, LaunchOptions } from "../executor.js";
 import { type QueuedJob, type QueueSettings, queueJobId, redisConnection } from "./protocol.js";
@@ -88,8 +86,7 @@ export class QueueExecutor implements Executor {
 
   /** Only what holds on any machine: the schema and the regexes. Paths are the worker's to find. */
   check(request: Record<string, unknown>): void {
-    const { request: parsed } = parseTrainingJobRequest(request);
-    compileMetricDefinitions(parsed.AlgorithmSpecification.MetricDefinitions);
+    checkRequestAnywhere(request);
   }
 
   reserve(): boolean {
@@ -200,6 +197,13 @@ export class QueueExecutor implements Executor {
     } else if (state === "failed") {
       const entry = await this.queue.getJob(id);
       await this.runAgain(job, entry?.failedReason ?? "its worker failed");
+    } else if (state === "completed" && !job.data.lease) {
+      // Its queue entry is done but the job is not: the entry was dispatched again after Redis lost it, and the
+      // worker really running the job holds its lease. Once nobody renews that lease, the job was lost with it.
+      const lease = await this.store.getLease("training-job", job.name);
+      if (!lease || lease.expiresAt <= (await this.store.now())) {
+        await this.runAgain(job, "its worker stopped renewing the job's lease");
+      }
     }
   }
 
@@ -213,10 +217,12 @@ export class QueueExecutor implements Executor {
       const failed = await this.store.updateTrainingJob(
         name,
         { status: "Failed", failureReason: `InternalServerError: ${reason}`, endedAt: now, now },
-        { attempt: job.attempt, ...(fence ? { fence } : {}) },
+        { attempt: job.attempt, from: ["InProgress", "Stopping"], ...(fence ? { fence } : {}) },
       );
+      // Not written: it ended on its own meanwhile, and the next look reports it.
+      if (!failed) return;
       this.forget(name);
-      if (failed) this.events.push({ type: "ended", job: name, record: failed });
+      this.events.push({ type: "ended", job: name, record: failed });
       return;
     }
     // The lost worker's lease on the job would keep the next one out until it expired.
@@ -227,7 +233,7 @@ export class QueueExecutor implements Executor {
     const moved = await this.store.updateTrainingJob(
       name,
       { retryAttempt: job.attempt + 1, status: "InProgress", secondaryStatus: "Starting", now },
-      { attempt: job.attempt, ...(fence ? { fence } : {}) },
+      { attempt: job.attempt, from: ["InProgress", "Stopping"], ...(fence ? { fence } : {}) },
     );
     if (!moved) return;
     this.log(`training job ${name}: ${reason}; running it again as attempt ${job.attempt + 2}`);

@@ -93,6 +93,20 @@ async function drive(executor: Executor, n: number, width: number): Promise<numb
       ended++;
     }
   }
+  if (process.env.TUNEKIT_BENCH_TIMELINE) {
+    const jobs = await store.listTrainingJobs({ tuningJobName: tuning });
+    const avg = (f: (j: (typeof jobs)[0]) => number) => (jobs.reduce((a, j) => a + f(j), 0) / jobs.length).toFixed(1);
+    const at = (j: (typeof jobs)[0], status: string) =>
+      j.statusTransitions.find((t) => t.Status === status)?.StartTime ?? Number.NaN;
+    console.error(
+      `${tuning}: created→Starting ${avg((j) => at(j, "Starting") - j.createdAt)} ms, Starting→Training ${avg((j) => at(j, "Training") - at(j, "Starting"))} ms, Training→Uploading ${avg((j) => at(j, "Uploading") - at(j, "Training"))} ms, Uploading→end ${avg((j) => (j.endedAt ?? 0) - at(j, "Uploading"))} ms, end→next created ${avg(
+        (j) => {
+          const next = jobs.find((k) => k.trialIndex === (j.trialIndex ?? 0) + width);
+          return next ? next.createdAt - (j.endedAt ?? 0) : 0;
+        },
+      )} ms`,
+    );
+  }
   return performance.now() - started;
 }
 

@@ -20,6 +20,8 @@ export interface QueuedJob {
   readonly resumeReason?: string;
   /** The content address of its packed source in the store, when its source was a directory on the controller. */
   readonly sourceBundle?: string;
+  /** The job's run options as the controller runs it (RunOptions), so the worker need not read them. */
+  readonly runOptions?: Record<string, unknown>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Queue, QueueEvents } from "bullmq";
 import { systemClock } from "../../clock.js";
-import { checkRequestAnywhere, type JobSettings } from "../../jobs/index.js";
+import { checkRequestAnywhere, type JobSettings, runOptionsOf } from "../../jobs/index.js";
 import type { Fence, Store, TrainingJobRecord } from "../../store/index.js";
 import type { Executor, ExecutorEvent, LaunchOptions } from "../executor.js";
 import { type QueuedJob, type QueueSettings, queueJobId, redisConnection } from "./protocol.js";
@@ -55,6 +55,7 @@ export class QueueExecutor implements Executor {
   readonly capacity = Number.POSITIVE_INFINITY;
   private readonly queue: Queue<QueuedJob>;
   private readonly shipper: SourceShipper;
+  private readonly runOptions: Record<string, unknown>;
   private readonly jobs = new Map<string, InFlight>();
   private readonly stopping = new Set<string>();
   private readonly log: (line: string) => void;
@@ -62,6 +63,10 @@ export class QueueExecutor implements Executor {
   /** BullMQ's word that a job finished: only a prompt to read the store now rather than at the next poll. */
   private readonly finished: QueueEvents;
   private wake: (() => void) | undefined;
+  /** Jobs BullMQ says finished since the last look: read at once, the others at the next sweep. */
+  private readonly due = new Set<string>();
+  /** When every job in flight was last read from the store. */
+  private lastSweep = 0;
 
   constructor(
     private readonly store: Store,
@@ -73,10 +78,16 @@ export class QueueExecutor implements Executor {
     this.queue.on("error", () => undefined);
     this.finished = new QueueEvents(options.queue.name, { connection: redisConnection(options.queue.url) });
     this.finished.on("error", () => undefined);
-    const prompt = () => this.wake?.();
+    const prompt = ({ jobId }: { jobId: string }) => {
+      const name = jobId.slice(0, jobId.lastIndexOf("@"));
+      if (!this.jobs.has(name)) return;
+      this.due.add(name);
+      this.wake?.();
+    };
     this.finished.on("completed", prompt);
     this.finished.on("failed", prompt);
     this.shipper = new SourceShipper(store, settings);
+    this.runOptions = { ...runOptionsOf(settings) };
     this.log = options.log ?? (() => undefined);
   }
 
@@ -104,6 +115,7 @@ export class QueueExecutor implements Executor {
       ...(options.fence && options.fence.kind === "training-job" ? { lease: fenceOf(options.fence) } : {}),
       ...(options.resumeReason ? { resumeReason: options.resumeReason } : {}),
       ...(sourceBundle ? { sourceBundle } : {}),
+      runOptions: this.runOptions,
     };
     this.jobs.set(record.name, {
       name: record.name,
@@ -143,7 +155,13 @@ export class QueueExecutor implements Executor {
       ]);
       this.wake = undefined;
     }
-    for (const job of [...this.jobs.values()]) {
+    // Every job is read from the store each POLL_MS (its start, new metric points); between sweeps only the jobs
+    // BullMQ said finished, so a stream of endings does not read every job in flight once per ending.
+    const sweep = this.clock.now() - this.lastSweep >= POLL_MS;
+    if (sweep) this.lastSweep = this.clock.now();
+    const look = sweep ? [...this.jobs.values()] : [...this.due].flatMap((n) => this.jobs.get(n) ?? []);
+    this.due.clear();
+    for (const job of look) {
       try {
         await this.follow(job);
       } catch (error) {
@@ -165,11 +183,12 @@ export class QueueExecutor implements Executor {
       return;
     }
     if (record.retryAttempt !== job.attempt) return; // written by whoever moved it on; the next look catches up
+    // Read after the record: a job's points are all written before its end, so an ended record's are all here.
+    const points = await this.store.listMetricPoints(job.name, { afterSeq: job.seq });
     if (!job.started && record.startedAt !== null) {
       job.started = true;
       this.events.push({ type: "started", job: job.name, attempt: job.attempt, at: record.startedAt });
     }
-    const points = await this.store.listMetricPoints(job.name, { afterSeq: job.seq });
     const own = points.filter((p) => p.attempt === job.attempt);
     if (points.length > 0) job.seq = (points[points.length - 1] as { seq: number }).seq;
     if (own.length > 0) {

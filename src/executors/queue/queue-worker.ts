@@ -106,7 +106,7 @@ export class QueueWorker {
     this.running.set(record.name, running);
     this.wakeBeat?.();
     try {
-      const settings = await this.settingsFor(record, slot.resources);
+      const settings = await this.settingsFor(record, data, slot.resources);
       let request = record.request as Record<string, unknown>;
       if (data.sourceBundle) {
         request = withSubmitDirectory(request, await bundleOnWorker(this.store, data.sourceBundle, settings.cacheDir));
@@ -139,7 +139,10 @@ export class QueueWorker {
       }
       // The same attempt is running on another worker (its queue entry was dispatched again after Redis lost it).
       if (code === "E_RESOURCE_IN_USE") return "running-elsewhere";
-      throw error;
+      // The job could not even start here (its bundle, its directory): it fails saying why, as a local job does.
+      // Only if the store will not take that either is it left to BullMQ, whose failure the controller retries.
+      await this.fail(record, data, this.cannotRunHere(error as Error));
+      return "Failed";
     } finally {
       slot.release();
       this.running.delete(record.name);
@@ -173,8 +176,12 @@ export class QueueWorker {
    * machine (where relative paths resolve, the log cap, the stop grace). The interpreter, sandbox and S3
    * mappings are this worker's own.
    */
-  private async settingsFor(record: TrainingJobRecord, resources: JobSettings["resources"]): Promise<JobSettings> {
-    let stored = record.runOptions as Partial<RunOptions> | null;
+  private async settingsFor(
+    record: TrainingJobRecord,
+    data: QueuedJob,
+    resources: JobSettings["resources"],
+  ): Promise<JobSettings> {
+    let stored = (data.runOptions ?? record.runOptions) as Partial<RunOptions> | null;
     if (!stored && record.tuningJobName) {
       stored = (await this.store.getTuningJob(record.tuningJobName))?.runOptions as Partial<RunOptions> | null;
     }

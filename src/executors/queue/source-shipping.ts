@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { JobSettings } from "../../jobs/index.js";
 import { objectStoresFor } from "../../jobs/prepare.js";
-import { packSourceBundle } from "../../objects/index.js";
+import { fetchSource, ObjectStores, packSourceBundle } from "../../objects/index.js";
 import type { Store } from "../../store/index.js";
 
 const SUBMIT_DIRECTORY = "sagemaker_submit_directory";
@@ -86,17 +86,35 @@ export class SourceShipper {
   }
 }
 
-/** A packed source on this worker's disk, fetched from the store once per content address. */
+/**
+ * A packed source on this worker's disk, fetched from the store and unpacked (checked as any source archive is)
+ * once per content address: each job then copies the directory, as a local source directory is copied.
+ */
 export async function bundleOnWorker(store: Store, sha256: string, cacheDir: string): Promise<string> {
   const dir = join(cacheDir, "bundles", sha256);
-  const file = join(dir, "sourcedir.tar.gz");
-  if (existsSync(file)) return file;
+  const source = join(dir, "source");
+  if (existsSync(source)) return source;
   const bytes = await store.getSourceBundle(sha256);
   if (!bytes) throw new Error(`the source bundle ${sha256} is not in the store`);
   mkdirSync(dir, { recursive: true });
-  // Written aside and renamed, so two jobs fetching it at once never read half a file.
-  const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  writeFileSync(partial, bytes);
-  renameSync(partial, file);
-  return file;
+  // Written aside and renamed, so two jobs fetching it at once never read half a file or half a directory.
+  const unique = `${process.pid}.${Math.random().toString(36).slice(2)}`;
+  const file = join(dir, `${unique}.sourcedir.tar.gz`);
+  writeFileSync(file, bytes);
+  const stores = new ObjectStores();
+  try {
+    const staging = join(dir, `source.${unique}`);
+    await fetchSource(file, staging, { stores });
+    try {
+      renameSync(staging, source);
+    } catch (error) {
+      // Another job unpacked it first: its copy is the same bytes.
+      if (!existsSync(source)) throw error;
+      rmSync(staging, { recursive: true, force: true });
+    }
+  } finally {
+    stores.close();
+    rmSync(file, { force: true });
+  }
+  return source;
 }

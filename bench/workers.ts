@@ -192,7 +192,7 @@ const date = new Date().toISOString().slice(0, 10);
 const command = `nice -n 10 npm run bench:workers -- --jobs ${JOBS} --slots ${SLOTS} --workers ${FLEETS.join(",")} --sandbox ${SANDBOX} --rounds ${ROUNDS}`;
 writeFileSync(
   new URL(`./results/workers-${date}.md`, import.meta.url),
-  `# bench:workers, ${date}\n\nCommand: \`${command}\`\n\nMachine: ${machineDescription()} (${hostname()}), load average at the start ${(
+  `# bench:workers, ${date}\n\nCommand: \`${command}\`\n\nMachine: ${machineDescription()} (${hostname()}), load average when it ended ${(
     await import("node:os")
   )
     .loadavg()

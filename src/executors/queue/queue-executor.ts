@@ -27,7 +27,7 @@ interface InFlight {
   seq: number;
   started: boolean;
   lastQueueCheck: number;
-  /** Whether it was seen in the queue since its last dispatch: a job that vanished from it was lost by Redis. */
+  /** How many attempts it may have in all when its workers are lost (see MIN_ATTEMPTS_AFTER_LOSS). */
   maxAttempts: number;
 }
 

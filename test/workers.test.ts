@@ -230,7 +230,7 @@ describe("training jobs on workers through BullMQ", () => {
     if (log) expect(JSON.stringify(log)).toContain("loss=");
   }, 300_000);
 
-  it("runs a standalone training job on a worker, its log live in the store, and stops one on request", async () => {
+  it("runs a standalone training job on a worker, its log live in the store, and stops one on request and one at MaxRuntimeInSeconds", async () => {
     const definition = tuningRequest(
       "unused",
       { jobs: 1, parallel: 1, epochs: 3, sleep: 0.1 },
@@ -259,6 +259,16 @@ describe("training jobs on workers through BullMQ", () => {
       "solo-stopped to stop",
       async () => (await store.getTrainingJob("solo-stopped"))?.status === "Stopped",
     );
+    // MaxRuntimeInSeconds is enforced on the worker, as locally.
+    await post(`${url}/api/training-jobs`, {
+      ...job("solo-overtime", 1000),
+      StoppingCondition: { MaxRuntimeInSeconds: 1 },
+    });
+    const overtime = await waitFor("solo-overtime to stop", async () => {
+      const record = await store.getTrainingJob("solo-overtime");
+      return record?.status === "Stopped" ? record : undefined;
+    });
+    expect(overtime.stopReason).toBe("MaxRuntimeExceeded");
   }, 300_000);
 
   it("runs `tunekit tune --executor queue` on the workers, and `tunekit workers` lists them", async () => {

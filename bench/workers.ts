@@ -143,6 +143,10 @@ for (const count of FLEETS) {
     ),
   );
   const remote = new QueueExecutor(store, settings(`controller-${count}`), { queue });
+  // A failed run must not leave worker processes behind.
+  process.once("exit", () => {
+    for (const worker of fleet) worker.signal("SIGKILL");
+  });
   await drive(remote, Math.min(20, JOBS), width);
   // The two alternate in ROUNDS blocks, so a change in the machine's load (it is shared) weighs on both alike.
   let localMs = 0;

@@ -26,7 +26,8 @@ function cli(...args: string[]) {
   return spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], { encoding: "utf8", timeout: 120_000 });
 }
 const LOCK_S = 3;
-const root = mkdtempSync(join(tmpdir(), "tunekit-workers-"));
+/** The first suite's directory: made when it starts, so a run that filters it out leaves nothing behind. */
+let root: string;
 let counter = 0;
 
 // biome-ignore lint/suspicious/noExplicitAny: requests are built field by field.
@@ -115,6 +116,7 @@ describe("training jobs on workers through BullMQ", () => {
     startWorker(root, name, { queue: redis.url, store: storeUrl, slots: 2, lockSeconds: LOCK_S });
 
   beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), "tunekit-workers-"));
     redis = await startRedis();
     database = await throwawayDatabase("workers");
     store = (await openStore(database.url)) as PostgresStore;
@@ -145,7 +147,7 @@ describe("training jobs on workers through BullMQ", () => {
     await store?.close();
     await redis?.close();
     await database?.drop();
-    rmSync(root, { recursive: true, force: true });
+    if (root) rmSync(root, { recursive: true, force: true });
   });
 
   async function submit(shape: Shape): Promise<{ name: string; probe: string }> {
@@ -454,9 +456,10 @@ describe.skipIf(netnsRefused !== undefined)("controller and workers in network n
   let proxy: TcpProxy;
   let database: ThrowawayDatabase;
   let store: PostgresStore;
-  const nsRoot = mkdtempSync(join(tmpdir(), "tunekit-netns-"));
+  let nsRoot: string;
 
   beforeAll(async () => {
+    nsRoot = mkdtempSync(join(tmpdir(), "tunekit-netns-"));
     const failed =
       sh("ip", "link", "add", bridge, "type", "bridge") ??
       sh("ip", "addr", "add", `${subnet}.1/24`, "dev", bridge) ??
@@ -489,7 +492,7 @@ describe.skipIf(netnsRefused !== undefined)("controller and workers in network n
     await database?.drop();
     for (const s of spaces) sh("ip", "netns", "del", s.ns);
     sh("ip", "link", "del", bridge);
-    rmSync(nsRoot, { recursive: true, force: true });
+    if (nsRoot) rmSync(nsRoot, { recursive: true, force: true });
   });
 
   it("runs a tuning job whose controller and workers share neither a path nor a loopback", async () => {

@@ -68,7 +68,13 @@ export async function startRedis(
     child.kill("SIGKILL");
     await exited;
   };
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: `redis://${options.password ? `:${options.password}@` : ""}${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,

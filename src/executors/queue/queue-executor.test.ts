@@ -127,3 +127,50 @@ it("fails a job naming a path its worker does not have, saying it may exist on t
   );
   await executor.close();
 });
+
+it("pins each job on a GPU worker to a GPU of its own with CUDA_VISIBLE_DEVICES, as a local job", async () => {
+  const dir = join(home, "gpus");
+  const store = new SqliteStore(join(dir, "tunekit.db"));
+  const queue = queueSettings(redis.url, { name: "gpus", lockMs: 5000 });
+  const machine = defaultJobSettings(join(dir, "worker"), { python: PYTHON, resources: { cpus: 2, gpus: ["0", "1"] } });
+  const worker = new QueueWorker({ store, queue, settings: machine, slots: 2, name: "gpu-box" });
+  workers.push(worker);
+  await worker.start();
+  const executor = new QueueExecutor(store, defaultJobSettings(join(dir, "controller"), { python: PYTHON }), { queue });
+  const names = ["gpu-job-a", "gpu-job-b"];
+  for (const name of names) {
+    const record = await store.createTrainingJob({
+      name,
+      hyperparameters: {},
+      request: {
+        TrainingJobName: name,
+        AlgorithmSpecification: {
+          TrainingInputMode: "File",
+          // Each sleeps long enough that the two hold both slots at once.
+          ContainerEntrypoint: ["sh", "-c", 'echo "gpus=$CUDA_VISIBLE_DEVICES"; sleep 1'],
+        },
+        OutputDataConfig: { S3OutputPath: join(dir, "out") },
+        ResourceConfig: { InstanceType: "ml.p3.2xlarge", InstanceCount: 1 },
+        StoppingCondition: { MaxRuntimeInSeconds: 60 },
+      },
+      now: executor.clock.now(),
+    });
+    await executor.launch(record);
+  }
+  let ended = 0;
+  for (let i = 0; i < 1000 && ended < 2; i++) {
+    for (const event of await executor.next(executor.clock.now() + 1000)) {
+      if (event.type === "ended") {
+        expect(event.record.status).toBe("Completed");
+        ended++;
+      }
+    }
+  }
+  const pinned = [];
+  for (const name of names) {
+    const log = (await store.readLog(name)).map((c) => c.text).join("");
+    pinned.push(/^gpus=(\d*)$/m.exec(log)?.[1]);
+  }
+  expect(pinned.sort()).toEqual(["0", "1"]);
+  await executor.close();
+});

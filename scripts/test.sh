@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 # python3-torch: the MRPC example (run_glue.py) is trained and tuned for real.
 # chromium: the console's browser tests (through playwright-core; no browser is downloaded).
 # postgresql: the PostgreSQL store's contract and the service tests (each makes and drops its own database).
-NEED=(g++ make python3 python3-venv python3-pip bubblewrap python3-pandas python3-torch chromium postgresql)
+# redis-server (and redis-cli, in redis-tools): the worker tests start their own on a free port; iproute2: their
+# network-namespace test (`ip netns`, as root).
+NEED=(g++ make python3 python3-venv python3-pip bubblewrap python3-pandas python3-torch chromium postgresql redis-server redis-tools iproute2)
 missing=()
 for pkg in "${NEED[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
 as_root=()

@@ -13,8 +13,10 @@ cd "$(dirname "$0")/.."
 # postgresql: the PostgreSQL store's contract and the service tests (each makes and drops its own database).
 # python3-boto3, awscli, python3-matplotlib: real SageMaker clients against tunekit serve's SageMaker API, and the
 # notebook example's plots (the first python3 on PATH must have boto3; a Python that has it already is used).
+# redis-server (and redis-cli, in redis-tools): the worker tests start their own on a free port; iproute2: their
+# network-namespace test (`ip netns`, as root).
 NEED=(g++ make python3 python3-venv python3-pip bubblewrap python3-pandas python3-torch chromium postgresql
-  python3-boto3 awscli python3-matplotlib)
+  python3-boto3 awscli python3-matplotlib redis-server redis-tools iproute2)
 missing=()
 for pkg in "${NEED[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
 as_root=()

@@ -26,6 +26,7 @@ const PAGES = [
   "#/training-jobs/solo-train",
   "#/training-jobs/edges-007",
   "#/training-jobs/asktell-000",
+  "#/workers",
 ];
 
 /** Waits until a page has drawn what it draws (its charts, when it has any). */
@@ -251,6 +252,40 @@ describe.skipIf(!existsSync(CHROMIUM))("the web console's pages in Chromium", ()
       await page.waitForSelector('[data-chart="model-learning_rate"][data-rendered="true"]');
       expect(requests.length).toBeGreaterThan(5);
       expect(requests.every((url) => url.startsWith(server.base))).toBe(true);
+      await page.close();
+    },
+    LONG,
+  );
+  it(
+    "lists the workers with their host, status, slots, GPUs, running jobs and last heartbeat, and follows them",
+    async () => {
+      await server.store.heartbeatWorker({
+        name: "gpu-a",
+        host: "gpu-a.internal",
+        pid: 4411,
+        slots: 2,
+        gpus: ["0", "1"],
+        running: ["solo-train@1"],
+        accepting: true,
+      });
+      const page = await server.newPage();
+      await page.goto(`${server.base}/#/workers`);
+      const row = page.locator('[data-test=workers] tr[data-name="gpu-a"]');
+      await row.waitFor();
+      const text = (await row.textContent()) ?? "";
+      for (const part of ["gpu-a.internal", "Active", "1/2", "0,1", "solo-train (attempt 2)", "s ago"]) {
+        expect(text).toContain(part);
+      }
+      await server.store.heartbeatWorker({
+        name: "gpu-b",
+        host: "gpu-b.internal",
+        pid: 12,
+        slots: 1,
+        gpus: [],
+        running: [],
+        accepting: false,
+      });
+      await page.locator('[data-test=workers] tr[data-name="gpu-b"]', { hasText: "NotAccepting" }).waitFor();
       await page.close();
     },
     LONG,

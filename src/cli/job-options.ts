@@ -1,8 +1,9 @@
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
+import { ValidationError } from "../errors.js";
 import type { SandboxMode } from "../jobs/sandbox.js";
-import type { JobSettings } from "../jobs/settings.js";
+import type { JobSettings, QueueTarget } from "../jobs/settings.js";
 import { storeLocation, tunekitHome } from "../store/location.js";
 
 /** The options of the commands that run jobs (train, tune): where S3 is, which Python, the sandbox, cores. */
@@ -14,6 +15,10 @@ export interface JobOptions {
   sandbox?: SandboxMode;
   cpus?: string;
   slots?: string;
+  /** serve and tune only (addExecutorOptions). */
+  executor?: string;
+  queue?: string;
+  queueName?: string;
 }
 
 export function addJobOptions(command: Command): Command {
@@ -32,6 +37,14 @@ export function addJobOptions(command: Command): Command {
       "--slots <n>",
       "at most this many jobs at once on this machine, across tuning jobs (default: one per GPU; no bound without GPUs)",
     );
+}
+
+/** Where a tuning job's training jobs run (serve, tune): on this machine, or on workers through a queue. */
+export function addExecutorOptions(command: Command): Command {
+  return command
+    .option("--executor <kind>", "local (default): jobs run here; queue: on `tunekit worker` processes (--queue)")
+    .option("--queue <url>", "the Redis of the BullMQ queue workers take jobs from, e.g. redis://10.0.0.5:6379")
+    .option("--queue-name <name>", "the queue's name (default tunekit-training-jobs)");
 }
 
 /** Job settings from flags, then the config file, then defaults; relative paths in `file` resolve beside it. */
@@ -57,5 +70,34 @@ export async function jobSettingsFrom(options: JobOptions, file: string): Promis
     ...(config.stopGraceSeconds === undefined ? {} : { stopGraceMs: config.stopGraceSeconds * 1000 }),
     resources: { cpus, gpus },
     slots: options.slots ? Math.max(1, Number(options.slots)) : (config.slots ?? (gpus.length || undefined)),
+    ...queueTarget(options, config),
   });
+}
+
+function queueTarget(
+  options: JobOptions,
+  config: { executor?: string; queue?: string; queueName?: string; queueLockSeconds?: number },
+): { queue?: QueueTarget } {
+  const executor = options.executor ?? config.executor ?? "local";
+  if (executor !== "local" && executor !== "queue") {
+    throw new ValidationError("executor", `must be local or queue, got ${executor}`);
+  }
+  if (executor === "local") return {};
+  const url = options.queue ?? process.env.TUNEKIT_QUEUE ?? config.queue;
+  if (!url) {
+    throw new ValidationError("queue", "--executor queue needs the queue's Redis: --queue redis://HOST:6379");
+  }
+  if (!/^rediss?:\/\/[^/]/.test(url)) {
+    throw new ValidationError(
+      "queue",
+      `must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got ${url}`,
+    );
+  }
+  return {
+    queue: {
+      url,
+      name: options.queueName ?? config.queueName ?? "tunekit-training-jobs",
+      lockMs: (config.queueLockSeconds ?? 30) * 1000,
+    },
+  };
 }

@@ -14,6 +14,8 @@ import { serveCommand } from "./commands/serve.js";
 import { stopCommand } from "./commands/stop.js";
 import { trainCommand } from "./commands/train.js";
 import { resumeCommand, tuneCommand, watchCommand } from "./commands/tune.js";
+import { workerCommand } from "./commands/worker.js";
+import { workersCommand } from "./commands/workers.js";
 import { ExitCode } from "./exit-codes.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -45,6 +47,8 @@ ${ExitCode.ambiguous} ambiguous name, ${ExitCode.conflict} wrong state, ${ExitCo
     importanceCommand(),
     reportCommand(),
     serveCommand(),
+    workerCommand(),
+    workersCommand(),
     listCommand(),
     listTrainingJobsCommand(),
     describeCommand(),

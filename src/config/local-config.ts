@@ -27,6 +27,10 @@ import { issueToError } from "./training-job-request.js";
  *     accessKeys:                        # access key id → secret; requests must be signed with one of them
  *       AKIAEXAMPLE: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
  *     maxRunningTuningJobs: 100          # one more InProgress is ResourceLimitExceeded (default: no limit)
+ *   executor: queue             # local (default) | queue: training jobs run on `tunekit worker` processes
+ *   queue: redis://10.0.0.5:6379          # the Redis of the BullMQ queue (executor: queue, and workers)
+ *   queueName: tunekit-training-jobs      # optional: the queue's name
+ *   queueLockSeconds: 30                  # optional: a dead worker's job runs again this long after
  */
 const S3ConfigSchema = z.strictObject({
   endpoint: z.url().optional(),
@@ -63,6 +67,13 @@ export const LocalConfigSchema = z.strictObject({
   s3: S3ConfigSchema.optional(),
   sourceBundleUri: z.string().min(1).optional(),
   sagemaker: SageMakerConfigSchema.optional(),
+  executor: z.enum(["local", "queue"]).optional(),
+  queue: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
+  queueName: z.string().min(1).optional(),
+  queueLockSeconds: z.number().min(1).max(3600).optional(),
 });
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;
 

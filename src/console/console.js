@@ -1,5 +1,5 @@
 // The tunekit web console: plain browser JavaScript over the HTTP API, no build step, no network beyond it.
-// Pages: #/ (tuning jobs), #/tuning-jobs/NAME, #/training-jobs (standalone jobs), #/training-jobs/NAME.
+// Pages: #/ (tuning jobs), #/tuning-jobs/NAME, #/training-jobs (standalone jobs), #/training-jobs/NAME, #/workers.
 // Server-sent events refresh what is shown.
 
 import { leavePage, showErrors } from "./api.js";
@@ -11,6 +11,7 @@ const pages = {
   trainingJob: () => import("./page-training-job.js").then((m) => m.trainingJobPage),
   trainingJobs: () => import("./page-training-jobs.js").then((m) => m.trainingJobsPage),
   tuningJobs: () => import("./page-tuning-jobs.js").then((m) => m.tuningJobsPage),
+  workers: () => import("./page-workers.js").then((m) => m.workersPage),
 };
 
 const app = document.getElementById("app");
@@ -20,7 +21,7 @@ async function route() {
   document.getElementById("live").textContent = "";
   // Nothing of the page being left stays on screen while the next one loads.
   app.innerHTML = '<p class="muted">Loading…</p>';
-  const [, kind, name] = location.hash.match(/^#\/(tuning-jobs|training-jobs)(?:\/(.+))?$/) ?? [];
+  const [, kind, name] = location.hash.match(/^#\/(tuning-jobs|training-jobs|workers)(?:\/(.+))?$/) ?? [];
   for (const link of document.querySelectorAll("nav a")) {
     link.classList.toggle("current", link.dataset.page === (kind ?? "tuning-jobs"));
   }
@@ -28,6 +29,7 @@ async function route() {
     if (kind === "tuning-jobs" && name) await (await pages.tuningJob())(app, decodeURIComponent(name));
     else if (kind === "training-jobs" && name) await (await pages.trainingJob())(app, decodeURIComponent(name));
     else if (kind === "training-jobs") await (await pages.trainingJobs())(app);
+    else if (kind === "workers") await (await pages.workers())(app);
     else await (await pages.tuningJobs())(app);
   } catch (e) {
     console.error(e);

@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { type Clock, systemClock } from "../clock.js";
 import { parseTuningJobRequest } from "../config/tuning-job-request.js";
 import type { Executor } from "../executors/executor.js";
-import { LocalExecutor } from "../executors/local-executor.js";
+import { makeExecutor } from "../executors/make-executor.js";
 import type { SlotPool } from "../executors/slot-pool.js";
 import { isLostJob, type JobSettings, withRunOptions } from "../jobs/index.js";
 import { ownerAlive } from "../jobs/orphans.js";
@@ -175,11 +175,12 @@ export class Controller {
       const job = parseTuningJobRequest(record.config);
       const executor =
         this.options.executorFor?.(settings, `${process.pid}:${name}`) ??
-        new LocalExecutor(this.store, settings, {
+        makeExecutor(this.store, settings, {
           slots: this.options.slots,
           clock: this.clock,
           holder: `${process.pid}:${name}`,
           concurrency: job.request.HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs,
+          log: (line) => this.log(line),
         });
       const ended = await runTuningJob({
         store: this.store,
@@ -227,13 +228,18 @@ export class Controller {
     this.log(`training job ${record.name}: running it${lost ? " again (its controller exited)" : ""}`);
     const executor =
       this.options.executorFor?.(settings, `${process.pid}:${name}`) ??
-      new LocalExecutor(this.store, settings, {
+      makeExecutor(this.store, settings, {
         slots: this.options.slots,
         clock: this.clock,
         holder: `${process.pid}:${name}`,
+        log: (line) => this.log(line),
       });
     executor.reserve();
-    await executor.launch(record, lost ? { resumeReason: "the tunekit process that ran this job exited" } : {});
+    // Its writes are fenced by this controller's lease, which a worker elsewhere runs it under.
+    await executor.launch(record, {
+      fence: lease,
+      ...(lost ? { resumeReason: "the tunekit process that ran this job exited" } : {}),
+    });
     for (;;) {
       const events = await executor.next(Number.POSITIVE_INFINITY);
       const end = events.find((e) => e.type === "ended" || e.type === "lost");

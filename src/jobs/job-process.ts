@@ -21,6 +21,8 @@ export interface SuperviseOptions {
   readonly name: string;
   /** What the job's writes are fenced by. */
   readonly fence: Fence;
+  /** The attempt running: its writes are refused once the job runs again as a further one. */
+  readonly attempt: number;
   /** The job's own lease, renewed while it runs. */
   readonly lease: Fence;
   readonly leaseTtlMs: number;
@@ -95,7 +97,11 @@ export async function supervise(
         ? "MaxRuntimeInSeconds reached: sending SIGTERM"
         : `stop requested (${reason}): sending SIGTERM`,
     );
-    await store.updateTrainingJob(name, { status: "Stopping", now: clock.now() }, { from: ["InProgress"], fence });
+    await store.updateTrainingJob(
+      name,
+      { status: "Stopping", now: clock.now() },
+      { from: ["InProgress"], fence, attempt: options.attempt },
+    );
     if (box.private) signalGroupMembers(spawned.pgid, "SIGTERM");
     else signalGroup(spawned.pgid, "SIGTERM");
     killAt = clock.now() + options.stopGraceMs;

@@ -34,6 +34,22 @@ export function objectStoresFor(settings: JobSettings): ObjectStores {
   });
 }
 
+/**
+ * What holds of a request on any machine: its schema, its regexes and its channel modes. A controller whose
+ * training jobs run on workers checks only this; each worker checks the paths on its own machine when it runs one.
+ */
+export function checkRequestAnywhere(input: unknown): { request: TrainingJobRequest } {
+  const { request } = parseTrainingJobRequest(input);
+  compileMetricDefinitions(request.AlgorithmSpecification.MetricDefinitions);
+  checkChannelModes(request);
+  return { request };
+}
+
+/** The check a request gets before it is stored: this machine's, or, when its jobs run on workers, any machine's. */
+export function checkRequestFor(input: unknown, settings: JobSettings): { request: TrainingJobRequest } {
+  return settings.queue ? checkRequestAnywhere(input) : prepareTrainingJob(input, settings);
+}
+
 export function prepareTrainingJob(input: unknown, settings: JobSettings): PreparedJob {
   const { request, notices } = parseTrainingJobRequest(input);
   compileMetricDefinitions(request.AlgorithmSpecification.MetricDefinitions);

@@ -7,7 +7,6 @@ import { trainingJobArn } from "../identity.js";
 import { type CheckpointSync, DownloadCache, uploadJobOutputs } from "../objects/index.js";
 import type {
   Fence,
-  Lease,
   MetricPoint,
   SecondaryStatusTransition,
   Store,
@@ -47,8 +46,11 @@ export interface RunTrainingJobOptions {
   readonly resumeReason?: string;
   /** The lease its writes are made under (a tuning job's, for a trial); by default the job's own. */
   readonly fence?: Fence;
-  /** The job's own lease where the caller took it already (before creating the record); by default taken here. */
-  readonly lease?: Lease;
+  /**
+   * The job's own lease where the caller holds it already: taken before the record was created (tunekit train),
+   * or the controller's that dispatched a standalone job to a worker. By default it is taken here.
+   */
+  readonly lease?: Fence;
   /** Each line of the job's log as it arrives (the terminal). */
   readonly onLine?: (line: string) => void;
   readonly onEvent?: (event: JobEvent) => void;
@@ -220,12 +222,16 @@ class TrainingRun {
     );
   }
 
-  private async update(patch: TrainingJobPatch): Promise<TrainingJobRecord> {
+  /**
+   * Every write names the attempt it belongs to as well as the lease: once the job runs again as a further
+   * attempt (its worker was presumed lost), a write of this one is refused (E_STALE_ATTEMPT) and this run ends.
+   */
+  private async update(patch: TrainingJobPatch, attempt = this.attempt): Promise<TrainingJobRecord> {
     const name = this.options.record.name;
     const updated = await this.options.store.updateTrainingJob(
       name,
       { ...patch, now: this.clock.now() },
-      { fence: this.fence },
+      { fence: this.fence, attempt },
     );
     if (!updated) throw new TunekitError("E_NO_TRAINING_JOB", `training job ${name} is no longer in the store`);
     return updated;
@@ -284,7 +290,7 @@ class TrainingRun {
       if (this.attempt > first) {
         this.output.note(`attempt ${this.attempt + 1}, resuming from the last checkpoint`);
         await this.output.flush();
-        await this.update({ retryAttempt: this.attempt });
+        await this.update({ retryAttempt: this.attempt }, this.attempt - 1);
         this.output.setAttempt(this.attempt);
       }
       const end = await this.runAttempt();
@@ -349,6 +355,7 @@ class TrainingRun {
       store,
       name: record.name,
       fence: this.fence,
+      attempt: this.attempt,
       lease: this.lease,
       leaseTtlMs: settings.leaseTtlMs,
       clock: this.clock,

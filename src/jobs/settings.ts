@@ -33,6 +33,17 @@ export interface JobSettings {
   readonly slots: number | undefined;
   /** How long a job's lease lives unrenewed: after it, another process may take the job over. */
   readonly leaseTtlMs: number;
+  /** Where a tuning job's training jobs run: on this machine (undefined), or on workers taking them from this queue. */
+  readonly queue?: QueueTarget;
+}
+
+/** A BullMQ queue on Redis that `tunekit worker` processes take training jobs from. */
+export interface QueueTarget {
+  /** redis:// or rediss:// URL. */
+  readonly url: string;
+  readonly name: string;
+  /** How long a worker's lock on a job lives unrenewed: a dead worker's job runs again this long after. */
+  readonly lockMs: number;
 }
 
 export const JOB_DEFAULTS = {

@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import type { Clock } from "../clock.js";
 import { parseTuningJobRequest } from "../config/tuning-job-request.js";
 import { TunekitError } from "../errors.js";
-import { type JobSettings, prepareTrainingJob, runOptionsOf, runTrainingJob } from "../jobs/index.js";
+import { checkRequestFor, type JobSettings, prepareTrainingJob, runOptionsOf, runTrainingJob } from "../jobs/index.js";
 import { freshSeed } from "../random.js";
 import type { Lease, Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
 import { checkTuningJob, leaseOwner } from "../tuner/index.js";
@@ -29,7 +29,7 @@ export async function createTuningJob(
   clock: Clock,
 ): Promise<TuningJobRecord> {
   const job = parseTuningJobRequest(request);
-  await checkTuningJob(store, job, (child) => prepareTrainingJob(child, settings));
+  await checkTuningJob(store, job, (child) => checkRequestFor(child, settings));
   const name = job.request.HyperParameterTuningJobName;
   if (await store.getTuningJob(name)) throw nameTaken("tuning job", name);
   try {
@@ -58,7 +58,7 @@ export async function createTrainingJob(
   clock: Clock,
   lease?: Lease,
 ): Promise<TrainingJobRecord> {
-  const prepared = prepareTrainingJob(request, settings);
+  const prepared = checkRequestFor(request, settings);
   const name = prepared.request.TrainingJobName;
   // The store refuses a name that is taken (E_STORE_ALREADY_EXISTS) in the create itself: no read before it.
   try {

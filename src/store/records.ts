@@ -231,6 +231,34 @@ export interface TrainingJobListOptions extends ListFilters<TrainingJobStatus> {
 export interface WriteGuard<S> {
   readonly from?: readonly S[];
   readonly fence?: Fence;
+  /**
+   * A training job's write holds only while this is its current attempt (retryAttempt), and is refused with
+   * E_STALE_ATTEMPT otherwise: a worker paused past its lock, whose job has since run again elsewhere, cannot
+   * write the old attempt's end over the new one.
+   */
+  readonly attempt?: number;
+}
+
+/** What a worker says of itself each heartbeat (see Store.heartbeatWorker). */
+export interface WorkerHeartbeat {
+  readonly name: string;
+  readonly host: string;
+  readonly pid: number;
+  /** How many training jobs it runs at once, at most. */
+  readonly slots: number;
+  /** The GPU indices it hands out (CUDA_VISIBLE_DEVICES), none on a CPU machine. */
+  readonly gpus: readonly string[];
+  /** The training jobs it runs now, as `name@attempt`. */
+  readonly running: readonly string[];
+  /** Whether it takes new jobs (false while it cannot reach the store, or is shutting down). */
+  readonly accepting: boolean;
+}
+
+/** A worker as the fleet listing shows it. Times are the store's clock. */
+export interface WorkerRecord extends WorkerHeartbeat {
+  /** When this process of the worker first reported. */
+  readonly startedAt: number;
+  readonly heartbeatAt: number;
 }
 
 /**

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Lease } from "./records.js";
 import type { Store } from "./store.js";
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * The behaviour every Store must have. Each implementation's test file calls
  * this with a factory for a fresh, empty store.
@@ -305,6 +307,18 @@ export function storeContract(label: string, open: () => Store | Promise<Store>)
     });
 
     describe("training jobs that run a process", () => {
+      it("refuses a write guarded by an attempt that is no longer the job's current one", async () => {
+        await store.createTrainingJob({ name: "moved", hyperparameters: {}, now: 1 });
+        await store.updateTrainingJob("moved", { retryAttempt: 1, now: 2 }, { attempt: 0 });
+        await expect(
+          store.updateTrainingJob("moved", { status: "Completed", endedAt: 3, now: 3 }, { attempt: 0 }),
+        ).rejects.toMatchObject({ code: "E_STALE_ATTEMPT" });
+        expect(await store.getTrainingJob("moved")).toMatchObject({ status: "InProgress", retryAttempt: 1 });
+        expect(await store.updateTrainingJob("moved", { status: "Completed", now: 4 }, { attempt: 1 })).toMatchObject({
+          status: "Completed",
+        });
+      });
+
       it("records the secondary status history, directory and model artifact", async () => {
         await store.createTrainingJob({
           name: "run",
@@ -533,7 +547,6 @@ export function storeContract(label: string, open: () => Store | Promise<Store>)
 
     describe("leases", () => {
       const request = { kind: "tuning-job" as const, name: "tj", pid: 42, pgid: 42, processStartTime: 5 };
-      const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
       it("belongs to one owner while it lives, with a token that changes hands with it", async () => {
         const a = await store.acquireLease({ ...request, owner: "a", ttlMs: 60_000 });
@@ -686,6 +699,45 @@ export function storeContract(label: string, open: () => Store | Promise<Store>)
         expect(await store.listTags("tuning-job", "parent")).toEqual([]);
         expect(await store.listTags("training-job", "child")).toEqual([]);
         expect(await store.listTags("training-job", "solo")).toEqual([]);
+      });
+    });
+
+    describe("workers and source bundles", () => {
+      const beat = (name: string, pid: number, running: string[] = []) => ({
+        name,
+        host: "gpu-1",
+        pid,
+        slots: 2,
+        gpus: ["0", "1"],
+        running,
+        accepting: true,
+      });
+
+      it("records each worker's heartbeat by the store's clock, keeping its start while the same process reports", async () => {
+        const first = await store.heartbeatWorker(beat("w-b", 10));
+        await store.heartbeatWorker(beat("w-a", 20));
+        await pause(5);
+        const again = await store.heartbeatWorker({ ...beat("w-b", 10, ["job-1@0"]), accepting: false });
+        expect(again).toMatchObject({ running: ["job-1@0"], accepting: false, gpus: ["0", "1"], slots: 2 });
+        expect(again.startedAt).toBe(first.startedAt);
+        expect(again.heartbeatAt).toBeGreaterThanOrEqual(first.heartbeatAt);
+        const restarted = await store.heartbeatWorker(beat("w-b", 11));
+        expect(restarted.startedAt).toBeGreaterThanOrEqual(again.heartbeatAt);
+        expect((await store.listWorkers()).map((w) => [w.name, w.pid])).toEqual([
+          ["w-a", 20],
+          ["w-b", 11],
+        ]);
+        expect(await store.removeWorker("w-a")).toBe(true);
+        expect(await store.removeWorker("w-a")).toBe(false);
+        expect((await store.listWorkers()).map((w) => w.name)).toEqual(["w-b"]);
+      });
+
+      it("keeps a source bundle under its content address, the first copy winning", async () => {
+        const bytes = new Uint8Array([31, 139, 0, 255, 7]);
+        await store.putSourceBundle("abc", bytes);
+        await store.putSourceBundle("abc", new Uint8Array([1]));
+        expect(Array.from((await store.getSourceBundle("abc")) ?? [])).toEqual([31, 139, 0, 255, 7]);
+        expect(await store.getSourceBundle("missing")).toBeUndefined();
       });
     });
 

@@ -24,6 +24,8 @@ import type {
   TuningJobPatch,
   TuningJobRecord,
   TuningJobStatus,
+  WorkerHeartbeat,
+  WorkerRecord,
   WriteGuard,
 } from "./records.js";
 
@@ -160,6 +162,23 @@ export interface Store {
   addTags(kind: ResourceKind, name: string, tags: readonly Tag[]): Promise<void>;
   listTags(kind: ResourceKind, name: string): Promise<Tag[]>;
   deleteTags(kind: ResourceKind, name: string, keys: readonly string[]): Promise<void>;
+
+  /**
+   * Records a worker's heartbeat, timed by the store's clock: creates its row, or replaces what it says of itself
+   * (startedAt changes only when another process of the same name reports).
+   */
+  heartbeatWorker(beat: WorkerHeartbeat): Promise<WorkerRecord>;
+  /** Every worker that has reported and not said goodbye, by name. */
+  listWorkers(): Promise<WorkerRecord[]>;
+  /** A worker leaving the fleet (it shut down cleanly); false if it had no row. */
+  removeWorker(name: string): Promise<boolean>;
+
+  /**
+   * Keeps a packed source bundle (sourcedir.tar.gz) under its content address, so a worker on any machine can
+   * fetch the code a job names; storing the same address twice keeps the first.
+   */
+  putSourceBundle(sha256: string, bytes: Uint8Array): Promise<void>;
+  getSourceBundle(sha256: string): Promise<Uint8Array | undefined>;
 
   close(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { isLoopback, servedHostNames } from "../../transports/http/served-hosts.
 import { addCommonOptions, type CommonOptions } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
 import { onInterrupt } from "../interrupt.js";
-import { addJobOptions, type JobOptions, jobSettingsFrom } from "../job-options.js";
+import { addExecutorOptions, addJobOptions, type JobOptions, jobSettingsFrom } from "../job-options.js";
 
 interface ServeOptions extends CommonOptions, JobOptions {
   port: string;
@@ -29,34 +29,36 @@ function integer(value: string, field: string, min: number, max: number): number
 }
 
 export function serveCommand(): Command {
-  return addJobOptions(
-    addCommonOptions(
-      new Command("serve")
-        .description(
-          "run tunekit as a service: a controller that runs the jobs submitted to it (and takes over those of controllers that died), the HTTP API and the web console",
-        )
-        .option("--port <n>", "port", "8686")
-        .option("--host <address>", "address to bind (anything but loopback needs a token)", "127.0.0.1")
-        .option("--token <token>", "require this token on every request (default $TUNEKIT_TOKEN)")
-        .option(
-          "--allow-host <name>",
-          "also answer requests addressed to this host name, e.g. a DNS name or a proxy (repeatable)",
-          (value: string, previous: string[]) => [...previous, value],
-          [],
-        )
-        .option("--no-controller", "serve the API and console only; run no jobs here")
-        .option(
-          "--no-aws",
-          "do not answer the SageMaker, CloudWatch Logs and STS APIs (boto3, the AWS CLI, the AWS SDKs)",
-        )
-        .option(
-          "--lease-ttl <seconds>",
-          `how long a job's lease lives unrenewed: a controller that dies is replaced this long after (default ${CONTROLLER_DEFAULTS.leaseTtlMs / 1000})`,
-        )
-        .addHelpText(
-          "after",
-          "\nExamples:\n  tunekit serve                       # http://127.0.0.1:8686\n  tunekit serve --store postgres://postgres@127.0.0.1/tunekit --port 8687\n  TUNEKIT_TOKEN=s3cret tunekit serve --host 0.0.0.0 --allow-host tuning.example.org",
-        ),
+  return addExecutorOptions(
+    addJobOptions(
+      addCommonOptions(
+        new Command("serve")
+          .description(
+            "run tunekit as a service: a controller that runs the jobs submitted to it (and takes over those of controllers that died), the HTTP API and the web console",
+          )
+          .option("--port <n>", "port", "8686")
+          .option("--host <address>", "address to bind (anything but loopback needs a token)", "127.0.0.1")
+          .option("--token <token>", "require this token on every request (default $TUNEKIT_TOKEN)")
+          .option(
+            "--allow-host <name>",
+            "also answer requests addressed to this host name, e.g. a DNS name or a proxy (repeatable)",
+            (value: string, previous: string[]) => [...previous, value],
+            [],
+          )
+          .option("--no-controller", "serve the API and console only; run no jobs here")
+          .option(
+            "--no-aws",
+            "do not answer the SageMaker, CloudWatch Logs and STS APIs (boto3, the AWS CLI, the AWS SDKs)",
+          )
+          .option(
+            "--lease-ttl <seconds>",
+            `how long a job's lease lives unrenewed: a controller that dies is replaced this long after (default ${CONTROLLER_DEFAULTS.leaseTtlMs / 1000})`,
+          )
+          .addHelpText(
+            "after",
+            "\nExamples:\n  tunekit serve                       # http://127.0.0.1:8686\n  tunekit serve --store postgres://postgres@127.0.0.1/tunekit --port 8687\n  TUNEKIT_TOKEN=s3cret tunekit serve --host 0.0.0.0 --allow-host tuning.example.org\n  tunekit serve --store postgres://postgres@10.0.0.5/tunekit --executor queue --queue redis://10.0.0.5:6379",
+          ),
+      ),
     ),
   ).action(async (options: ServeOptions) => {
     const token = options.token ?? process.env.TUNEKIT_TOKEN;

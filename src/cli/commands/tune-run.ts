@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { readDocument } from "../../config/files.js";
 import { type ParsedTuningJob, parseTuningJobRequest } from "../../config/tuning-job-request.js";
 import { TunekitError } from "../../errors.js";
-import { LocalExecutor, slotPoolFor } from "../../executors/index.js";
+import { makeExecutor, slotPoolFor } from "../../executors/index.js";
 import { type JobSettings, runOptionsOf, withRunOptions } from "../../jobs/index.js";
 import { reapOrphanedJobs } from "../../jobs/orphans.js";
 import { describeTuningJob } from "../../services/index.js";
@@ -73,7 +73,7 @@ export async function runTune(
     const record = await runTuningJob({
       store,
       job,
-      executor: new LocalExecutor(store, settings, {
+      executor: makeExecutor(store, settings, {
         slots: slotPoolFor(settings),
         clock,
         holder: `${process.pid}:${name}`,

@@ -1,26 +1,31 @@
 import { Command } from "commander";
 import { addCommonOptions, type CommonOptions } from "../context.js";
-import { addJobOptions } from "../job-options.js";
+import { addExecutorOptions, addJobOptions } from "../job-options.js";
 import type { TuneOptions } from "./tune-run.js";
 
 // The tuner and the job runtime are loaded only when a job is to run (tune-run.ts): `tunekit --help` stays fast.
 
 export function tuneCommand(): Command {
-  return addJobOptions(
-    addCommonOptions(
-      new Command("tune")
-        .argument("<file>", "a CreateHyperParameterTuningJob request, JSON or YAML")
-        .description(
-          "run a tuning job on this machine, or submit it to a tunekit server and watch it; the same name and request again resumes it after a crash",
-        )
-        .option("--quiet", "print only the result")
-        .option("--detach", "run in the background; watch with tunekit watch NAME")
-        .option("--server <url>", "submit to `tunekit serve` at this URL and watch it there (default $TUNEKIT_SERVER)")
-        .option("--token <token>", "the server's token (default $TUNEKIT_TOKEN)")
-        .addHelpText(
-          "after",
-          "\nExamples:\n  tunekit tune tuning-job.json --config tunekit.config.yaml\n  tunekit tune tuning-job.json --detach && tunekit watch bert-lr\n  tunekit tune tuning-job.json --server http://127.0.0.1:8686",
-        ),
+  return addExecutorOptions(
+    addJobOptions(
+      addCommonOptions(
+        new Command("tune")
+          .argument("<file>", "a CreateHyperParameterTuningJob request, JSON or YAML")
+          .description(
+            "run a tuning job on this machine, or submit it to a tunekit server and watch it; the same name and request again resumes it after a crash",
+          )
+          .option("--quiet", "print only the result")
+          .option("--detach", "run in the background; watch with tunekit watch NAME")
+          .option(
+            "--server <url>",
+            "submit to `tunekit serve` at this URL and watch it there (default $TUNEKIT_SERVER)",
+          )
+          .option("--token <token>", "the server's token (default $TUNEKIT_TOKEN)")
+          .addHelpText(
+            "after",
+            "\nExamples:\n  tunekit tune tuning-job.json --config tunekit.config.yaml\n  tunekit tune tuning-job.json --detach && tunekit watch bert-lr\n  tunekit tune tuning-job.json --server http://127.0.0.1:8686\n  tunekit tune tuning-job.json --executor queue --queue redis://10.0.0.5:6379 --store postgres://postgres@10.0.0.5/tunekit",
+          ),
+      ),
     ),
   ).action(async (file: string, options: TuneOptions) => (await import("./tune-run.js")).tune(file, options));
 }

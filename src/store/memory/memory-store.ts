@@ -27,6 +27,8 @@ import type {
   TuningJobPatch,
   TuningJobRecord,
   TuningJobStatus,
+  WorkerHeartbeat,
+  WorkerRecord,
   WriteGuard,
 } from "../records.js";
 import type { Store } from "../store.js";
@@ -59,6 +61,8 @@ export class MemoryStore implements Store {
   private tags = new Map<string, Map<string, string>>();
   private lastToken = 0;
   private stopRequests: StopRequest[] = [];
+  private workers = new Map<string, WorkerRecord>();
+  private bundles = new Map<string, Uint8Array>();
   private closed = false;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -245,6 +249,9 @@ export class MemoryStore implements Store {
     const record = this.trainingJobs.get(key(name));
     if (!record) throw notFound("training job", name);
     this.checkFence(guard.fence);
+    if (guard.attempt !== undefined && record.retryAttempt !== guard.attempt) {
+      throw staleAttempt(record.name, guard.attempt, record.retryAttempt);
+    }
     if (guard.from && !guard.from.includes(record.status)) return undefined;
     const { now, ...fields } = patch;
     const updated = { ...record, ...withoutUndefined(fields), updatedAt: now };
@@ -500,6 +507,37 @@ export class MemoryStore implements Store {
     this.open();
     const held = this.tags.get(leaseKey(kind, name));
     for (const k of keys) held?.delete(k);
+  }
+
+  async heartbeatWorker(beat: WorkerHeartbeat): Promise<WorkerRecord> {
+    this.open();
+    const now = this.clock.now();
+    const previous = this.workers.get(beat.name);
+    const startedAt = previous && previous.pid === beat.pid && previous.host === beat.host ? previous.startedAt : now;
+    const record: WorkerRecord = { ...clone(beat), startedAt, heartbeatAt: now };
+    this.workers.set(beat.name, record);
+    return clone(record);
+  }
+
+  async listWorkers(): Promise<WorkerRecord[]> {
+    this.open();
+    return [...this.workers.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(clone);
+  }
+
+  async removeWorker(name: string): Promise<boolean> {
+    this.open();
+    return this.workers.delete(name);
+  }
+
+  async putSourceBundle(sha256: string, bytes: Uint8Array): Promise<void> {
+    this.open();
+    if (!this.bundles.has(sha256)) this.bundles.set(sha256, new Uint8Array(bytes));
+  }
+
+  async getSourceBundle(sha256: string): Promise<Uint8Array | undefined> {
+    this.open();
+    const bytes = this.bundles.get(sha256);
+    return bytes && new Uint8Array(bytes);
   }
 
   async close(): Promise<void> {

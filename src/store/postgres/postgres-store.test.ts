@@ -50,6 +50,7 @@ describe("PostgresStore", () => {
     expect(ledger.rows).toEqual([
       { version: 1, name: "initial" },
       { version: 2, name: "tags" },
+      { version: 3, name: "workers" },
     ]);
   });
 
@@ -63,7 +64,7 @@ describe("PostgresStore", () => {
       database.url,
     );
     // Each migration once, however many opened it.
-    expect(ledger.rows[0].n).toBe(2);
+    expect(ledger.rows[0].n).toBe(3);
   });
 
   it("refuses a database that holds another program's tables, and leaves it untouched", async () => {

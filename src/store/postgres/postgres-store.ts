@@ -26,6 +26,8 @@ import type {
   TuningJobPatch,
   TuningJobRecord,
   TuningJobStatus,
+  WorkerHeartbeat,
+  WorkerRecord,
   WriteGuard,
 } from "../records.js";
 import { loadMigrations } from "../sqlite/migrations.js";
@@ -40,6 +42,7 @@ import * as tagRows from "./tags.js";
 import * as reads from "./training-job-reads.js";
 import * as trainingJobs from "./training-jobs.js";
 import * as tuningJobs from "./tuning-jobs.js";
+import * as workers from "./workers.js";
 
 const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
 
@@ -239,6 +242,26 @@ export class PostgresStore implements Store {
 
   deleteTags(kind: ResourceKind, name: string, keys: readonly string[]): Promise<void> {
     return tagRows.deleteTags(this.db, kind, name, keys);
+  }
+
+  heartbeatWorker(beat: WorkerHeartbeat): Promise<WorkerRecord> {
+    return workers.heartbeatWorker(this.db, beat);
+  }
+
+  listWorkers(): Promise<WorkerRecord[]> {
+    return workers.listWorkers(this.db);
+  }
+
+  removeWorker(name: string): Promise<boolean> {
+    return workers.removeWorker(this.db, name);
+  }
+
+  putSourceBundle(sha256: string, bytes: Uint8Array): Promise<void> {
+    return workers.putSourceBundle(this.db, sha256, bytes);
+  }
+
+  getSourceBundle(sha256: string): Promise<Uint8Array | undefined> {
+    return workers.getSourceBundle(this.db, sha256);
   }
 
   close(): Promise<void> {

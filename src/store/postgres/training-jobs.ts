@@ -1,4 +1,4 @@
-import { alreadyExists, leaseLost, notFound, trialIndexConflict } from "../errors.js";
+import { alreadyExists, leaseLost, notFound, staleAttempt, trialIndexConflict } from "../errors.js";
 import type {
   Fence,
   NewTrainingJob,
@@ -132,8 +132,9 @@ export async function updateTrainingJob(
   const p = new Params();
   const set = assignments({ ...rest, statusTransitions: statusTransitions && json(statusTransitions) }, COLUMNS, p);
   const from = guard.from ? ` AND status = ANY(${p.add(guard.from)})` : "";
+  const attempt = guard.attempt === undefined ? "" : ` AND retry_attempt = ${p.add(guard.attempt)}`;
   const [row] = await db.write<TrainingJobRow>(
-    `UPDATE training_jobs SET ${set} WHERE name_key = lower(${p.add(name)})${from} AND ${fenceHolds(guard.fence, p)}
+    `UPDATE training_jobs SET ${set} WHERE name_key = lower(${p.add(name)})${from}${attempt} AND ${fenceHolds(guard.fence, p)}
      RETURNING *`,
     p.values,
     {
@@ -143,8 +144,12 @@ export async function updateTrainingJob(
   );
   if (row) return toTrainingJob(row);
   // Nothing changed: say why, in the order SQLite checks (no such job, the lease lost, then the status).
-  if ((await trainingJobRows(db, name)).length === 0) throw notFound("training job", name);
+  const [current] = await trainingJobRows(db, name);
+  if (!current) throw notFound("training job", name);
   await checkFence(db, guard.fence);
+  if (guard.attempt !== undefined && current.retry_attempt !== guard.attempt) {
+    throw staleAttempt(current.name, guard.attempt, current.retry_attempt);
+  }
   return undefined;
 }
 

@@ -29,6 +29,7 @@ describe("SqliteStore files", () => {
       { version: 4, name: "tuning_job_completion" },
       { version: 5, name: "service_mode" },
       { version: 6, name: "tags" },
+      { version: 7, name: "workers" },
     ]);
     db.close();
     const second = new SqliteStore(path);

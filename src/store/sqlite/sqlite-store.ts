@@ -29,9 +29,12 @@ import type {
   TuningJobPatch,
   TuningJobRecord,
   TuningJobStatus,
+  WorkerHeartbeat,
+  WorkerRecord,
   WriteGuard,
 } from "../records.js";
 import { limitClause, SQLITE_DIALECT, trainingJobListing, tuningJobListing } from "../sql/list-query.js";
+import { toWorker, type WorkerRow, workerParams } from "../sql/worker-rows.js";
 import type { Store } from "../store.js";
 import { Connection, type ConnectionOptions } from "./connection.js";
 import {
@@ -300,6 +303,9 @@ export class SqliteStore implements Store {
       const row = this.trainingJobRow(name);
       if (!row) throw notFound("training job", name);
       this.checkFence(guard.fence);
+      if (guard.attempt !== undefined && row.retry_attempt !== guard.attempt) {
+        throw staleAttempt(row.name, guard.attempt, row.retry_attempt);
+      }
       if (guard.from && !guard.from.includes(row.status)) return undefined;
       const { statusTransitions, ...rest } = patch;
       const fields = {
@@ -674,6 +680,49 @@ export class SqliteStore implements Store {
         this.run("DELETE FROM tags WHERE resource_kind = ? AND resource_name = ? AND key = ?", kind, name, k);
       }
     });
+  }
+
+  async heartbeatWorker(beat: WorkerHeartbeat): Promise<WorkerRecord> {
+    const now = this.clock.now();
+    return this.connection.write(() => {
+      this.run(
+        `INSERT INTO workers (name, host, pid, slots, gpus, running, accepting, started_at, heartbeat_at)
+         VALUES (@name, @host, @pid, @slots, @gpus, @running, @accepting, @now, @now)
+         ON CONFLICT (name) DO UPDATE SET
+           started_at = CASE WHEN workers.pid = excluded.pid AND workers.host = excluded.host
+             THEN workers.started_at ELSE excluded.started_at END,
+           host = excluded.host, pid = excluded.pid, slots = excluded.slots, gpus = excluded.gpus,
+           running = excluded.running, accepting = excluded.accepting, heartbeat_at = excluded.heartbeat_at`,
+        { ...workerParams(beat), now },
+      );
+      return toWorker(this.get("SELECT * FROM workers WHERE name = ?", beat.name) as WorkerRow);
+    });
+  }
+
+  async listWorkers(): Promise<WorkerRecord[]> {
+    return this.connection.read(() => this.all("SELECT * FROM workers ORDER BY name") as WorkerRow[]).map(toWorker);
+  }
+
+  async removeWorker(name: string): Promise<boolean> {
+    return this.connection.write(() => this.run("DELETE FROM workers WHERE name = ?", name).changes === 1);
+  }
+
+  async putSourceBundle(sha256: string, bytes: Uint8Array): Promise<void> {
+    await this.connection.write(() =>
+      this.run(
+        "INSERT INTO source_bundles (sha256, bytes, created_at) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+        sha256,
+        Buffer.from(bytes),
+        this.clock.now(),
+      ),
+    );
+  }
+
+  async getSourceBundle(sha256: string): Promise<Uint8Array | undefined> {
+    const row = this.connection.read(() => this.get("SELECT bytes FROM source_bundles WHERE sha256 = ?", sha256)) as
+      | { bytes: Buffer }
+      | undefined;
+    return row && new Uint8Array(row.bytes);
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,7 @@ import { trainingJobAnalytics } from "../../services/metrics.js";
 import { stopJob } from "../../services/stop.js";
 import { formatTable } from "../../services/table-formats.js";
 import { tuningJobAnalytics, tuningJobColumns } from "../../services/tuning-analytics.js";
+import { listWorkers } from "../../services/workers.js";
 import type { Store, TrainingJobRecord } from "../../store/index.js";
 import { type AwsProtocolOptions, awsProtocol } from "../sagemaker/protocol.js";
 import { consoleAsset } from "./console-assets.js";
@@ -168,6 +169,7 @@ export function createApp(options: AppOptions): Hono {
   });
 
   if (options.submit) addSubmitRoutes(app, { store, ...options.submit });
+  app.get("/api/workers", async (c) => c.json({ Workers: await listWorkers(store) }));
   app.get("/api/controller", (c) => {
     if (!options.controller) throw new TunekitError("E_NOT_FOUND", "this server runs no controller (--no-controller)");
     return c.json(options.controller.status());

@@ -17,6 +17,7 @@ const OWN = [
   "page-tuning-job.js",
   "page-training-jobs.js",
   "page-training-job.js",
+  "page-workers.js",
   "panels.js",
   "chart-common.js",
   "chart-canvas.js",

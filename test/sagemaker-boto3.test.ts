@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ThrowawayDatabase, throwawayDatabase } from "./fixtures/postgres.js";
 import { ACCESS_KEY, SECRET_KEY, startSageMakerServe, TUNING_REQUEST } from "./helpers/sagemaker-serve.js";
 import type { ServeProcess } from "./helpers/serve.js";
+import { waitFor } from "./support/wait-for.js";
 
 /**
  * boto3 (the python3 on PATH, as users have it) against a real `tunekit serve`, changed in nothing but its
@@ -50,8 +51,11 @@ function flow(name: string, target: ServeProcess = server, prefix = `b${name.sli
 }
 
 describe("boto3 against tunekit serve", () => {
-  it("starts saying the API needs signatures with its keys", () => {
-    expect(server.output()).toMatch(/SageMaker API .*region eu-west-3, account 123456789012.*signed with one of 1/);
+  it("starts saying the API needs signatures with its keys", async () => {
+    // The line may follow the one the server's URL was read from: wait for it rather than read once.
+    const said = /SageMaker API .*region eu-west-3, account 123456789012.*signed with one of 1/;
+    await waitFor(() => said.test(server.output()));
+    expect(server.output()).toMatch(said);
   });
 
   it("creates a tuning job, waits for it, pages its jobs by objective, tags and deletes it", () => {

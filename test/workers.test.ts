@@ -520,7 +520,11 @@ describe.skipIf(netnsRefused !== undefined)("controller and workers in network n
         redis.url,
       ],
       /tunekit console on (http:\/\/\S+?)\/(\s|\?)/,
-      { netns: ctl.ns, env: { TUNEKIT_HOME: join(nsRoot, "controller-home") } },
+      // On a network address the SageMaker API needs access keys, as a real deployment gives it.
+      {
+        netns: ctl.ns,
+        env: { TUNEKIT_HOME: join(nsRoot, "controller-home"), TUNEKIT_AWS_ACCESS_KEYS: `AKIATEST:${token}` },
+      },
     );
     processes.push(controller);
     const fleet = await Promise.all(

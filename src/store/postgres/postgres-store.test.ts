@@ -91,7 +91,7 @@ describe("PostgresStore", () => {
     );
     await expect(PostgresStore.open(database.url, { schema: "future" })).rejects.toMatchObject({
       code: "E_STORE_SCHEMA_TOO_NEW",
-      message: expect.stringMatching(/version 99.*up to 2/),
+      message: expect.stringMatching(/version 99.*up to 3/),
     });
     const ledger = await admin(
       (client) => client.query("SELECT max(version) AS v FROM future.tunekit_schema_migrations"),

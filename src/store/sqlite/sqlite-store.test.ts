@@ -88,7 +88,7 @@ describe("SqliteStore files", () => {
     expect(() => new SqliteStore(path)).toThrow(
       expect.objectContaining({
         code: "E_STORE_SCHEMA_TOO_NEW",
-        message: expect.stringMatching(/version 99.*up to 6/),
+        message: expect.stringMatching(/version 99.*up to 7/),
       }),
     );
     const check = new Database(path, { readonly: true });

@@ -258,6 +258,22 @@ describe("tunekit serve beyond loopback", () => {
       /needs access keys \(sagemaker.accessKeys in --config, or \$TUNEKIT_AWS_ACCESS_KEYS\), or --no-aws/,
     );
   });
+
+  // Behind a proxy the server listens on loopback, but its token or allowed host name says it is reached from
+  // elsewhere: any signature must not get past what the token guards.
+  it.each([
+    ["--token", "t"],
+    ["--allow-host", "tuning.example.org"],
+  ])("refuses the SageMaker API without access keys on loopback with %s", (flag, value) => {
+    const main = new URL("../src/cli/main.ts", import.meta.url).pathname;
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", main, "serve", "--port", "0", flag, value, "--store", join(root, "y.db")],
+      { encoding: "utf8", timeout: 120_000, env: { ...process.env, TUNEKIT_HOME: join(root, "y-home") } },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/with a token or --allow-host the SageMaker API needs access keys too/);
+  });
 });
 
 describe("the AWS CLI", () => {

@@ -159,7 +159,7 @@ describe("tunekit serve", () => {
   it.skipIf(!existsSync(CHROMIUM))(
     "opens the console with a token through an HttpOnly session cookie, and draws it",
     async () => {
-      const base = await serve("--token", "s3cret-token");
+      const base = await serve("--token", "s3cret-token", "--no-aws");
       const page = await newPage();
       const refused: string[] = [];
       page.on("response", (r) => {

@@ -87,6 +87,15 @@ export function serveCommand(): Command {
         { field: "host" },
       );
     }
+    // A token or an allowed host name says requests come from elsewhere (a proxy in front of a loopback address):
+    // there, accepting any signature would let anyone who reaches the proxy run jobs the token keeps them from.
+    if (aws && aws.keys.size === 0 && (token || options.allowHost.length > 0)) {
+      throw new TunekitError(
+        "E_VALIDATION",
+        `--token: with a token or --allow-host the SageMaker API needs access keys too (sagemaker.accessKeys in --config, or $TUNEKIT_AWS_ACCESS_KEYS), or --no-aws`,
+        { field: "token" },
+      );
+    }
     const { serve } = await import("@hono/node-server");
     const { createApp } = await import("../../transports/http/app.js");
     const { openStore } = await import("../../store/open-store.js");

@@ -58,9 +58,12 @@ export class JobOutput {
     );
   }
 
-  /** A line from tunekit itself (notices, status), kept in the log like the job's own. */
-  note(line: string): void {
-    this.noting = true;
+  /**
+   * A line from tunekit itself (notices, status), kept in the log like the job's own; `inFailureReason` for one
+   * that says why the job ended where the job itself could not (it never started).
+   */
+  note(line: string, inFailureReason = false): void {
+    this.noting = !inFailureReason;
     try {
       this.capture.note(line);
     } finally {
@@ -94,6 +97,8 @@ export class JobOutput {
   /** Writes as `attempt` from now on; flush the previous attempt's output before the store moves to it. */
   setAttempt(attempt: number): void {
     this.attempt = attempt;
+    // A FailureReason speaks of the attempt that failed, not of the ones before it.
+    this.tail.length = 0;
   }
 
   async close(): Promise<void> {

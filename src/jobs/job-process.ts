@@ -51,7 +51,7 @@ export function startProcess(
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     spawned.child.on("close", (code, signal) => resolve({ code, signal }));
     spawned.child.on("error", (error) => {
-      options.output.note(`could not start ${argv[0]}: ${error.message}`);
+      options.output.note(`could not start ${argv[0]}: ${error.message}`, true);
       resolve({ code: 127, signal: null });
     });
   });

@@ -184,6 +184,8 @@ class TrainingRun {
   private readonly objects: JobObjects;
   private attempt: number;
   private started = false;
+  /** A first run of the job: whatever an earlier job of the same name left in its directory is removed. */
+  private freshDirectory = false;
 
   constructor(
     private readonly options: RunTrainingJobOptions,
@@ -244,8 +246,7 @@ class TrainingRun {
       "Preparing the job directory",
       record.jobDir === this.layout.root ? {} : { jobDir: this.layout.root },
     );
-    if (record.retryAttempt === 0 && !resumeReason) rmSync(this.layout.root, { recursive: true, force: true });
-    mkdirSync(this.layout.root, { recursive: true });
+    this.freshDirectory = record.retryAttempt === 0 && !resumeReason;
     if (resumeReason) this.output.note(`${resumeReason}; running it again (attempt ${this.attempt + 1})`);
     for (const notice of job.notices) this.output.note(notice);
     if (!this.box.private) {
@@ -312,8 +313,13 @@ class TrainingRun {
     const { job, settings, store, record } = this.options;
     const request = job.request;
     const paths = JobLayout.paths(this.layout.ml);
-    layOutAttempt(this.layout, job);
+    // The move is this run's first write, made under its lease and attempt: a run that has been superseded is
+    // refused here, before it touches a directory that the run that took over may be using.
     await this.history.move("Downloading", "Downloading input data and code");
+    if (this.freshDirectory) rmSync(this.layout.root, { recursive: true, force: true });
+    this.freshDirectory = false;
+    mkdirSync(this.layout.root, { recursive: true });
+    layOutAttempt(this.layout, job);
     await materialiseInputs(this.layout, job, this.objects);
 
     // TrainingStartTime is when Training begins, as in SageMaker (where installing the script's requirements is
@@ -373,7 +379,10 @@ class TrainingRun {
     const now = this.clock.now();
     // The log's last lines go first: once the status is final, readers take the log as complete.
     this.output.note(`${CURRENT_HOST} finished: ${outcome.kind}`);
-    await this.output.flush();
+    // A log that cannot be written must not keep the job InProgress: the status goes on unless this run lost it.
+    await this.output.flush().catch((error: unknown) => {
+      if (isLostJob(error)) throw error;
+    });
     let ended: TrainingJobRecord;
     if (outcome.kind === "completed") {
       ended = await this.history.move("Completed", "Training job completed", {

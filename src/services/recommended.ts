@@ -28,7 +28,9 @@ const TERMINAL = new Set(["Completed", "Stopped", "Failed"]);
  * nothing has changed. Ended jobs' values never change, so the tuning job, the kernel's job and the number of
  * results modelled say whether an answer still holds.
  */
-const memo = new Map<string, { index: number; estimate: number; observations: number } | undefined>();
+type Memo = Map<string, { index: number; estimate: number; observations: number } | undefined>;
+/** Per store: two stores in one process (simulations, tests) may hold tuning jobs of the same name. */
+const memos = new WeakMap<Store, Memo>();
 const MEMO_SIZE = 64;
 
 /** The latest job whose suggestion came from the model, with the kernel fit stored with it. */
@@ -62,7 +64,14 @@ export async function recommendedTrainingJob(store: Store, job: TuningJobRecord)
       state: j.status as TrialView["state"],
       value: j.objectiveValue as number,
     }));
-  const key = JSON.stringify([job.name, job.createdAt, latest.name, history.length, succeeded.size]);
+  // Which results were modelled, not only how many: a deleted job and a newly ended one change the sum.
+  const indices = history.reduce((sum, t) => sum + t.index, 0);
+  const key = JSON.stringify([job.name, job.createdAt, latest.name, history.length, indices, succeeded.size]);
+  let memo = memos.get(store);
+  if (!memo) {
+    memo = new Map();
+    memos.set(store, memo);
+  }
   const pick = memo.has(key)
     ? memo.get(key)
     : recommendTrial(definition.space, definition.objective.Type, history, latest.kernel, (t) =>

@@ -117,7 +117,8 @@ export interface Store {
 
   /**
    * One metric's series (the current attempt's points, in emission order) for each of many jobs, in one read:
-   * what the learning curves draw. A job that does not exist, or has no such points, gets an empty series.
+   * what the learning curves draw. A job that does not exist, or has no such points, gets an empty series. The
+   * map is keyed by each name as given; a name given twice is read once, for the last metric given with it.
    */
   listMetricSeries(
     wanted: readonly { trainingJobName: string; metricName: string }[],

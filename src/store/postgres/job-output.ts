@@ -95,8 +95,10 @@ export async function listMetricSeries(
   db: Database,
   wanted: readonly { trainingJobName: string; metricName: string }[],
 ): Promise<Map<string, StoredMetricPoint[]>> {
-  const series = new Map<string, StoredMetricPoint[]>(wanted.map((w) => [w.trainingJobName, []]));
-  if (wanted.length === 0) return series;
+  // One entry per job, the last one asked for winning, as the other stores read them.
+  const unique = [...new Map(wanted.map((w) => [w.trainingJobName, w])).values()];
+  const series = new Map<string, StoredMetricPoint[]>(unique.map((w) => [w.trainingJobName, []]));
+  if (unique.length === 0) return series;
   const p = new Params();
   const rows = await db.query<{
     name: string;
@@ -107,7 +109,7 @@ export async function listMetricSeries(
     timestamp: number;
   }>(
     `SELECT want.name, p.seq, p.attempt, p.metric_name, p.value, p.timestamp
-     FROM unnest(${p.add(wanted.map((w) => w.trainingJobName))}::text[], ${p.add(wanted.map((w) => w.metricName))}::text[])
+     FROM unnest(${p.add(unique.map((w) => w.trainingJobName))}::text[], ${p.add(unique.map((w) => w.metricName))}::text[])
        AS want (name, metric)
      JOIN training_jobs j ON j.name_key = lower(want.name)
      JOIN metric_points p ON p.job_key = j.name_key AND p.attempt = j.retry_attempt AND p.metric_name = want.metric

@@ -82,6 +82,9 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async list(prefix: string): Promise<ObjectSummary[]> {
+    // A prefix that is a mapping's own (`s3://bucket/out` for /data/out) lists that directory: read as a name
+    // prefix it would walk the parent and find /data/out.bak, which no mapping puts at s3://bucket/out.bak.
+    if (prefix.startsWith("s3://") && this.mappingFor(prefix)?.prefix === prefix) return this.list(`${prefix}/`);
     const root = this.localPath(prefix);
     const folder = prefix.endsWith("/");
     const dir = folder ? root : dirname(root);

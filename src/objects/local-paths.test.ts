@@ -53,3 +53,23 @@ describe("LocalObjectStore.localPath", () => {
     }
   });
 });
+
+describe("LocalObjectStore.list", () => {
+  it("lists a mapping's own prefix inside its directory, never a sibling that shares its name's start", async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const root = mkdtempSync(join(tmpdir(), "tunekit-list-"));
+    try {
+      for (const dir of ["out", "out.bak"]) {
+        mkdirSync(join(root, dir));
+        writeFileSync(join(root, dir, "model.txt"), dir);
+      }
+      const mapped = new LocalObjectStore([{ prefix: "s3://bucket/out", dir: join(root, "out") }], root);
+      expect((await mapped.list("s3://bucket/out")).map((o) => o.uri)).toEqual(["s3://bucket/out/model.txt"]);
+      expect((await mapped.list("s3://bucket/out/")).map((o) => o.uri)).toEqual(["s3://bucket/out/model.txt"]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -305,3 +305,9 @@ export interface Tag {
   readonly Key: string;
   readonly Value: string;
 }
+
+/** One job's series asked of Store.listMetricSeries: its name and the metric to read. */
+export interface WantedSeries {
+  readonly trainingJobName: string;
+  readonly metricName: string;
+}

@@ -24,6 +24,7 @@ import type {
   TuningJobPatch,
   TuningJobRecord,
   TuningJobStatus,
+  WantedSeries,
   WorkerHeartbeat,
   WorkerRecord,
   WriteGuard,
@@ -120,9 +121,7 @@ export interface Store {
    * what the learning curves draw. A job that does not exist, or has no such points, gets an empty series. The
    * map is keyed by each name as given; a name given twice is read once, for the last metric given with it.
    */
-  listMetricSeries(
-    wanted: readonly { trainingJobName: string; metricName: string }[],
-  ): Promise<Map<string, StoredMetricPoint[]>>;
+  listMetricSeries(wanted: readonly WantedSeries[]): Promise<Map<string, StoredMetricPoint[]>>;
 
   /** Appends to a job's log (every attempt's, in order); refused (E_STALE_ATTEMPT) for an attempt that is not current. */
   appendLog(trainingJobName: string, attempt: number, text: string, timestamp: number, fence?: Fence): Promise<void>;

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from "../../clock.js";
 import { emptyCounters } from "../counters.js";
 import { alreadyExists, leaseLost, notFound, StoreError, staleAttempt, trialIndexConflict } from "../errors.js";
+import { seriesOneByOne } from "../metric-series.js";
 import type {
   Fence,
   Lease,
@@ -27,6 +28,7 @@ import type {
   TuningJobPatch,
   TuningJobRecord,
   TuningJobStatus,
+  WantedSeries,
   WorkerHeartbeat,
   WorkerRecord,
   WriteGuard,
@@ -351,14 +353,8 @@ export class MemoryStore implements Store {
       .map(clone);
   }
 
-  async listMetricSeries(
-    wanted: readonly { trainingJobName: string; metricName: string }[],
-  ): Promise<Map<string, StoredMetricPoint[]>> {
-    const series = new Map<string, StoredMetricPoint[]>();
-    for (const { trainingJobName, metricName } of wanted) {
-      series.set(trainingJobName, await this.listMetricPoints(trainingJobName, { metricName }));
-    }
-    return series;
+  listMetricSeries(wanted: readonly WantedSeries[]): Promise<Map<string, StoredMetricPoint[]>> {
+    return seriesOneByOne(this, wanted);
   }
 
   async appendLog(

@@ -1,5 +1,5 @@
 import { notFound, staleAttempt } from "../errors.js";
-import type { Fence, LogChunk, MetricPoint, StoredMetricPoint } from "../records.js";
+import type { Fence, LogChunk, MetricPoint, StoredMetricPoint, WantedSeries } from "../records.js";
 import type { Database, Queryable } from "./database.js";
 import { checkFence, fenceHolds, Params } from "./sql.js";
 
@@ -93,7 +93,7 @@ export async function listMetricPoints(
 /** Many jobs' series of one metric each in one statement: hundreds of round trips were most of the learning curves' time. */
 export async function listMetricSeries(
   db: Database,
-  wanted: readonly { trainingJobName: string; metricName: string }[],
+  wanted: readonly WantedSeries[],
 ): Promise<Map<string, StoredMetricPoint[]>> {
   // One entry per job, the last one asked for winning, as the other stores read them.
   const unique = [...new Map(wanted.map((w) => [w.trainingJobName, w])).values()];

@@ -26,6 +26,7 @@ import type {
   TuningJobPatch,
   TuningJobRecord,
   TuningJobStatus,
+  WantedSeries,
   WorkerHeartbeat,
   WorkerRecord,
   WriteGuard,
@@ -183,9 +184,7 @@ export class PostgresStore implements Store {
     return output.listMetricPoints(this.db, trainingJobName, options);
   }
 
-  listMetricSeries(
-    wanted: readonly { trainingJobName: string; metricName: string }[],
-  ): Promise<Map<string, StoredMetricPoint[]>> {
+  listMetricSeries(wanted: readonly WantedSeries[]): Promise<Map<string, StoredMetricPoint[]>> {
     return output.listMetricSeries(this.db, wanted);
   }
 

@@ -2,6 +2,7 @@ import { type Clock, systemClock } from "../../clock.js";
 import { ValidationError } from "../../errors.js";
 import { emptyCounters } from "../counters.js";
 import { alreadyExists, leaseLost, notFound, staleAttempt, trialIndexConflict } from "../errors.js";
+import { seriesOneByOne } from "../metric-series.js";
 import type {
   Fence,
   Lease,
@@ -29,6 +30,7 @@ import type {
   TuningJobPatch,
   TuningJobRecord,
   TuningJobStatus,
+  WantedSeries,
   WorkerHeartbeat,
   WorkerRecord,
   WriteGuard,
@@ -460,15 +462,8 @@ export class SqliteStore implements Store {
     }));
   }
 
-  /** One indexed read per job: SQLite answers in-process, so there are no round trips to save. */
-  async listMetricSeries(
-    wanted: readonly { trainingJobName: string; metricName: string }[],
-  ): Promise<Map<string, StoredMetricPoint[]>> {
-    const series = new Map<string, StoredMetricPoint[]>();
-    for (const { trainingJobName, metricName } of wanted) {
-      series.set(trainingJobName, await this.listMetricPoints(trainingJobName, { metricName }));
-    }
-    return series;
+  listMetricSeries(wanted: readonly WantedSeries[]): Promise<Map<string, StoredMetricPoint[]>> {
+    return seriesOneByOne(this, wanted);
   }
 
   async appendLog(

@@ -260,8 +260,8 @@ describe("tunekit tune: early stopping, recovery and faults", () => {
         r.HyperParameterTuningJobName = "killed";
         r.HyperParameterTuningJobConfig.Strategy = "Random";
         r.HyperParameterTuningJobConfig.ResourceLimits = { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 2 };
-        // Jobs of 3 x 2 s: long enough to still be running when the killed tuner's store is read on a busy machine.
-        r.TrainingJobDefinition.StaticHyperParameters.sleep = "2";
+        // Jobs of 3 x 4 s: long enough to still be running when the killed tuner's store is read on a busy machine.
+        r.TrainingJobDefinition.StaticHyperParameters.sleep = "4";
       });
       const tuner = spawn(process.execPath, ["--import", "tsx", MAIN, ...args, "--slots", "2", "--sandbox", sandbox], {
         env: { ...process.env, TUNEKIT_HOME: home },
@@ -273,6 +273,20 @@ describe("tunekit tune: early stopping, recovery and faults", () => {
       });
       const exited = new Promise((resolve) => tuner.on("close", resolve));
       await waitFor(() => (out.match(/start /g) ?? []).length >= 3);
+      // Kill only once a running job's process group is known and alive, so "lost" jobs have something to lose.
+      await waitFor(async () => {
+        const peek = new SqliteStore(join(home, "tunekit.db"));
+        try {
+          for (const job of await peek.listTrainingJobs({ tuningJobName: "killed" })) {
+            if (job.status !== "InProgress") continue;
+            const pgid = (await peek.getLease("training-job", job.name))?.pgid ?? 0;
+            if (pgid > 0 && groupAlive(pgid)) return true;
+          }
+          return false;
+        } finally {
+          await peek.close();
+        }
+      });
       tuner.kill("SIGKILL");
       await exited;
 

@@ -22,6 +22,7 @@ import { openStore, type Store } from "../src/store/index.js";
 import { throwawayDatabase } from "../test/fixtures/postgres.js";
 import { PYTHON, startWorker, type WorkerProcess } from "../test/helpers/fleet.js";
 import { startRedis } from "../test/support/redis-server.js";
+import { postgresBackends, processCpuMs, redisCpuMs } from "./process-cpu.js";
 import { machineDescription, markdownTable } from "./report.js";
 
 const { values: args } = parseArgs({
@@ -115,6 +116,53 @@ interface Row {
   width: number;
   localMs: number;
   queueMs: number;
+  /** CPU time of this benchmark's processes (itself and its jobs, the workers and theirs, Redis, PostgreSQL). */
+  localCpuMs: number;
+  queueCpuMs: number;
+}
+
+const databaseName = new URL(database.url).pathname.slice(1);
+/**
+ * CPU time so far of every process the benchmark runs: itself (the controller's side, and the local executor's
+ * jobs), the workers (and their jobs), Redis, and the PostgreSQL backends serving its database. On a shared
+ * machine this, unlike wall time, does not count what other processes do meanwhile.
+ */
+async function cpuNow(fleet: readonly WorkerProcess[]): Promise<Map<string, number>> {
+  const cpu = new Map<string, number>([["self", processCpuMs(process.pid)]]);
+  for (const worker of fleet) cpu.set(`worker ${worker.pid}`, processCpuMs(worker.pid));
+  for (const pid of await postgresBackends(database.url, databaseName)) cpu.set(`postgres ${pid}`, processCpuMs(pid));
+  cpu.set("redis", redisCpuMs(await redis.cli("INFO", "cpu")));
+  return cpu;
+}
+
+/** The CPU time spent between two readings (a backend that appeared since counts from zero). */
+function cpuSpent(before: Map<string, number>, after: Map<string, number>): number {
+  let spent = 0;
+  for (const [key, ms] of after) spent += ms - (before.get(key) ?? 0);
+  return spent;
+}
+
+/** Runs a block through an executor, returning its wall time and the CPU it cost. */
+async function block(
+  executor: Executor,
+  n: number,
+  width: number,
+  fleet: readonly WorkerProcess[],
+): Promise<{ wallMs: number; cpuMs: number }> {
+  const before = await cpuNow(fleet);
+  const wallMs = await drive(executor, n, width);
+  const after = await cpuNow(fleet);
+  if (process.env.TUNEKIT_BENCH_CPU) {
+    const by = new Map<string, number>();
+    for (const [key, ms] of after) {
+      const kind = key.split(" ")[0] as string;
+      by.set(kind, (by.get(kind) ?? 0) + (ms - (before.get(key) ?? 0)) / n);
+    }
+    console.error(
+      `${executor.constructor.name}: CPU per job, ms: ${[...by].map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")}`,
+    );
+  }
+  return { wallMs, cpuMs: cpuSpent(before, after) };
 }
 const rows: Row[] = [];
 const settings = (dir: string) =>
@@ -138,7 +186,8 @@ for (const count of FLEETS) {
         store: database.url,
         slots: SLOTS,
         lockSeconds: 30,
-        extraArgs: ["--queue-name", queue.name, "--sandbox", SANDBOX],
+        // A worker's default heartbeat (the test helper's is shorter).
+        extraArgs: ["--queue-name", queue.name, "--sandbox", SANDBOX, "--heartbeat-seconds", "2"],
       }),
     ),
   );
@@ -151,15 +200,27 @@ for (const count of FLEETS) {
   // The two alternate in ROUNDS blocks, so a change in the machine's load (it is shared) weighs on both alike.
   let localMs = 0;
   let queueMs = 0;
+  let localCpuMs = 0;
+  let queueCpuMs = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const n = Math.round((JOBS * (round + 1)) / ROUNDS) - Math.round((JOBS * round) / ROUNDS);
-    localMs += await drive(local, n, width);
-    queueMs += await drive(remote, n, width);
+    const here = await block(local, n, width, fleet);
+    const there = await block(remote, n, width, fleet);
+    localMs += here.wallMs;
+    localCpuMs += here.cpuMs;
+    queueMs += there.wallMs;
+    queueCpuMs += there.cpuMs;
   }
   await local.close();
   await remote.close();
-  for (const worker of fleet) await worker.stop();
-  rows.push({ workers: count, width, localMs, queueMs });
+  // Asked to leave (SIGTERM: it deregisters, and a profiled worker writes its profile), then made to.
+  for (const worker of fleet) {
+    const gone = new Promise((resolve) => worker.child.once("exit", resolve));
+    worker.signal("SIGTERM");
+    await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    await worker.stop();
+  }
+  rows.push({ workers: count, width, localMs, queueMs, localCpuMs, queueCpuMs });
   console.error(
     `${count} worker(s), ${width} at once: local ${localMs.toFixed(0)} ms, workers ${queueMs.toFixed(0)} ms for ${JOBS} jobs`,
   );
@@ -179,6 +240,9 @@ const header = [
   "added cost per job, ms",
   "local jobs/s",
   "workers jobs/s",
+  "CPU per job, local, ms",
+  "CPU per job, workers, ms",
+  "added CPU per job, ms",
 ];
 const lines = rows.map((r) => [
   String(r.workers),
@@ -189,6 +253,9 @@ const lines = rows.map((r) => [
   (((r.queueMs - r.localMs) * r.width) / JOBS).toFixed(1),
   ((JOBS * 1000) / r.localMs).toFixed(1),
   ((JOBS * 1000) / r.queueMs).toFixed(1),
+  (r.localCpuMs / JOBS).toFixed(1),
+  (r.queueCpuMs / JOBS).toFixed(1),
+  ((r.queueCpuMs - r.localCpuMs) / JOBS).toFixed(1),
 ]);
 const table = markdownTable(header, lines);
 console.log(table);
@@ -203,5 +270,5 @@ writeFileSync(
     .map((l) => l.toFixed(1))
     .join(
       " ",
-    )}\n\nNo-op Python training jobs (bench/jobs/noop.py) on one PostgreSQL store; each row runs the same jobs through the local executor and through \`tunekit worker\` processes taking them from BullMQ on a local redis-server, as many in flight as the workers have slots, the two alternating in ${ROUNDS} blocks so the load of the shared machine weighs on both alike. Added cost per job = (workers − local) × jobs at once / jobs.\n\n${table}\n`,
+    )}\n\nNo-op Python training jobs (bench/jobs/noop.py) on one PostgreSQL store; each row runs the same jobs through the local executor and through \`tunekit worker\` processes taking them from BullMQ on a local redis-server, as many in flight as the workers have slots, the two alternating in ${ROUNDS} blocks so the load of the shared machine weighs on both alike. Added cost per job = (workers − local) × jobs at once / jobs: what a slot spends per job on the queue, which on a machine with fewer cores than jobs at once also counts the waits for a core. CPU per job: the CPU time of every process of the benchmark (itself with the local executor's jobs, the workers with theirs, Redis, the PostgreSQL backends of its database) over the jobs, which the machine's other work does not enter.\n\n${table}\n`,
 );

@@ -232,19 +232,20 @@ describe("training jobs on workers through BullMQ", () => {
     if (log) expect(JSON.stringify(log)).toContain("loss=");
   }, 300_000);
 
-  it("runs a standalone training job on a worker, its log live in the store, and stops one on request and one at MaxRuntimeInSeconds", async () => {
-    const definition = tuningRequest(
-      "unused",
-      { jobs: 1, parallel: 1, epochs: 3, sleep: 0.1 },
-      join(root, "probes", "solo"),
-    );
-    const job = (name: string, epochs: number) => ({
+  /** A CreateTrainingJob request for the tiny script: `epochs` lines, `sleep` seconds apart. */
+  function standalone(name: string, epochs: number, sleep = 0.1): Request {
+    const definition = tuningRequest("unused", { jobs: 1, parallel: 1, epochs, sleep }, join(root, "probes", name));
+    return {
       TrainingJobName: name,
       ...definition.TrainingJobDefinition,
-      HyperParameters: { ...definition.TrainingJobDefinition.StaticHyperParameters, epochs: String(epochs) },
+      HyperParameters: definition.TrainingJobDefinition.StaticHyperParameters,
       StaticHyperParameters: undefined,
       TunekitRunOptions: definition.TunekitRunOptions,
-    });
+    };
+  }
+
+  it("runs a standalone training job on a worker, its log live in the store, and stops one on request and one at MaxRuntimeInSeconds", async () => {
+    const job = (name: string, epochs: number) => standalone(name, epochs);
     await post(`${url}/api/training-jobs`, job("solo-done", 3));
     const done = await waitFor("solo-done to complete", async () => {
       const record = await store.getTrainingJob("solo-done");
@@ -271,6 +272,30 @@ describe("training jobs on workers through BullMQ", () => {
       return record?.status === "Stopped" ? record : undefined;
     });
     expect(overtime.stopReason).toBe("MaxRuntimeExceeded");
+  }, 300_000);
+
+  it("runs a standalone job once when Redis loses its entry mid-run: its worker holds the run's lease, its controller the job's", async () => {
+    await post(`${url}/api/training-jobs`, standalone("solo-flushed", 16, 0.5));
+    await waitFor("solo-flushed to train", async () => (await store.listMetricPoints("solo-flushed")).length > 0);
+    // The controller's lease fences the job's writes; the worker running the process holds the run's and records it.
+    const own = await store.getLease("training-job", "solo-flushed");
+    const run = await store.getLease("training-run", "solo-flushed");
+    expect(own).toMatchObject({ pid: controller.pid, pgid: null });
+    expect(workers.map((w) => String(w.pid))).toContain(run?.owner.split(":")[1]);
+    expect(run?.pgid).toBeGreaterThan(0);
+    // Its entry is dispatched again and handed to a worker: that worker must see the run is held and leave it.
+    expect(await redis.cli("FLUSHALL")).toBe("OK");
+    const done = await waitFor("solo-flushed to complete", async () => {
+      const record = await store.getTrainingJob("solo-flushed");
+      if (record?.status === "Failed") throw new Error(record.failureReason ?? "failed");
+      return record?.status === "Completed" ? record : undefined;
+    });
+    expect(controller.output()).toMatch(
+      /training job solo-flushed: attempt 1 is no longer queued; dispatching it again/,
+    );
+    expect(done.retryAttempt).toBe(0);
+    expect([...processesPerJob(join(root, "probes", "solo-flushed")).values()]).toEqual([1]);
+    expect(await store.getLease("training-run", "solo-flushed")).toBeUndefined();
   }, 300_000);
 
   it("runs `tunekit tune --executor queue` on the workers, and `tunekit workers` lists them", async () => {
@@ -318,8 +343,9 @@ describe("training jobs on workers through BullMQ", () => {
 
   it("runs a job again on another worker when its worker is killed (SIGKILL), as its next attempt, once", async () => {
     const { name, probe } = await submit({ jobs: 4, parallel: 2, epochs: 12, sleep: 0.5 });
-    const victim = workers[0] as WorkerProcess;
-    const job = await runningOn(name, victim);
+    // Whichever worker has a job running: BullMQ may hand all four to the others.
+    const job = await runningOn(name);
+    const victim = workers.find((w) => job.jobDir?.startsWith(`${w.dir}/`)) as WorkerProcess;
     const killedAt = performance.now();
     victim.signal("SIGKILL");
     const again = await waitFor(`${job.name} to run again elsewhere`, async () => {
@@ -343,7 +369,7 @@ describe("training jobs on workers through BullMQ", () => {
       expect(processesPerJob(probe).get(j.name)).toBe(j.retryAttempt + 1);
     }
     expect(jobs.find((j) => j.name === job.name)?.retryAttempt).toBe(1);
-    workers[0] = await worker("w1b");
+    workers[workers.indexOf(victim)] = await worker(`${victim.name}b`);
   }, 300_000);
 
   it("refuses a worker's late results once it was paused past its lock (SIGSTOP, SIGCONT), and ends its process", async () => {

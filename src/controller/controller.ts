@@ -7,9 +7,18 @@ import type { SlotPool } from "../executors/slot-pool.js";
 import { isLostJob, type JobSettings, withRunOptions } from "../jobs/index.js";
 import { ownerAlive } from "../jobs/orphans.js";
 import { endOrphanGroup } from "../jobs/process-group.js";
-import type { Lease, ResourceKind, Store, TrainingJobRecord, TuningJobRecord } from "../store/index.js";
+import {
+  type Lease,
+  leaseLost,
+  type ResourceKind,
+  type Store,
+  type TrainingJobRecord,
+  type TuningJobRecord,
+} from "../store/index.js";
 import { leaseOwner, runTuningJob } from "../tuner/index.js";
 import { CONTROLLER_DEFAULTS } from "./defaults.js";
+
+const ENDED = new Set(["Completed", "Failed", "Stopped"]);
 
 export interface ControllerOptions {
   readonly store: Store;
@@ -219,6 +228,10 @@ export class Controller {
       if (previous?.pgid && previous.host === hostname()) {
         await endOrphanGroup(previous.pgid, previous.processStartTime, settings.stopGraceMs, this.clock);
       }
+      // A worker that ran it holds its run's lease: given back, the next attempt's worker need not wait for it to
+      // expire, and the old worker, whose renewals now fail, ends its process.
+      const run = await this.store.getLease("training-run", name);
+      if (run) await this.store.releaseLease(run);
       record = (await this.store.updateTrainingJob(
         name,
         { retryAttempt: record.retryAttempt + 1, now: this.clock.now() },
@@ -235,17 +248,33 @@ export class Controller {
         log: (line) => this.log(line),
       });
     executor.reserve();
-    // Its writes are fenced by this controller's lease, which a worker elsewhere runs it under.
+    // Its writes are fenced by this controller's lease; a worker elsewhere holds the run's lease beside it.
     await executor.launch(record, {
       fence: lease,
       ...(lost ? { resumeReason: "the tunekit process that ran this job exited" } : {}),
     });
+    const renewEvery = this.leaseTtlMs / 3;
+    let renewed = this.clock.now();
     for (;;) {
-      const events = await executor.next(Number.POSITIVE_INFINITY);
+      const events = await executor.next(this.clock.now() + renewEvery);
       const end = events.find((e) => e.type === "ended" || e.type === "lost");
       if (end?.type === "ended") this.log(`training job ${name}: ${end.record.status}`);
       if (end) break;
+      if (this.clock.now() - renewed < renewEvery) continue;
+      await this.keepLease(lease);
+      renewed = this.clock.now();
     }
     await executor.close();
+  }
+
+  /**
+   * Renews the lease on a standalone training job while it runs (on a worker, nothing else renews it). One that
+   * was taken over ends this run; one that the job's own run gave back as the job ended is no loss.
+   */
+  private async keepLease(lease: Lease): Promise<void> {
+    if (await this.store.renewLease(lease, this.leaseTtlMs)) return;
+    const record = await this.store.getTrainingJob(lease.name);
+    if (record && ENDED.has(record.status)) return;
+    throw leaseLost("training job", lease.name, lease.token);
   }
 }

@@ -10,6 +10,12 @@ export type ObjectiveStatus = "Pending" | "Succeeded" | "Failed";
 /** A tuning job ("tuning-job": from a CreateHyperParameterTuningJob request) or an ask/tell study ("study"). */
 export type TuningJobKind = "tuning-job" | "study";
 export type ResourceKind = "tuning-job" | "training-job";
+/**
+ * What a lease can be held on: a resource, or a training job's run ("training-run"), for a standalone training job
+ * run by a worker: its controller holds the job's lease (which fences its writes), and the worker running the
+ * attempt's process holds the run's, which records where that process runs and keeps a second worker out.
+ */
+export type LeaseKind = ResourceKind | "training-run";
 
 export interface TuningJobRecord {
   readonly name: string;
@@ -156,7 +162,7 @@ export interface LogChunk {
  * token: a process that lost its lease (paused past its expiry and taken over) cannot overwrite its successor.
  */
 export interface Fence {
-  readonly kind: ResourceKind;
+  readonly kind: LeaseKind;
   readonly name: string;
   readonly token: number;
 }
@@ -183,7 +189,7 @@ export interface LeaseProcess {
 }
 
 export interface LeaseRequest extends LeaseProcess {
-  kind: ResourceKind;
+  kind: LeaseKind;
   name: string;
   owner: string;
   ttlMs: number;

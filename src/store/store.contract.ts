@@ -365,10 +365,12 @@ export function storeContract(label: string, open: () => Store | Promise<Store>)
         await store.appendMetricPoints("gone", 0, [{ metricName: "loss", value: 1, timestamp: 1 }]);
         await store.appendLog("gone", 0, "hello\n", 1);
         await store.acquireLease({ kind: "training-job", name: "gone", owner: "me", ttlMs: 60_000 });
+        await store.acquireLease({ kind: "training-run", name: "gone", owner: "worker", ttlMs: 60_000 });
         await store.requestStop("training-job", "gone", 1);
         expect(await store.deleteTrainingJob("GONE")).toBe(true);
         expect(await store.getTrainingJob("gone")).toBeUndefined();
         expect(await store.getLease("training-job", "gone")).toBeUndefined();
+        expect(await store.getLease("training-run", "gone")).toBeUndefined();
         expect(await store.pendingStopRequests("training-job", "gone")).toEqual([]);
         await store.createTrainingJob({ name: "gone", hyperparameters: {}, now: 2 });
         expect(await store.listMetricPoints("gone")).toEqual([]);
@@ -389,12 +391,14 @@ export function storeContract(label: string, open: () => Store | Promise<Store>)
         await store.appendMetricPoints("t-0", 0, [{ metricName: "loss", value: 1, timestamp: 1 }]);
         await store.appendLog("t-0", 0, "line\n", 1);
         await store.acquireLease({ kind: "training-job", name: "t-0", owner: "me", ttlMs: 60_000 });
+        await store.acquireLease({ kind: "training-run", name: "t-0", owner: "worker", ttlMs: 60_000 });
         await store.acquireLease({ kind: "tuning-job", name: "study-a", owner: "me", ttlMs: 60_000 });
         await store.requestStop("tuning-job", "study-a", 1);
         expect(await store.deleteTuningJob("STUDY-A")).toBe(true);
         expect(await store.getTuningJob("study-a")).toBeUndefined();
         expect(await store.getTrainingJob("t-0")).toBeUndefined();
         expect(await store.getLease("training-job", "t-0")).toBeUndefined();
+        expect(await store.getLease("training-run", "t-0")).toBeUndefined();
         expect(await store.getLease("tuning-job", "study-a")).toBeUndefined();
         expect(await store.pendingStopRequests("tuning-job", "study-a")).toEqual([]);
         expect((await store.listTrainingJobs()).map((j) => j.name)).toEqual(["other"]);
@@ -575,6 +579,29 @@ export function storeContract(label: string, open: () => Store | Promise<Store>)
         expect(await store.renewLease(a, 60_000)).toBeUndefined();
         expect(await store.releaseLease(a)).toBe(false);
         expect(await store.getLease("tuning-job", "tj")).toMatchObject({ owner: "b", token: b.token });
+      });
+
+      it("holds a job's run apart from the job: its controller and the worker running it each have their own", async () => {
+        await store.createTrainingJob({ name: "job", hyperparameters: {}, now: 1 });
+        const job = (await store.acquireLease({
+          kind: "training-job",
+          name: "job",
+          owner: "ctl",
+          ttlMs: 60_000,
+        })) as Lease;
+        const run = await store.acquireLease({ kind: "training-run", name: "JOB", owner: "w1", ttlMs: 60_000 });
+        expect(run).toMatchObject({ kind: "training-run", owner: "w1" });
+        // A second worker handed the same attempt is kept out; the job's own lease is untouched by either.
+        expect(
+          await store.acquireLease({ kind: "training-run", name: "job", owner: "w2", ttlMs: 60_000 }),
+        ).toBeUndefined();
+        expect(await store.getLease("training-job", "job")).toMatchObject({ owner: "ctl", token: job.token });
+        expect(await store.listUnleased("training-job")).toEqual([]);
+        // A write fenced by the controller's lease lands while the worker holds the run.
+        const patched = await store.updateTrainingJob("job", { secondaryStatus: "Training", now: 2 }, { fence: job });
+        expect(patched?.secondaryStatus).toBe("Training");
+        expect(await store.releaseLease(run as Lease)).toBe(true);
+        expect(await store.getLease("training-job", "job")).toMatchObject({ owner: "ctl" });
       });
 
       it("records the process running the job when renewed", async () => {

@@ -1,6 +1,7 @@
 import type {
   Fence,
   Lease,
+  LeaseKind,
   LeaseProcess,
   LeaseRequest,
   LogChunk,
@@ -142,7 +143,7 @@ export interface Store {
   /** Extends a lease still held under its token, recording the process when given; undefined once it is lost. */
   renewLease(fence: Fence, ttlMs: number, process?: LeaseProcess): Promise<Lease | undefined>;
   releaseLease(fence: Fence): Promise<boolean>;
-  getLease(kind: ResourceKind, name: string): Promise<Lease | undefined>;
+  getLease(kind: LeaseKind, name: string): Promise<Lease | undefined>;
   /**
    * Jobs a controller should be running but nobody holds a live lease on: InProgress or Stopping tuning jobs
    * (not ask/tell studies, which their caller runs), or standalone training jobs with a request.

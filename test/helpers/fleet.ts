@@ -25,7 +25,9 @@ export async function startTunekit(
   ready: RegExp,
   options: { netns?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<TunekitProcess & { match: RegExpExecArray }> {
-  const command = [process.execPath, "--import", "tsx", MAIN, ...args];
+  // TUNEKIT_TEST_NODE_ARGS: extra flags for node (--cpu-prof, to profile the fleet in a benchmark).
+  const nodeArgs = process.env.TUNEKIT_TEST_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const command = [process.execPath, ...nodeArgs, "--import", "tsx", MAIN, ...args];
   const [file, ...rest] = options.netns ? ["ip", "netns", "exec", options.netns, ...command] : command;
   const child = spawn(file as string, rest, {
     env: { ...process.env, ...options.env },

@@ -1,6 +1,6 @@
 import { ValidationError } from "../../errors.js";
 import type { QueueTarget } from "../../jobs/settings.js";
-import type { Fence } from "../../store/index.js";
+import type { Fence, LeaseKind } from "../../store/index.js";
 
 /** The BullMQ queue training jobs are dispatched on, unless told otherwise. */
 export const DEFAULT_QUEUE_NAME = "tunekit-training-jobs";
@@ -13,15 +13,22 @@ export const DEFAULT_QUEUE_NAME = "tunekit-training-jobs";
 export interface QueuedJob {
   readonly name: string;
   readonly attempt: number;
-  /** What every write of the job is fenced by (the tuning job's lease for a trial). */
+  /** What every write of the job is fenced by: its tuning job's lease for a trial, its controller's lease else. */
   readonly fence?: Fence;
-  /** The lease the job runs under when its dispatcher holds it (a standalone job); else the worker takes one. */
-  readonly lease?: Fence;
   readonly resumeReason?: string;
   /** The content address of its packed source in the store, when its source was a directory on the controller. */
   readonly sourceBundle?: string;
   /** The job's run options as the controller runs it (RunOptions), so the worker need not read them. */
   readonly runOptions?: Record<string, unknown>;
+}
+
+/**
+ * The lease the worker running a job holds while it runs (it records the process and keeps a second worker out):
+ * a trial's own training-job lease, its tuning job's being the fence; for a standalone job, whose training-job
+ * lease is its controller's (the fence), the run's.
+ */
+export function runLeaseKind(data: Pick<QueuedJob, "fence">): LeaseKind {
+  return data.fence?.kind === "training-job" ? "training-run" : "training-job";
 }
 
 /**

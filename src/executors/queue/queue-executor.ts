@@ -3,13 +3,23 @@ import { systemClock } from "../../clock.js";
 import { checkRequestAnywhere, type JobSettings, runOptionsOf } from "../../jobs/index.js";
 import type { Fence, Store, TrainingJobRecord } from "../../store/index.js";
 import type { Executor, ExecutorEvent, LaunchOptions } from "../executor.js";
-import { type QueuedJob, type QueueSettings, queueJobId, redisConnection } from "./protocol.js";
+import { type QueuedJob, type QueueSettings, queueJobId, redisConnection, runLeaseKind } from "./protocol.js";
 import { SourceShipper } from "./source-shipping.js";
 
-/** The longest the tuner waits for an event: the store is read this often for the jobs in flight. */
+/** The longest the tuner waits for an event. */
 const POLL_MS = 250;
-/** How often the queue is asked about each job in flight (lost by Redis? failed as stalled?). */
-const QUEUE_CHECK_MS = 1000;
+/**
+ * How often every job in flight is read from the store (its start, new metric points). A job BullMQ says finished
+ * is read at once; the others' starts and metrics reach the tuner within this, which early stopping, deciding at
+ * epoch ends, does not notice, and each read costs the store two queries per job in flight.
+ */
+const SWEEP_MS = 1000;
+/**
+ * How often the queue is asked about each job in flight: whether Redis lost it (a restart without persistence,
+ * FLUSHALL), which nothing announces. A job BullMQ failed (its worker stopped renewing the lock) is announced,
+ * and asked about at once.
+ */
+const QUEUE_CHECK_MS = 5000;
 /**
  * A lost worker is the machine's failure, not the script's: the job runs again, as SageMaker retries an
  * InternalServerError, up to this many attempts in all (or RetryStrategy's, when it allows more).
@@ -112,7 +122,6 @@ export class QueueExecutor implements Executor {
       name: record.name,
       attempt: record.retryAttempt,
       ...(options.fence ? { fence: fenceOf(options.fence) } : {}),
-      ...(options.fence && options.fence.kind === "training-job" ? { lease: fenceOf(options.fence) } : {}),
       ...(options.resumeReason ? { resumeReason: options.resumeReason } : {}),
       ...(sourceBundle ? { sourceBundle } : {}),
       runOptions: this.runOptions,
@@ -155,15 +164,16 @@ export class QueueExecutor implements Executor {
       ]);
       this.wake = undefined;
     }
-    // Every job is read from the store each POLL_MS (its start, new metric points); between sweeps only the jobs
+    // Every job is read from the store each SWEEP_MS (its start, new metric points); between sweeps only the jobs
     // BullMQ said finished, so a stream of endings does not read every job in flight once per ending.
-    const sweep = this.clock.now() - this.lastSweep >= POLL_MS;
+    const sweep = this.clock.now() - this.lastSweep >= SWEEP_MS;
     if (sweep) this.lastSweep = this.clock.now();
-    const look = sweep ? [...this.jobs.values()] : [...this.due].flatMap((n) => this.jobs.get(n) ?? []);
+    const due = new Set(this.due);
     this.due.clear();
+    const look = sweep ? [...this.jobs.values()] : [...due].flatMap((n) => this.jobs.get(n) ?? []);
     for (const job of look) {
       try {
-        await this.follow(job);
+        await this.follow(job, due.has(job.name));
       } catch (error) {
         // Redis or the store is down for a moment: the next turn looks again.
         this.log(`training job ${job.name}: ${(error as Error).message}`);
@@ -174,8 +184,11 @@ export class QueueExecutor implements Executor {
     return events;
   }
 
-  /** What the store says of one job since the last look, and, now and then, what the queue says. */
-  private async follow(job: InFlight): Promise<void> {
+  /**
+   * What the store says of one job since the last look, and what the queue says: now and then, or at once when
+   * BullMQ announced its entry `finished` (completed or failed).
+   */
+  private async follow(job: InFlight, finished: boolean): Promise<void> {
     const record = await this.store.getTrainingJob(job.name);
     if (!record) {
       this.forget(job.name);
@@ -205,7 +218,7 @@ export class QueueExecutor implements Executor {
       return;
     }
     const now = this.clock.now();
-    if (now - job.lastQueueCheck < QUEUE_CHECK_MS) return;
+    if (!finished && now - job.lastQueueCheck < QUEUE_CHECK_MS) return;
     job.lastQueueCheck = now;
     const id = queueJobId(job.name, job.attempt);
     const state = await this.queue.getJobState(id);
@@ -216,10 +229,10 @@ export class QueueExecutor implements Executor {
     } else if (state === "failed") {
       const entry = await this.queue.getJob(id);
       await this.runAgain(job, entry?.failedReason ?? "its worker failed");
-    } else if (state === "completed" && !job.data.lease) {
+    } else if (state === "completed") {
       // Its queue entry is done but the job is not: the entry was dispatched again after Redis lost it, and the
-      // worker really running the job holds its lease. Once nobody renews that lease, the job was lost with it.
-      const lease = await this.store.getLease("training-job", job.name);
+      // worker really running the job holds its run's lease. Once nobody renews that, the job was lost with it.
+      const lease = await this.store.getLease(runLeaseKind(job.data), job.name);
       if (!lease || lease.expiresAt <= (await this.store.now())) {
         await this.runAgain(job, "its worker stopped renewing the job's lease");
       }
@@ -244,11 +257,9 @@ export class QueueExecutor implements Executor {
       this.events.push({ type: "ended", job: name, record: failed });
       return;
     }
-    // The lost worker's lease on the job would keep the next one out until it expired.
-    if (!job.data.lease) {
-      const lease = await this.store.getLease("training-job", name);
-      if (lease) await this.store.releaseLease(lease);
-    }
+    // The lost worker's lease on the run would keep the next one out until it expired.
+    const lease = await this.store.getLease(runLeaseKind(job.data), name);
+    if (lease) await this.store.releaseLease(lease);
     const moved = await this.store.updateTrainingJob(
       name,
       { retryAttempt: job.attempt + 1, status: "InProgress", secondaryStatus: "Starting", now },

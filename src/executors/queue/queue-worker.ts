@@ -6,7 +6,7 @@ import { isLostJob, type JobSettings, prepareTrainingJob, runTrainingJob } from 
 import type { RunOptions } from "../../jobs/run-options.js";
 import type { Store, TrainingJobRecord } from "../../store/index.js";
 import { SlotPool } from "../slot-pool.js";
-import { type QueuedJob, type QueueSettings, redisConnection } from "./protocol.js";
+import { type QueuedJob, type QueueSettings, redisConnection, runLeaseKind } from "./protocol.js";
 import { bundleOnWorker, withSubmitDirectory } from "./source-shipping.js";
 
 const RUNNING = new Set(["InProgress", "Stopping"]);
@@ -100,9 +100,24 @@ export class QueueWorker {
     // acknowledged and nothing runs.
     if (!record) return "deleted";
     if (record.retryAttempt !== data.attempt || !RUNNING.has(record.status)) return "superseded";
+    // The run's lease, taken here rather than by the runtime so that a second delivery of the same attempt (its
+    // entry dispatched again after Redis lost it) is told apart before anything is laid out.
+    const lease = await this.store.acquireLease({
+      kind: runLeaseKind(data),
+      name: record.name,
+      owner: `${hostname()}:${process.pid}:${record.name}`,
+      ttlMs: this.options.settings.leaseTtlMs,
+      host: hostname(),
+      pid: process.pid,
+    });
+    if (!lease) return "running-elsewhere";
     const slot = this.slots.take(`${this.options.name}:${data.name}`);
-    if (!slot) throw new Error(`no free slot on worker ${this.options.name}`);
+    if (!slot) {
+      await this.store.releaseLease(lease);
+      throw new Error(`no free slot on worker ${this.options.name}`);
+    }
     const running: Running = { name: record.name, attempt: data.attempt, abort: new AbortController() };
+    let leaseGivenBack = false;
     this.running.set(record.name, running);
     this.wakeBeat?.();
     try {
@@ -126,24 +141,24 @@ export class QueueWorker {
         clock: this.clock,
         signal: running.abort.signal,
         ...(data.fence ? { fence: data.fence } : {}),
-        ...(data.lease ? { lease: data.lease } : {}),
+        lease,
         ...(data.resumeReason ? { resumeReason: data.resumeReason } : {}),
       });
+      leaseGivenBack = true; // with the job's final status
       this.log(`training job ${record.name} (attempt ${data.attempt + 1}): ${ended.status}`);
       return ended.status;
     } catch (error) {
-      const code = (error as { code?: string }).code;
       if (isLostJob(error)) {
         this.log(`training job ${record.name} (attempt ${data.attempt + 1}): runs elsewhere now; ended here`);
         return "superseded";
       }
-      // The same attempt is running on another worker (its queue entry was dispatched again after Redis lost it).
-      if (code === "E_RESOURCE_IN_USE") return "running-elsewhere";
       // The job could not even start here (its bundle, its directory): it fails saying why, as a local job does.
       // Only if the store will not take that either is it left to BullMQ, whose failure the controller retries.
       await this.fail(record, data, this.cannotRunHere(error as Error));
       return "Failed";
     } finally {
+      // The runtime gives it back as the job ends; here, when the job could not start or was superseded.
+      if (!leaseGivenBack) await this.store.releaseLease(lease).catch(() => false);
       slot.release();
       this.running.delete(record.name);
       this.wakeBeat?.();

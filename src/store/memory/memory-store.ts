@@ -5,6 +5,7 @@ import { seriesOneByOne } from "../metric-series.js";
 import type {
   Fence,
   Lease,
+  LeaseKind,
   LeaseProcess,
   LeaseRequest,
   LogChunk,
@@ -37,7 +38,7 @@ import type { Store } from "../store.js";
 import { compareBy, filterListed, page } from "./list-filters.js";
 
 const key = (name: string) => name.toLowerCase();
-const leaseKey = (kind: ResourceKind, name: string) => `${kind}\u0000${key(name)}`;
+const leaseKey = (kind: LeaseKind, name: string) => `${kind}\u0000${key(name)}`;
 
 /** Records are handed out as copies, so a caller can never edit the store behind its back. */
 function clone<T>(value: T): T {
@@ -267,6 +268,7 @@ export class MemoryStore implements Store {
     this.metrics.delete(key(name));
     this.logs.delete(key(name));
     this.leases.delete(leaseKey("training-job", name));
+    this.leases.delete(leaseKey("training-run", name));
     this.tags.delete(leaseKey("training-job", name));
     this.stopRequests = this.stopRequests.filter((r) => !(r.kind === "training-job" && key(r.name) === key(name)));
   }
@@ -431,7 +433,7 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  async getLease(kind: ResourceKind, name: string): Promise<Lease | undefined> {
+  async getLease(kind: LeaseKind, name: string): Promise<Lease | undefined> {
     this.open();
     const lease = this.leases.get(leaseKey(kind, name));
     return lease && clone(lease);

@@ -1,4 +1,4 @@
-import type { Fence, Lease, LeaseProcess, LeaseRequest, ResourceKind } from "../records.js";
+import type { Fence, Lease, LeaseKind, LeaseProcess, LeaseRequest, ResourceKind } from "../records.js";
 import { type LeaseRow, toLease } from "../sqlite/rows.js";
 import type { Database } from "./database.js";
 
@@ -80,7 +80,7 @@ export async function releaseLease(db: Database, fence: Fence): Promise<boolean>
   return deleted.length === 1;
 }
 
-export async function getLease(db: Database, kind: ResourceKind, name: string): Promise<Lease | undefined> {
+export async function getLease(db: Database, kind: LeaseKind, name: string): Promise<Lease | undefined> {
   const [row] = await db.query<LeaseRow>("SELECT * FROM leases WHERE resource_kind = $1 AND resource_key = lower($2)", [
     kind,
     name,

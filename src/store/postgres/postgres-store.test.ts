@@ -51,6 +51,7 @@ describe("PostgresStore", () => {
       { version: 1, name: "initial" },
       { version: 2, name: "tags" },
       { version: 3, name: "workers" },
+      { version: 4, name: "run_leases" },
     ]);
   });
 
@@ -64,7 +65,7 @@ describe("PostgresStore", () => {
       database.url,
     );
     // Each migration once, however many opened it.
-    expect(ledger.rows[0].n).toBe(3);
+    expect(ledger.rows[0].n).toBe(4);
   });
 
   it("refuses a database that holds another program's tables, and leaves it untouched", async () => {
@@ -91,7 +92,7 @@ describe("PostgresStore", () => {
     );
     await expect(PostgresStore.open(database.url, { schema: "future" })).rejects.toMatchObject({
       code: "E_STORE_SCHEMA_TOO_NEW",
-      message: expect.stringMatching(/version 99.*up to 3/),
+      message: expect.stringMatching(/version 99.*up to 4/),
     });
     const ledger = await admin(
       (client) => client.query("SELECT max(version) AS v FROM future.tunekit_schema_migrations"),

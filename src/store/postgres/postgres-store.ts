@@ -3,6 +3,7 @@ import { StoreError } from "../errors.js";
 import type {
   Fence,
   Lease,
+  LeaseKind,
   LeaseProcess,
   LeaseRequest,
   LogChunk,
@@ -211,7 +212,7 @@ export class PostgresStore implements Store {
     return leases.releaseLease(this.db, fence);
   }
 
-  getLease(kind: ResourceKind, name: string): Promise<Lease | undefined> {
+  getLease(kind: LeaseKind, name: string): Promise<Lease | undefined> {
     return leases.getLease(this.db, kind, name);
   }
 

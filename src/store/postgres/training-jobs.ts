@@ -157,7 +157,7 @@ export async function updateTrainingJob(
 export async function deleteTrainingJob(db: Database, name: string): Promise<boolean> {
   const [deleted] = await db.write<{ n: number }>(
     `WITH job AS (DELETE FROM training_jobs WHERE name_key = lower($1) RETURNING name_key),
-       lease AS (DELETE FROM leases WHERE resource_kind = 'training-job' AND resource_key IN (SELECT name_key FROM job)),
+       lease AS (DELETE FROM leases WHERE resource_kind IN ('training-job', 'training-run') AND resource_key IN (SELECT name_key FROM job)),
        stops AS (DELETE FROM stop_requests
          WHERE resource_kind = 'training-job' AND resource_key IN (SELECT name_key FROM job)),
        tagged AS (DELETE FROM tags WHERE resource_kind = 'training-job' AND resource_key IN (SELECT name_key FROM job))

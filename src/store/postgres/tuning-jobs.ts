@@ -81,7 +81,10 @@ export async function deleteTuningJob(db: Database, name: string): Promise<boole
     // Training jobs, and with them their metric points and logs, go with the row (ON DELETE CASCADE); leases and
     // stop requests are keyed by name.
     const children = "SELECT name_key FROM training_jobs WHERE tuning_job_key = lower($1)";
-    await tx.query(`DELETE FROM leases WHERE resource_kind = 'training-job' AND resource_key IN (${children})`, [name]);
+    await tx.query(
+      `DELETE FROM leases WHERE resource_kind IN ('training-job', 'training-run') AND resource_key IN (${children})`,
+      [name],
+    );
     await tx.query(`DELETE FROM stop_requests WHERE resource_kind = 'training-job' AND resource_key IN (${children})`, [
       name,
     ]);

@@ -30,6 +30,7 @@ describe("SqliteStore files", () => {
       { version: 5, name: "service_mode" },
       { version: 6, name: "tags" },
       { version: 7, name: "workers" },
+      { version: 8, name: "run_leases" },
     ]);
     db.close();
     const second = new SqliteStore(path);
@@ -88,7 +89,7 @@ describe("SqliteStore files", () => {
     expect(() => new SqliteStore(path)).toThrow(
       expect.objectContaining({
         code: "E_STORE_SCHEMA_TOO_NEW",
-        message: expect.stringMatching(/version 99.*up to 7/),
+        message: expect.stringMatching(/version 99.*up to 8/),
       }),
     );
     const check = new Database(path, { readonly: true });

@@ -6,6 +6,7 @@ import { seriesOneByOne } from "../metric-series.js";
 import type {
   Fence,
   Lease,
+  LeaseKind,
   LeaseProcess,
   LeaseRequest,
   LogChunk,
@@ -196,7 +197,7 @@ export class SqliteStore implements Store {
       if (!row) return false;
       // Training jobs, and with them their metric points and logs, go with the row (ON DELETE CASCADE).
       this.run(
-        `DELETE FROM leases WHERE resource_kind = 'training-job'
+        `DELETE FROM leases WHERE resource_kind IN ('training-job', 'training-run')
            AND resource_name IN (SELECT name FROM training_jobs WHERE tuning_job_name = ?)`,
         row.name,
       );
@@ -325,7 +326,10 @@ export class SqliteStore implements Store {
       const row = this.trainingJobRow(name);
       if (!row) return false;
       // Metric points and log chunks go with the row (ON DELETE CASCADE); leases and stop requests are keyed by name.
-      this.run("DELETE FROM leases WHERE resource_kind = 'training-job' AND resource_name = ?", row.name);
+      this.run(
+        "DELETE FROM leases WHERE resource_kind IN ('training-job', 'training-run') AND resource_name = ?",
+        row.name,
+      );
       this.run("DELETE FROM stop_requests WHERE resource_kind = 'training-job' AND resource_name = ?", row.name);
       this.run("DELETE FROM tags WHERE resource_kind = 'training-job' AND resource_name = ?", row.name);
       this.run("DELETE FROM training_jobs WHERE name = ?", row.name);
@@ -505,7 +509,7 @@ export class SqliteStore implements Store {
     return options.newest ? rows.reverse() : rows;
   }
 
-  private leaseRow(kind: ResourceKind, name: string): LeaseRow | undefined {
+  private leaseRow(kind: LeaseKind, name: string): LeaseRow | undefined {
     return this.get("SELECT * FROM leases WHERE resource_kind = ? AND resource_name = ?", kind, name) as
       | LeaseRow
       | undefined;
@@ -584,7 +588,7 @@ export class SqliteStore implements Store {
     );
   }
 
-  async getLease(kind: ResourceKind, name: string): Promise<Lease | undefined> {
+  async getLease(kind: LeaseKind, name: string): Promise<Lease | undefined> {
     const row = this.connection.read(() => this.leaseRow(kind, name));
     return row && toLease(row);
   }

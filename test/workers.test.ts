@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type PostgresStore, type TrainingJobRecord } from "../src/store/index.js";
@@ -369,7 +369,7 @@ describe("training jobs on workers through BullMQ", () => {
       expect(processesPerJob(probe).get(j.name)).toBe(j.retryAttempt + 1);
     }
     expect(jobs.find((j) => j.name === job.name)?.retryAttempt).toBe(1);
-    workers[workers.indexOf(victim)] = await worker(`${victim.name}b`);
+    workers[workers.indexOf(victim)] = await worker(`${basename(victim.dir)}b`);
   }, 300_000);
 
   it("refuses a worker's late results once it was paused past its lock (SIGSTOP, SIGCONT), and ends its process", async () => {

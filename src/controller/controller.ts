@@ -33,6 +33,8 @@ export interface ControllerOptions {
   readonly scanMs?: number;
   /** Where a job's training jobs run; local child processes by default. */
   readonly executorFor?: (settings: JobSettings, holder: string) => Executor;
+  /** How long a worker may be silent before it is dropped from the fleet's listing. @defaultValue one hour */
+  readonly forgetWorkersAfterMs?: number;
   /** What the controller has to say (took over a job, stood down, a job failed to start). */
   readonly log?: (line: string) => void;
 }
@@ -50,6 +52,8 @@ export class Controller {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly leaseTtlMs: number;
+  /** When the fleet was last looked at for silent workers. */
+  private workersLookedAt = Number.NEGATIVE_INFINITY;
   private readonly scanMs: number;
   private readonly log: (line: string) => void;
   private readonly runs = new Map<string, Promise<void>>();
@@ -105,6 +109,7 @@ export class Controller {
     while (!this.stopped) {
       try {
         await this.scan();
+        await this.forgetSilentWorkers();
       } catch (error) {
         // The store may be down (a restart): the next scan tries again.
         this.log(`scan failed: ${(error as Error).message}`);
@@ -140,6 +145,22 @@ export class Controller {
     for (const [kind, name] of jobs) {
       const lease = await this.store.getLease(kind, name);
       if (lease && lease.host === here && !ownerAlive(lease.owner)) await this.store.releaseLease(lease);
+    }
+  }
+
+  /** Drops workers silent for longer than forgetWorkersAfterMs from the fleet (looked at once a minute). */
+  private async forgetSilentWorkers(): Promise<void> {
+    const now = this.clock.now();
+    if (now - this.workersLookedAt < 60_000) return;
+    this.workersLookedAt = now;
+    const storeNow = await this.store.now();
+    const after = this.options.forgetWorkersAfterMs ?? CONTROLLER_DEFAULTS.forgetWorkersAfterMs;
+    for (const worker of await this.store.listWorkers()) {
+      if (storeNow - worker.heartbeatAt <= after) continue;
+      await this.store.removeWorker(worker.name);
+      this.log(
+        `worker ${worker.name} on ${worker.host}: silent for ${Math.round((storeNow - worker.heartbeatAt) / 1000)} s; forgotten`,
+      );
     }
   }
 

@@ -9,7 +9,7 @@ import { type Factorisation, fitKernel, GaussianProcess, type KernelFit, type Tr
 
 export { PRIOR_MEAN_QUANTILE, quantile } from "./training-data.js";
 
-import { MODEL_ROWS, modelRows } from "./model-rows.js";
+import { MODEL_ROWS, modelRows, outsideModel } from "./model-rows.js";
 import { ModelSpace } from "./model-space.js";
 import { nearRepeatSpacing } from "./near-repeat.js";
 import { type ModelData, modelData, rows } from "./training-data.js";
@@ -149,6 +149,8 @@ interface PreparedModel {
   /** Observed points, best first. */
   readonly anchors: readonly Float64Array[];
   readonly believer: Believer;
+  /** Above modelRows: whether a point's nearest result is one the posterior left out (model-rows.ts). */
+  readonly outside: ((point: Float64Array) => boolean) | undefined;
 }
 
 export interface BayesianOptions {
@@ -241,12 +243,7 @@ export class BayesianStrategy implements Strategy {
     const built = modelData(model, context.history, context.objective) as ModelData; // two values at least
     const { data, points, best } = built;
     const kernel = this.kernelFor(data, context);
-    const conditioned = modelRows(
-      data,
-      kernel,
-      this.modelRows,
-      createRng(context.seed, "model-rows", context.trialIndex),
-    );
+    const conditioned = modelRows(data, kernel, this.modelRows);
     const gp = new GaussianProcess(conditioned.data, kernel, this.lastFactorisation);
     this.lastFactorisation = gp.factorisation;
     // Among the modelled rows only: the rows left out are neither near the best result nor among the best ones.
@@ -261,12 +258,13 @@ export class BayesianStrategy implements Strategy {
       points,
       anchors: order.map((i) => points[i] as Float64Array),
       believer: new Believer(gp, incumbent),
+      outside: outsideModel(data, conditioned.rows, kernel),
     };
   }
 
   /** One slot's suggestion: its pending trials (earlier slots' among them) believed, then the acquisition's best. */
   private choose(prepared: PreparedModel, context: SuggestContext, taken: Set<string>): Suggestion {
-    const { model, gp, kernel, points, anchors, believer } = prepared;
+    const { model, gp, kernel, points, anchors, believer, outside } = prepared;
     const pendingPoints = context.pending.map((t) => model.toModel(t.hyperparameters));
     believer.believe(pendingPoints.slice(believer.believed));
     const spacing = this.noiseAware
@@ -280,7 +278,9 @@ export class BayesianStrategy implements Strategy {
         dimensions: model.dimensions,
         anchors,
         isExcluded: (p) =>
-          taken.has(model.key(p)) || pendingPoints.some((q) => gp.scaledSquaredDistance(p, q) < PENDING_EXCLUSION),
+          taken.has(model.key(p)) ||
+          pendingPoints.some((q) => gp.scaledSquaredDistance(p, q) < PENDING_EXCLUSION) ||
+          (outside?.(p) ?? false),
         ...(spacing ? { spacing } : {}),
         rng,
       },

@@ -95,7 +95,7 @@ Machine: ${machineDescription()}; load average (1 min) ${loadBefore} before, ${l
 
 Sequential Bayesian runs, ${seeds.length} seeds, median log10 regret of the best value after each number of trials
 (-12 is the floor): the posterior on every result against the posterior on at most ${args.rows} of them (model-rows.ts:
-half nearest the best result, the best up to a quarter, a seeded draw of the rest). Up to ${args.rows} results the two
+half nearest the best result, the best up to a quarter, the rest by farthest-point sampling; suggestions inside the trust region around the best). Up to ${args.rows} results the two
 runs are the same run.
 
 ${table}

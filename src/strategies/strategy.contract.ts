@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "../random.js";
 import type { SearchSpace } from "../space/index.js";
 import type { Strategy, SuggestContext, TrialView } from "./strategy.js";
+import { suggestMany } from "./suggest-batch.js";
 
 /**
  * What every strategy owes the tuner: suggestions inside the space, a pure
@@ -72,6 +73,14 @@ export function strategyContract(
       }
       const seen = [...history, ...pending].map((t) => JSON.stringify(t.hyperparameters));
       expect(new Set(seen.slice(10)).size).toBe(3);
+    });
+
+    it.runIf(space.size() >= 13)("gives every slot of a batch its own configuration (suggestMany)", () => {
+      const history = run(make(), 10);
+      const batch = suggestMany(make(), { ...context(10, history), pending: [] }, 3);
+      const keys = batch.map((s) => (s === "exhausted" ? "exhausted" : JSON.stringify(s.hyperparameters)));
+      expect(keys).not.toContain("exhausted");
+      expect(new Set([...history.map((t) => JSON.stringify(t.hyperparameters)), ...keys]).size).toBe(13);
     });
 
     it("does not mutate the history it is shown", () => {

@@ -51,4 +51,10 @@ export interface Strategy {
   /** Throws a typed error when the strategy cannot search this space (Grid needs categorical ranges). */
   checkSpace(space: SearchSpace): void;
   suggest(context: SuggestContext): Suggestion;
+  /**
+   * Suggestions for `count` slots at once, trial indices context.trialIndex onward, each earlier one pending to
+   * the next; ends early with "exhausted" last. Optional: a strategy whose suggestions share costly work (a
+   * model fit) offers it, and suggestMany (suggest-batch.ts) asks one slot at a time of the others.
+   */
+  suggestBatch?(context: SuggestContext, count: number): Suggestion[];
 }

@@ -2,6 +2,7 @@ import { createRng } from "../random.js";
 import { type RangeSpec, SearchSpace } from "../space/index.js";
 import type { StrategyName } from "./registry.js";
 import type { ObjectiveType, Strategy, SuggestContext, Suggestion, TrialView } from "./strategy.js";
+import { suggestMany } from "./suggest-batch.js";
 
 /**
  * One suggestion, as plain data: what a tuner sends to a worker thread (or
@@ -15,6 +16,8 @@ export interface SuggestRequest {
   readonly pending: readonly TrialView[];
   readonly trialIndex: number;
   readonly seed: number;
+  /** How many free slots to suggest for (trial indices trialIndex onward); 1 when absent. */
+  readonly count?: number;
 }
 
 /** The context every caller builds the same way, so a suggestion does not depend on where it is computed. */
@@ -33,6 +36,7 @@ export function suggestContext(
   };
 }
 
-export function runSuggestRequest(strategy: Strategy, request: SuggestRequest): Suggestion {
-  return strategy.suggest(suggestContext(SearchSpace.fromSpecs(request.ranges), request));
+/** The request's suggestions: `count` of them (see suggestMany), ending early with "exhausted" last. */
+export function runSuggestRequest(strategy: Strategy, request: SuggestRequest): Suggestion[] {
+  return suggestMany(strategy, suggestContext(SearchSpace.fromSpecs(request.ranges), request), request.count ?? 1);
 }

@@ -15,7 +15,7 @@ parentPort?.on("message", ({ id, request }: { id: number; request: SuggestReques
       strategy = createStrategy(request.strategy);
       strategies.set(request.strategy, strategy);
     }
-    parentPort?.postMessage({ id, suggestion: runSuggestRequest(strategy, request) });
+    parentPort?.postMessage({ id, suggestions: runSuggestRequest(strategy, request) });
   } catch (error) {
     const e = error as { message?: string; code?: string; field?: string };
     parentPort?.postMessage({ id, error: { message: String(e.message ?? error), code: e.code, field: e.field } });

@@ -4,7 +4,7 @@ import type { Suggestion } from "./strategy.js";
 import type { SuggestRequest } from "./suggest-request.js";
 
 type Reply =
-  | { id: number; suggestion: Suggestion }
+  | { id: number; suggestions: Suggestion[] }
   | { id: number; error: { message: string; code?: string; field?: string } };
 
 /**
@@ -14,7 +14,7 @@ type Reply =
  */
 export class SuggestionWorker {
   private readonly worker: Worker;
-  private readonly waiting = new Map<number, { resolve: (s: Suggestion) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (s: Suggestion[]) => void; reject: (e: Error) => void }>();
   private nextId = 0;
 
   constructor() {
@@ -38,14 +38,15 @@ export class SuggestionWorker {
           }),
         );
       } else {
-        waiter.resolve(reply.suggestion);
+        waiter.resolve(reply.suggestions);
       }
     });
     this.worker.on("error", (error) => this.failAll(error));
     this.worker.on("exit", (code) => this.failAll(new Error(`suggestion worker exited with code ${code}`)));
   }
 
-  suggest(request: SuggestRequest): Promise<Suggestion> {
+  /** The request's suggestions, one per slot it asks for (request.count, 1 when absent). */
+  suggest(request: SuggestRequest): Promise<Suggestion[]> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });

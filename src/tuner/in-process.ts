@@ -5,6 +5,6 @@ import { createStrategy, runSuggestRequest, type Suggestion, type SuggestRequest
  * whose whole tuning job runs in one turn of virtual time, a worker thread
  * would only add its start-up and messaging. Same result as the worker's.
  */
-export function suggestInProcess(request: SuggestRequest): Promise<Suggestion> {
+export function suggestInProcess(request: SuggestRequest): Promise<Suggestion[]> {
   return Promise.resolve(runSuggestRequest(createStrategy(request.strategy), request));
 }

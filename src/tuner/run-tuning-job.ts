@@ -23,7 +23,7 @@ export interface RunTuningJobOptions {
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: TuningEvent) => void;
   /** Computes a suggestion; by default in a worker thread, so the loop never stalls while a GP thinks. */
-  readonly suggest?: (request: SuggestRequest) => Promise<Suggestion>;
+  readonly suggest?: (request: SuggestRequest) => Promise<Suggestion[]>;
   /** Called once the tuning job exists in the store (created or taken over), after every check passed. */
   readonly onOpened?: (record: TuningJobRecord) => void;
   /** Between SIGTERM and SIGKILL when ending jobs an exited tuner left running. */

@@ -90,6 +90,34 @@ describe("runTuningJob on the simulated executor", () => {
     expect(best?.objectiveValue).toBe(Math.min(...jobs.map((j) => j.objectiveValue as number)));
   });
 
+  it("fills every free slot with one request to the strategy, each trial asked for once", async () => {
+    const store = new MemoryStore();
+    const asked: { trialIndex: number; count: number; pending: number }[] = [];
+    const r = request("batched", (q) => {
+      q.HyperParameterTuningJobConfig.Strategy = "Bayesian";
+      q.HyperParameterTuningJobConfig.ResourceLimits = { MaxNumberOfTrainingJobs: 14, MaxParallelTrainingJobs: 4 };
+    });
+    await runTuningJob({
+      store,
+      job: parseTuningJobRequest(r),
+      executor: new SimulatedExecutor(store, "loss", curve),
+      suggest: (q) => {
+        asked.push({ trialIndex: q.trialIndex, count: q.count ?? 1, pending: q.pending.length });
+        return suggestInProcess(q);
+      },
+    });
+    expect(asked[0]).toEqual({ trialIndex: 0, count: 4, pending: 0 });
+    // Consecutive requests cover consecutive trials, and a request's slots are the ones free beside the pending.
+    asked.forEach((a, i) => {
+      if (i > 0)
+        expect(a.trialIndex).toBe((asked[i - 1] as (typeof asked)[number]).trialIndex + (asked[i - 1]?.count ?? 0));
+      expect(a.pending + a.count).toBeLessThanOrEqual(4);
+    });
+    expect(asked.reduce((sum, a) => sum + a.count, 0)).toBe(14);
+    const jobs = await store.listTrainingJobs({ tuningJobName: "batched" });
+    expect(new Set(jobs.map((j) => JSON.stringify(j.hyperparameters))).size).toBe(14);
+  });
+
   it("is reproducible with a RandomSeed", async () => {
     const a = await tune(new MemoryStore(), request("seeded"));
     const b = await tune(new MemoryStore(), request("seeded"));
@@ -281,7 +309,10 @@ describe("runTuningJob on the simulated executor", () => {
       job: parseTuningJobRequest(request("stopped")),
       executor,
       suggest: async (r) => {
-        if (r.trialIndex === 5) await store.requestStop("tuning-job", "stopped", executor.clock.now(), "user");
+        // The request that covers trial 5 (one request fills every free slot).
+        if (r.trialIndex <= 5 && 5 < r.trialIndex + (r.count ?? 1)) {
+          await store.requestStop("tuning-job", "stopped", executor.clock.now(), "user");
+        }
         return suggestInProcess(r);
       },
     });
@@ -399,7 +430,8 @@ describe("warm start", () => {
       job: parseTuningJobRequest(child),
       executor,
       suggest: (r) => {
-        seen.push(r.history.filter((h) => h.index < 0).length);
+        // One entry per trial the request suggests for.
+        for (let i = 0; i < (r.count ?? 1); i++) seen.push(r.history.filter((h) => h.index < 0).length);
         return suggestInProcess(r);
       },
     });

@@ -40,7 +40,8 @@ export interface TuningLoopOptions {
   readonly strategy: StrategyName;
   readonly stopper: Stopper | undefined;
   readonly warm: readonly WarmStartPoint[];
-  readonly suggest: (request: SuggestRequest) => Promise<Suggestion>;
+  /** The request's suggestions, one per slot asked for (request.count), ending early with "exhausted" last. */
+  readonly suggest: (request: SuggestRequest) => Promise<Suggestion[]>;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: TuningEvent) => void;
   /** Between SIGTERM and SIGKILL when ending jobs an exited tuner left running. */
@@ -274,21 +275,34 @@ export class TuningLoop {
     }
   }
 
-  /** Fills free slots: first jobs the exited tuner was running, then new trials. */
+  /**
+   * Fills free slots: first jobs the exited tuner was running, then new trials, asked of the strategy together
+   * (one model fit serves every free slot; see suggestMany).
+   */
   private async fillSlots(): Promise<void> {
     const { job } = this.options;
     const parallel = job.request.HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs;
-    while (!this.stopping && !this.finishing && !this.failureReason && this.running.size < parallel) {
+    let held = 0;
+    while (this.startingAllowed() && this.running.size + held < parallel) {
       const lost = this.relaunch[0];
-      if (!lost && this.nextIndex >= this.maxJobs) break;
+      if (!lost && this.nextIndex + held >= this.maxJobs) break;
       if (!this.executor.reserve()) break;
       if (lost) {
         this.relaunch.shift();
         await this.launchAgain(lost);
-        continue;
+      } else {
+        held++;
       }
-      if (!(await this.launchNext())) break;
     }
+    while (held > 0 && this.startingAllowed()) {
+      const launched = await this.launchNext(held);
+      if (launched === 0) break;
+      held -= launched;
+    }
+  }
+
+  private startingAllowed(): boolean {
+    return !this.stopping && !this.finishing && !this.failureReason;
   }
 
   /** A job the exited tuner was running, as its next attempt. */
@@ -314,8 +328,11 @@ export class TuningLoop {
     this.running.add(record.name);
   }
 
-  /** Asks the strategy for the next trial and starts it; false when the search space is exhausted. */
-  private async launchNext(): Promise<boolean> {
+  /**
+   * Asks the strategy for up to `slots` next trials and starts them; how many started (fewer when the search
+   * space is exhausted). Each definition is its own search, so with several a request covers one trial.
+   */
+  private async launchNext(slots: number): Promise<number> {
     const { job, record } = this.options;
     const trialIndex = this.nextIndex;
     const definition = job.definitions[trialIndex % job.definitions.length] as ParsedDefinition;
@@ -325,7 +342,7 @@ export class TuningLoop {
       .filter((r) => r.definitionName === (definition.name ?? null))
       .map((r) => (withSeries ? { ...trialView(r), series: this.series.of(r.name).map(this.better) } : trialView(r)));
     const done = views.filter((v) => v.state !== "Pending");
-    const suggestion = await this.options.suggest({
+    const suggestions = await this.options.suggest({
       strategy: this.options.strategy,
       ranges: definition.space.specs(),
       objective: job.objectiveType,
@@ -338,11 +355,24 @@ export class TuningLoop {
         definition === job.definitions[0]
           ? record.seed
           : createRng(record.seed, "definition", trialIndex % job.definitions.length).uint32(),
+      count: job.definitions.length === 1 ? slots : 1,
     });
-    if (suggestion === "exhausted") {
-      await this.finish("every configuration has been tried");
-      return false;
+    let launched = 0;
+    for (const suggestion of suggestions) {
+      if (suggestion === "exhausted") {
+        await this.finish("every configuration has been tried");
+        break;
+      }
+      await this.launchTrial(definition, suggestion);
+      launched++;
     }
+    return launched;
+  }
+
+  /** Creates the next trial's job with a suggestion, and starts it. */
+  private async launchTrial(definition: ParsedDefinition, suggestion: Exclude<Suggestion, "exhausted">) {
+    const { record } = this.options;
+    const trialIndex = this.nextIndex;
     const child = childJobName(this.name, record.seed, trialIndex);
     const created = await this.store.createTrainingJob(
       {
@@ -369,6 +399,5 @@ export class TuningLoop {
       index: trialIndex,
       hyperparameters: suggestion.hyperparameters,
     });
-    return true;
   }
 }

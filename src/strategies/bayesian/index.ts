@@ -2,12 +2,14 @@ import { createRng } from "../../random.js";
 import type { SearchSpace } from "../../space/index.js";
 import { SobolStrategy } from "../sobol/index.js";
 import type { Strategy, SuggestContext, Suggestion, TrialView } from "../strategy.js";
+import { pendingTrial, slotContext } from "../suggest-batch.js";
 import { type Acquisition, logEiAcquisition } from "./gp/acquisition.js";
 import { maximizeAcquisition } from "./gp/acquisition-optimizer.js";
 import { type Factorisation, fitKernel, GaussianProcess, type KernelFit, type TrainingData } from "./gp/regressor.js";
 
 export { PRIOR_MEAN_QUANTILE, quantile } from "./training-data.js";
 
+import { MODEL_ROWS, modelRows, outsideModel } from "./model-rows.js";
 import { ModelSpace } from "./model-space.js";
 import { nearRepeatSpacing } from "./near-repeat.js";
 import { type ModelData, modelData, rows } from "./training-data.js";
@@ -92,13 +94,39 @@ export function lastStoredFit(trials: readonly TrialView[], d: number): KernelFi
  * so the next suggestion must improve on it rather than crowd next to it.
  * (Averaging EI over joint posterior draws instead, as Spearmint does, was
  * tried: no better at 30 trials, and slower per suggestion.)
+ * `believe` appends pending points to the fantasy process (its factor grows by
+ * the new rows only), so a batch adds each of its suggestions as it is made.
  */
-function believerAcquisition(gp: GaussianProcess, pendingPoints: Float64Array[], best: number, d: number): Acquisition {
-  if (pendingPoints.length === 0) return logEiAcquisition(gp, best);
-  const fantasies = Float64Array.from(pendingPoints, (p) => gp.mean(p));
-  let incumbent = best;
-  for (const f of fantasies) incumbent = Math.max(incumbent, f);
-  return logEiAcquisition(gp.extend(rows(pendingPoints, d), fantasies), incumbent);
+class Believer {
+  private process: GaussianProcess;
+  private incumbent: number;
+  /** How many pending points are believed so far. */
+  believed = 0;
+
+  constructor(
+    private readonly gp: GaussianProcess,
+    best: number,
+  ) {
+    this.process = gp;
+    this.incumbent = best;
+  }
+
+  believe(points: readonly Float64Array[]): void {
+    if (points.length === 0) return;
+    this.believed += points.length;
+    const fantasies = Float64Array.from(points, (p) => this.gp.mean(p));
+    for (const f of fantasies) this.incumbent = Math.max(this.incumbent, f);
+    this.process = this.process.extend(rows(points, this.gp.d), fantasies);
+  }
+
+  /** The rows the fantasy process conditions on: the model's and the believed points. */
+  get rows(): number {
+    return this.process.n;
+  }
+
+  acquisition(): Acquisition {
+    return logEiAcquisition(this.process, this.incumbent);
+  }
 }
 
 /**
@@ -111,6 +139,20 @@ export function bestPosteriorMean(gp: GaussianProcess, points: readonly Float64A
   return best;
 }
 
+/** What every slot of a batch shares: the model of the history, and the believer its pending points join. */
+interface PreparedModel {
+  readonly model: ModelSpace;
+  readonly gp: GaussianProcess;
+  readonly kernel: KernelFit;
+  /** Model-space points of every history row (observed, then failed): what suggestions keep their spacing from. */
+  readonly points: readonly Float64Array[];
+  /** Observed points, best first. */
+  readonly anchors: readonly Float64Array[];
+  readonly believer: Believer;
+  /** Above modelRows: whether a point's nearest result is one the posterior left out (model-rows.ts). */
+  readonly outside: ((point: Float64Array) => boolean) | undefined;
+}
+
 export interface BayesianOptions {
   /**
    * Whether suggestions avoid points the model cannot tell apart from an observation (near-repeat.ts), and EI
@@ -118,6 +160,8 @@ export interface BayesianOptions {
    * a noisy objective is the luckiest draw). On by default; off reproduces the earlier search, for comparison.
    */
   readonly noiseAware?: boolean;
+  /** How many rows the posterior conditions on at most (model-rows.ts); MODEL_ROWS by default. */
+  readonly modelRows?: number;
 }
 
 /**
@@ -135,9 +179,11 @@ export class BayesianStrategy implements Strategy {
    */
   private lastFactorisation: Factorisation | undefined;
   private readonly noiseAware: boolean;
+  private readonly modelRows: number;
 
   constructor(options: BayesianOptions = {}) {
     this.noiseAware = options.noiseAware ?? true;
+    this.modelRows = options.modelRows ?? MODEL_ROWS;
   }
 
   checkSpace(space: SearchSpace): void {
@@ -145,57 +191,108 @@ export class BayesianStrategy implements Strategy {
   }
 
   suggest(context: SuggestContext): Suggestion {
-    const { space, history, pending, trialIndex, objective } = context;
-    const model = new ModelSpace(space);
-    const d = model.dimension;
+    return this.suggestBatch(context, 1)[0] as Suggestion;
+  }
+
+  /**
+   * Suggestions for `count` slots at once (trial indices trialIndex, trialIndex + 1, ...): one kernel fit and
+   * one factorisation serve them all, and each suggestion is a pending trial to the ones after it, handled as
+   * any pending trial is (the believer). Ends early, with "exhausted" last, when the space is.
+   */
+  suggestBatch(context: SuggestContext, count: number): Suggestion[] {
+    const model = new ModelSpace(context.space);
+    const taken = new Set(
+      [...context.history, ...context.pending].map((t) => model.key(model.toModel(t.hyperparameters))),
+    );
+    const out: Suggestion[] = [];
+    const made: TrialView[] = [];
+    let prepared: PreparedModel | undefined;
+    for (let i = 0; i < count; i++) {
+      const slot = slotContext(context, made);
+      let suggestion: Suggestion;
+      if (this.inDesign(slot, model)) suggestion = this.designPoint(slot, model, taken);
+      else {
+        prepared ??= this.prepare(slot, model);
+        suggestion = this.choose(prepared, slot, taken);
+      }
+      out.push(suggestion);
+      if (suggestion === "exhausted") break;
+      taken.add(model.key(model.toModel(suggestion.hyperparameters)));
+      made.push(pendingTrial(slot.trialIndex, suggestion));
+    }
+    return out;
+  }
+
+  /** The Sobol initial design: d + 1 points (results a warm start brought count), or while under two results. */
+  private inDesign({ history, trialIndex }: SuggestContext, model: ModelSpace): boolean {
     const observed = history.filter((t) => t.value !== undefined && Number.isFinite(t.value));
-    const takenKeys = () => new Set([...history, ...pending].map((t) => model.key(model.toModel(t.hyperparameters))));
     // Results a warm start brought from parent tuning jobs (negative indices) count toward the initial design.
     const inherited = observed.filter((t) => t.index < 0).length;
-    if (trialIndex + inherited < initialDesignSize(d) || observed.length < 2) {
-      // On integer or categorical ranges two Sobol points can decode to one configuration: never suggest it twice.
-      const design = this.initial.suggest(context);
-      const taken = takenKeys();
-      if (design === "exhausted" || !taken.has(model.key(model.toModel(design.hyperparameters)))) return design;
-      return this.unseenPoint(space, model, taken, createRng(context.seed, "bayesian", trialIndex));
-    }
+    return trialIndex + inherited < initialDesignSize(model.dimension) || observed.length < 2;
+  }
 
-    const built = modelData(model, history, objective) as ModelData; // two values at least, checked above
+  private designPoint(context: SuggestContext, model: ModelSpace, taken: Set<string>): Suggestion {
+    // On integer or categorical ranges two Sobol points can decode to one configuration: never suggest it twice.
+    const design = this.initial.suggest(context);
+    if (design === "exhausted" || !taken.has(model.key(model.toModel(design.hyperparameters)))) return design;
+    return this.unseenPoint(context.space, model, taken, createRng(context.seed, "bayesian", context.trialIndex));
+  }
+
+  /** The kernel fit and the posterior on the history, shared by every slot of a batch. */
+  private prepare(context: SuggestContext, model: ModelSpace): PreparedModel {
+    const built = modelData(model, context.history, context.objective) as ModelData; // two values at least
     const { data, points, best } = built;
     const kernel = this.kernelFor(data, context);
-    const gp = new GaussianProcess(data, kernel, this.lastFactorisation);
+    const conditioned = modelRows(data, kernel, this.modelRows);
+    const gp = new GaussianProcess(conditioned.data, kernel, this.lastFactorisation);
     this.lastFactorisation = gp.factorisation;
+    // Among the modelled rows only: the rows left out are neither near the best result nor among the best ones.
+    const modelled = conditioned.rows.filter((i) => i < built.observed.length).map((i) => points[i] as Float64Array);
+    const incumbent = this.noiseAware ? bestPosteriorMean(gp, modelled) : best;
+    const outputs = data.y.subarray(0, built.observed.length);
+    const order = Array.from(outputs, (_, i) => i).sort((a, b) => (outputs[b] as number) - (outputs[a] as number));
+    return {
+      model,
+      gp,
+      kernel,
+      points,
+      anchors: order.map((i) => points[i] as Float64Array),
+      believer: new Believer(gp, incumbent),
+      outside: outsideModel(data, conditioned.rows, kernel),
+    };
+  }
 
-    const rng = createRng(context.seed, "bayesian", trialIndex);
-    const pendingPoints = pending.map((t) => model.toModel(t.hyperparameters));
-    const incumbent = this.noiseAware ? bestPosteriorMean(gp, points.slice(0, built.observed.length)) : best;
-    const acquisition = believerAcquisition(gp, pendingPoints, incumbent, d);
+  /** One slot's suggestion: its pending trials (earlier slots' among them) believed, then the acquisition's best. */
+  private choose(prepared: PreparedModel, context: SuggestContext, taken: Set<string>): Suggestion {
+    const { model, gp, kernel, points, anchors, believer, outside } = prepared;
+    const pendingPoints = context.pending.map((t) => model.toModel(t.hyperparameters));
+    believer.believe(pendingPoints.slice(believer.believed));
     const spacing = this.noiseAware
       ? nearRepeatSpacing(kernel, [...points, ...pendingPoints], (p, q) => gp.scaledSquaredDistance(p, q))
       : undefined;
-
-    const taken = takenKeys();
-    const outputs = data.y.subarray(0, built.observed.length);
-    const order = Array.from(outputs, (_, i) => i).sort((a, b) => (outputs[b] as number) - (outputs[a] as number));
+    const rng = createRng(context.seed, "bayesian", context.trialIndex);
+    const rowCount = believer.rows;
     const choice = maximizeAcquisition(
       {
-        acquisition,
+        acquisition: believer.acquisition(),
         dimensions: model.dimensions,
-        anchors: order.map((i) => points[i] as Float64Array),
+        anchors,
         isExcluded: (p) =>
-          taken.has(model.key(p)) || pendingPoints.some((q) => gp.scaledSquaredDistance(p, q) < PENDING_EXCLUSION),
+          taken.has(model.key(p)) ||
+          pendingPoints.some((q) => gp.scaledSquaredDistance(p, q) < PENDING_EXCLUSION) ||
+          (outside?.(p) ?? false),
         ...(spacing ? { spacing } : {}),
         rng,
       },
       {
-        candidates: candidateCount(gp.n + pendingPoints.length, d),
-        refinements: refinementCount(gp.n + pendingPoints.length),
+        candidates: candidateCount(rowCount, model.dimension),
+        refinements: refinementCount(rowCount),
         maxIterations: 50,
       },
     );
     const state: BayesianState = { kernel };
     if (choice) return { hyperparameters: model.toHyperparameters(choice.point), state };
-    return this.unseenPoint(space, model, taken, rng, state);
+    return this.unseenPoint(context.space, model, taken, rng, state);
   }
 
   /** The MAP kernel fit, warm-started from the last stored one; see FIT_SUBSAMPLE for large histories. */

@@ -223,15 +223,23 @@ export interface Prediction {
   variance: number;
 }
 
-function kernelMatrix(data: TrainingData, lambda: Float64Array, scale: number, noise: number): Float64Array {
+/**
+ * The lower triangle of K + noise·I, rows `from` to n − 1 (the Cholesky factorisation reads nothing else), into
+ * `k`: a factor reused from an earlier GP needs only the new rows' kernel values, O(n) each instead of O(n²) in all.
+ */
+function kernelRows(
+  data: TrainingData,
+  lambda: Float64Array,
+  scale: number,
+  noise: number,
+  k: Float64Array,
+  from = 0,
+): Float64Array {
   const { x, n, d, categorical } = data;
-  const k = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) {
+  for (let a = from; a < n; a++) {
     k[a * n + a] = scale + noise;
     for (let b = 0; b < a; b++) {
-      const v = scale * matern52(scaledSquaredDistance(x, a * d, x, b * d, lambda, categorical));
-      k[a * n + b] = v;
-      k[b * n + a] = v;
+      k[a * n + b] = scale * matern52(scaledSquaredDistance(x, a * d, x, b * d, lambda, categorical));
     }
   }
   return k;
@@ -271,15 +279,28 @@ function sharedRows(previous: Factorisation, data: TrainingData): number {
   return Math.floor(i / data.d);
 }
 
-function factoriseReusing(data: TrainingData, fit: KernelFit, k: Float64Array, previous?: Factorisation) {
+/**
+ * The factor of K + noise·I: the rows shared with `previous` copied, the rest computed from their kernel rows
+ * only; from scratch (with jitter if need be) when nothing is shared or the extension is not positive definite.
+ */
+function factoriseReusing(
+  data: TrainingData,
+  fit: KernelFit,
+  lambda: Float64Array,
+  scale: number,
+  previous?: Factorisation,
+): { l: Float64Array; exact: boolean } {
   const n = data.n;
+  const noise = noiseOf(fit);
   const shared = previous?.exact && sameFit(previous.fit, fit) ? sharedRows(previous, data) : 0;
   if (previous && shared > 0) {
-    const grown = Float64Array.from(k);
+    const grown = new Float64Array(n * n);
     for (let i = 0; i < shared; i++) grown.set(previous.l.subarray(i * previous.n, i * previous.n + i + 1), i * n);
-    if (choleskyInPlace(grown, n, shared)) return { l: grown, exact: true };
+    if (choleskyInPlace(kernelRows(data, lambda, scale, noise, grown, shared), n, shared)) {
+      return { l: grown, exact: true };
+    }
   }
-  return factorise(k, n);
+  return factorise(kernelRows(data, lambda, scale, noise, new Float64Array(n * n)), n);
 }
 
 /** A Gaussian process conditioned on training data with fixed hyperparameters. */
@@ -308,8 +329,7 @@ export class GaussianProcess {
     this.data = data;
     this.lambda = Float64Array.from(fit.logLambda, Math.exp);
     this.scale = Math.exp(fit.logScale);
-    const k = kernelMatrix(data, this.lambda, this.scale, noiseOf(fit));
-    const { l, exact } = factoriseReusing(data, fit, k, previous);
+    const { l, exact } = factoriseReusing(data, fit, this.lambda, this.scale, previous);
     this.l = l;
     this.factorisation = { x: data.x, n: data.n, d: data.d, fit, l, exact };
     this.alpha = choleskySolve(this.l, data.n, data.y);
@@ -322,10 +342,10 @@ export class GaussianProcess {
   /** This process with extra observations appended; the factor grows by the new rows only. */
   extend(points: Float64Array, values: Float64Array): GaussianProcess {
     const data: TrainingData = {
-      x: Float64Array.from([...this.data.x, ...points]),
+      x: concat(this.data.x, points),
       n: this.n + values.length,
       d: this.d,
-      y: Float64Array.from([...this.data.y, ...values]),
+      y: concat(this.data.y, values),
       categorical: this.data.categorical,
     };
     return new GaussianProcess(data, this.fit, this.factorisation);
@@ -426,6 +446,13 @@ export class GaussianProcess {
     }
     return { mean, variance };
   }
+}
+
+function concat(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 function transpose(a: Float64Array, n: number): Float64Array {

@@ -1,0 +1,93 @@
+import type { Rng } from "../../random.js";
+import type { ObjectiveType } from "../strategy.js";
+import type { CategoricalMask } from "./gp/kernel.js";
+
+/**
+ * Plateaus. A tree model scores exactly the same over wide regions of its space (fractional min_samples_* and
+ * max_features change the tree only in steps, and past a size the tree is one split whatever else is set). A
+ * stationary GP cannot learn that a region is flat: between two observations of the same value it sees room for
+ * the function to rise, and when that value is the best seen, expected improvement keeps asking for one more point
+ * between or beside them, each of which scores the same again. On a continuous objective two different
+ * configurations almost never score exactly alike, so an exact tie is the evidence of a plateau: the model is
+ * told so by observing the tied value again, as a fantasy, at the midpoint of each tied pair (with either pair
+ * member's categorical values where they differ). The posterior is then flat and certain across the plateau, and
+ * expected improvement looks elsewhere. Fantasies enter the acquisition only; the kernel fit, the incumbent and the
+ * recommendation see the real observations alone.
+ */
+
+/** At most this many fantasies per suggestion: a seeded draw of the tied pairs beyond it. */
+export const MAX_PLATEAU_FANTASIES = 64;
+
+export interface PlateauFantasies {
+  readonly points: Float64Array[];
+  readonly values: number[];
+}
+
+/**
+ * Fantasised observations that flatten the model between observations with exactly equal values. `values` are
+ * the raw objective values of `points` (ties are exact in them), `outputs` the GP's outputs for the same rows.
+ */
+export function plateauFantasies(
+  points: readonly Float64Array[],
+  values: readonly number[],
+  outputs: ArrayLike<number>,
+  categorical: CategoricalMask,
+  rng: Rng,
+): PlateauFantasies {
+  const groups = new Map<number, number[]>();
+  values.forEach((value, i) => {
+    const group = groups.get(value);
+    if (group) group.push(i);
+    else groups.set(value, [i]);
+  });
+  const pairs: [number, number][] = [];
+  for (const group of groups.values()) {
+    for (let a = 1; a < group.length; a++) {
+      for (let b = 0; b < a; b++) pairs.push([group[b] as number, group[a] as number]);
+    }
+  }
+  const out: PlateauFantasies = { points: [], values: [] };
+  for (const [i, j] of choosePairs(pairs, rng)) {
+    const p = points[i] as Float64Array;
+    const q = points[j] as Float64Array;
+    const differsInCategory = p.some((v, k) => categorical[k] === 1 && v !== q[k]);
+    for (const side of differsInCategory ? [p, q] : [p]) {
+      if (out.points.length >= MAX_PLATEAU_FANTASIES) return out;
+      out.points.push(
+        Float64Array.from(p, (v, k) => (categorical[k] === 1 ? (side[k] as number) : 0.5 * (v + (q[k] as number)))),
+      );
+      out.values.push(outputs[i] as number);
+    }
+  }
+  return out;
+}
+
+/** Every pair when they fit in the limit, else a seeded draw of MAX_PLATEAU_FANTASIES of them. */
+function choosePairs(pairs: [number, number][], rng: Rng): [number, number][] {
+  if (pairs.length <= MAX_PLATEAU_FANTASIES) return pairs;
+  const chosen = [...pairs];
+  for (let i = 0; i < MAX_PLATEAU_FANTASIES; i++) {
+    const j = i + rng.int(chosen.length - i);
+    [chosen[i], chosen[j]] = [chosen[j] as [number, number], chosen[i] as [number, number]];
+  }
+  return chosen.slice(0, MAX_PLATEAU_FANTASIES);
+}
+
+/**
+ * Whether the search is stuck on a plateau at the top: the latest `repeats` results (by trial index) each scored
+ * exactly the best value seen, which an earlier trial had scored already. Then what the model says about the
+ * plateau's surroundings (learnt mostly from the plateau itself) is worth less than a fresh look elsewhere.
+ */
+export function stuckOnPlateau(
+  observed: readonly { readonly index: number; readonly value?: number | undefined }[],
+  objective: ObjectiveType,
+  repeats: number,
+): boolean {
+  const byIndex = [...observed].sort((a, b) => a.index - b.index);
+  const sign = objective === "Maximize" ? 1 : -1;
+  let best = Number.NEGATIVE_INFINITY;
+  for (const t of byIndex) best = Math.max(best, sign * (t.value as number));
+  const isBest = (t: { readonly value?: number | undefined }) => sign * (t.value as number) === best;
+  const latest = byIndex.slice(-repeats);
+  return latest.length === repeats && latest.every(isBest) && byIndex.slice(0, -repeats).some(isBest);
+}

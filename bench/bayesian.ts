@@ -6,7 +6,7 @@
 // can be run in parts: --only Branin,tables --methods optuna-TPE --seeds 20.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -588,8 +588,10 @@ writeFileSync(
   `# bench:bayesian, ${date}
 
 Command: \`${command}\` (runs cached in bench/results/bayesian-runs/)
-Machine: ${machine}
-Peers: Optuna TPESampler (Debian python3-optuna, defaults); Optuna GPSampler from an Optuna v4.6.0 source checkout on the same Debian packages (synthetic, sequential, ${GP_SEEDS} seeds)
+Machine: ${machine}; load average at the end ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ")}
+Peers: Optuna TPESampler (Debian python3-optuna, defaults); Optuna GPSampler from an Optuna v4.6.0 source checkout on the same Debian packages (synthetic functions and plateau problems, sequential, ${GP_SEEDS} seeds)
 
 Median over ${SEEDS} seeds of log10 regret after 30 and 100 told trials (lower is better; -12 is the floor). "3 in parallel": three
 trials asked and pending, told in the order asked. Functions: regret = best value - known minimum. HPOBench tables: best

@@ -13,7 +13,7 @@ import {
   type ParameterRange,
 } from "../src/space/index.js";
 
-export const PLATEAU_TABLES = ["tree-breast-cancer", "forest-wine"] as const;
+export const PLATEAU_TABLES = ["tree-breast-cancer"] as const;
 
 type RangeSpec =
   | readonly ["integer", number, number]

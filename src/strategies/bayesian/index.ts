@@ -188,7 +188,12 @@ export class BayesianStrategy implements Strategy {
     const kernel = this.kernelFor(data, context);
     // Exact ties say "plateau" only where the objective is deterministic; on a noisy one they are chance.
     const plateaus = this.plateauAware && noiseToSignal(kernel) < PLATEAU_MAX_NOISE;
-    if (plateaus && stuckOnPlateau(observed, objective, PLATEAU_REPEATS)) {
+    const scored = built.observed.map((t, i) => ({
+      index: t.index,
+      value: t.value as number,
+      point: points[i] as Float64Array,
+    }));
+    if (plateaus && stuckOnPlateau(scored, objective, PLATEAU_REPEATS, model.categorical)) {
       // The design's sequence at this trial's index: a fresh point no earlier design point took.
       const fresh = this.initial.suggest(context);
       const taken = takenKeys();

@@ -45,14 +45,20 @@ function run(strategy: BayesianStrategy, seed: number, trials: number): number[]
 }
 
 describe("plateaus", () => {
-  it("calls a search stuck when its latest results tie at the best value an earlier one had", () => {
-    const views = (values: number[]) => values.map((value, index) => ({ index, value }));
-    expect(stuckOnPlateau(views([0.8, 0.91, 0.91, 0.91]), "Maximize", 2)).toBe(true);
-    expect(stuckOnPlateau(views([0.8, 0.91, 0.85, 0.91]), "Maximize", 2)).toBe(false);
-    expect(stuckOnPlateau(views([0.8, 0.91, 0.91]), "Maximize", 2)).toBe(false); // nothing before the two
-    expect(stuckOnPlateau(views([0.8, 0.8, 0.8, 0.91]), "Maximize", 2)).toBe(false); // tied, but not at the best
-    expect(stuckOnPlateau(views([3, 1, 1, 1]), "Minimize", 2)).toBe(true);
-    expect(stuckOnPlateau(views([0.1, 0.2, 0.30000000000000004, 0.3]), "Maximize", 1)).toBe(false); // exact ties only
+  it("calls a search stuck when its latest results tie at the best value an earlier one apart from them had", () => {
+    const categorical = Uint8Array.of(0);
+    const views = (values: number[], at = (i: number) => i / 10) =>
+      values.map((value, index) => ({ index, value, point: Float64Array.of(at(index)) }));
+    const stuck = (values: number[], objective: "Maximize" | "Minimize", repeats: number, at?: (i: number) => number) =>
+      stuckOnPlateau(views(values, at), objective, repeats, categorical);
+    expect(stuck([0.8, 0.91, 0.91, 0.91], "Maximize", 2)).toBe(true);
+    expect(stuck([0.8, 0.91, 0.85, 0.91], "Maximize", 2)).toBe(false);
+    expect(stuck([0.8, 0.91, 0.91], "Maximize", 2)).toBe(false); // the first of the two ties with nothing earlier
+    expect(stuck([0.8, 0.8, 0.8, 0.91], "Maximize", 2)).toBe(false); // tied, but not at the best
+    expect(stuck([3, 1, 1, 1], "Minimize", 2)).toBe(true);
+    expect(stuck([0.1, 0.2, 0.30000000000000004, 0.3], "Maximize", 1)).toBe(false); // exact ties only
+    // Ties 1e-7 apart are a smooth optimum's rounding, not a plateau.
+    expect(stuck([3, 1, 1, 1], "Minimize", 2, (i) => 0.5 + i * 1e-7)).toBe(false);
   });
 
   it("flattens the model at the midpoints of tied observations", () => {
@@ -68,6 +74,9 @@ describe("plateaus", () => {
       [0.5, 1],
     ]);
     expect(values).toEqual([5, 5, 5, 5, 5]);
+    // Two ties 1e-4 apart are too close to mark a plateau.
+    const close = [Float64Array.of(0.2, 0), Float64Array.of(0.2001, 0)];
+    expect(plateauFantasies(close, [1, 1], [5, 5], categorical, createRng(1, "t")).points).toEqual([]);
   });
 
   it("leaves a plateau its initial design landed on", () => {

@@ -15,6 +15,23 @@ import type { CategoricalMask } from "./gp/kernel.js";
  * recommendation see the real observations alone.
  */
 
+/**
+ * Two tied points mark a plateau only this far apart (the largest difference of a numeric coordinate on the unit
+ * cube) or differing in a category. Closer ties are the floating-point resolution of a smooth optimum: refined to
+ * 1e-8, Six-hump camel's and Rosenbrock's values round to the same double, and a search that took those for a
+ * plateau lost its refinement in development runs.
+ */
+export const PLATEAU_MIN_SEPARATION = 1e-3;
+
+/** Whether two model-space points are apart enough for a tie between them to mark a plateau. */
+export function separated(p: Float64Array, q: Float64Array, categorical: CategoricalMask): boolean {
+  for (let k = 0; k < p.length; k++) {
+    const delta = Math.abs((p[k] as number) - (q[k] as number));
+    if (categorical[k] === 1 ? delta > 0 : delta >= PLATEAU_MIN_SEPARATION) return true;
+  }
+  return false;
+}
+
 /** At most this many fantasies per suggestion: a seeded draw of the tied pairs beyond it. */
 export const MAX_PLATEAU_FANTASIES = 64;
 
@@ -43,7 +60,10 @@ export function plateauFantasies(
   const pairs: [number, number][] = [];
   for (const group of groups.values()) {
     for (let a = 1; a < group.length; a++) {
-      for (let b = 0; b < a; b++) pairs.push([group[b] as number, group[a] as number]);
+      for (let b = 0; b < a; b++) {
+        const [i, j] = [group[b] as number, group[a] as number];
+        if (separated(points[i] as Float64Array, points[j] as Float64Array, categorical)) pairs.push([i, j]);
+      }
     }
   }
   const out: PlateauFantasies = { points: [], values: [] };
@@ -75,19 +95,25 @@ function choosePairs(pairs: [number, number][], rng: Rng): [number, number][] {
 
 /**
  * Whether the search is stuck on a plateau at the top: the latest `repeats` results (by trial index) each scored
- * exactly the best value seen, which an earlier trial had scored already. Then what the model says about the
- * plateau's surroundings (learnt mostly from the plateau itself) is worth less than a fresh look elsewhere.
+ * exactly the best value seen, as an earlier trial apart from it (see separated) had already. Then what the model
+ * says about the plateau's surroundings (learnt mostly from the plateau itself) is worth less than a fresh look
+ * elsewhere.
  */
 export function stuckOnPlateau(
-  observed: readonly { readonly index: number; readonly value?: number | undefined }[],
+  observed: readonly { readonly index: number; readonly value: number; readonly point: Float64Array }[],
   objective: ObjectiveType,
   repeats: number,
+  categorical: CategoricalMask,
 ): boolean {
   const byIndex = [...observed].sort((a, b) => a.index - b.index);
   const sign = objective === "Maximize" ? 1 : -1;
   let best = Number.NEGATIVE_INFINITY;
-  for (const t of byIndex) best = Math.max(best, sign * (t.value as number));
-  const isBest = (t: { readonly value?: number | undefined }) => sign * (t.value as number) === best;
+  for (const t of byIndex) best = Math.max(best, sign * t.value);
   const latest = byIndex.slice(-repeats);
-  return latest.length === repeats && latest.every(isBest) && byIndex.slice(0, -repeats).some(isBest);
+  if (latest.length < repeats) return false;
+  return latest.every(
+    (t) =>
+      sign * t.value === best &&
+      byIndex.some((e) => e.index < t.index && e.value === t.value && separated(e.point, t.point, categorical)),
+  );
 }

@@ -41,8 +41,9 @@ export interface PlateauFantasies {
 }
 
 /**
- * Fantasised observations that flatten the model between observations with exactly equal values. `values` are
- * the raw objective values of `points` (ties are exact in them), `outputs` the GP's outputs for the same rows.
+ * Fantasised observations that flatten the model between observations that tie exactly at the best value.
+ * `values` are the raw objective values of `points` (ties are exact in them), `outputs` the GP's outputs for the
+ * same rows (larger is better).
  */
 export function plateauFantasies(
   points: readonly Float64Array[],
@@ -51,19 +52,16 @@ export function plateauFantasies(
   categorical: CategoricalMask,
   rng: Rng,
 ): PlateauFantasies {
-  const groups = new Map<number, number[]>();
-  values.forEach((value, i) => {
-    const group = groups.get(value);
-    if (group) group.push(i);
-    else groups.set(value, [i]);
-  });
+  // The tie at the best value only: that is the plateau the search is drawn to. Ties elsewhere can be chance
+  // (Six-hump camel is symmetric, so opposite corners of its domain score alike) and cost nothing to leave alone.
+  let top = 0;
+  for (let i = 1; i < values.length; i++) if ((outputs[i] as number) > (outputs[top] as number)) top = i;
+  const group = values.flatMap((value, i) => (value === values[top] ? [i] : []));
   const pairs: [number, number][] = [];
-  for (const group of groups.values()) {
-    for (let a = 1; a < group.length; a++) {
-      for (let b = 0; b < a; b++) {
-        const [i, j] = [group[b] as number, group[a] as number];
-        if (separated(points[i] as Float64Array, points[j] as Float64Array, categorical)) pairs.push([i, j]);
-      }
+  for (let a = 1; a < group.length; a++) {
+    for (let b = 0; b < a; b++) {
+      const [i, j] = [group[b] as number, group[a] as number];
+      if (separated(points[i] as Float64Array, points[j] as Float64Array, categorical)) pairs.push([i, j]);
     }
   }
   const out: PlateauFantasies = { points: [], values: [] };

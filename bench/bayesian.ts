@@ -6,7 +6,7 @@
 // can be run in parts: --only Branin,tables --methods optuna-TPE --seeds 20.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -25,6 +25,7 @@ import { log10Regret, machineDescription, markdownTable, median } from "./report
 const METHODS = [
   "tunekit-Bayesian",
   "tunekit-Bayesian-plain",
+  "tunekit-Bayesian-plateau-blind",
   "tunekit-Random",
   "optuna-TPE",
   "optuna-CMAES",
@@ -56,6 +57,10 @@ const { values: args } = parseArgs({
     "skip-latency": { type: "boolean", default: false },
     /** Noise levels, as fractions of each function's spread; 0 is the noise-free suite. */
     noise: { type: "string", default: "0" },
+    /** Which modes to run (seq, par3); the report shows what the caches hold. */
+    modes: { type: "string", default: "seq,par3" },
+    /** Written to bench/results/bayesian-DATE-LABEL.md instead of bayesian-DATE.md. */
+    label: { type: "string" },
   },
 });
 const NOISE_LEVELS = (args.noise as string).split(",").map(Number);
@@ -63,12 +68,13 @@ for (const level of NOISE_LEVELS) {
   if (!(level >= 0 && level < 1)) throw new Error(`--noise: each level must be a fraction in [0, 1), got ${level}`);
 }
 const SEEDS = Number(args.seeds);
-const selected = (args.only ?? "synthetic,tables").split(",");
+const selected = (args.only ?? "synthetic,tables,plateau").split(",");
 const problems = PROBLEMS.filter(
   (p) =>
     selected.includes(p.name) ||
     (selected.includes("synthetic") && p.kind === "synthetic") ||
-    (selected.includes("tables") && p.kind === "table"),
+    (selected.includes("tables") && p.kind === "table") ||
+    (selected.includes("plateau") && p.kind === "plateau"),
 );
 const methods = (args.methods as string).split(",") as Method[];
 for (const m of methods) if (!METHODS.includes(m)) throw new Error(`unknown method ${m}; known: ${METHODS.join(", ")}`);
@@ -102,6 +108,7 @@ const save = (method: Method) => writeFileSync(cachePath(method), `${JSON.string
 const strategyFor: Record<string, () => Strategy> = {
   "tunekit-Bayesian": () => new BayesianStrategy(),
   "tunekit-Bayesian-plain": () => new BayesianStrategy({ noiseAware: false }),
+  "tunekit-Bayesian-plateau-blind": () => new BayesianStrategy({ plateauAware: false }),
   "tunekit-Random": () => new RandomStrategy(),
 };
 
@@ -222,12 +229,13 @@ function runPeer(
     });
 }
 
-/** Which seeds a method runs on a problem: GPSampler and CMA-ES (synthetic only) as noted; noisy runs sequential. */
+/** Which seeds a method runs on a problem: GPSampler and CMA-ES not on the HPOBench tables, as noted; noisy runs sequential. */
 function plannedSeeds(method: Method, problem: Problem, mode: Mode, noise = 0): number[] {
   if (noise > 0 && (problem.kind !== "synthetic" || mode !== "seq")) return [];
-  if (method === "optuna-CMAES" && problem.kind !== "synthetic") return [];
+  if (method === "optuna-CMAES" && problem.kind === "table") return [];
+  if (method === "tunekit-Bayesian-plateau-blind" && problem.kind !== "plateau") return [];
   if (method === "optuna-GP") {
-    if (problem.kind !== "synthetic" || mode !== "seq") return [];
+    if (problem.kind === "table" || mode !== "seq") return [];
     return Array.from({ length: GP_SEEDS }, (_, i) => i);
   }
   return Array.from({ length: SEEDS }, (_, i) => i);
@@ -242,7 +250,7 @@ for (const method of methods) {
   const cache = caches.get(method) as Cache;
   for (const noise of NOISE_LEVELS) {
     for (const problem of problems) {
-      for (const mode of MODES) {
+      for (const mode of MODES.filter((m) => (args.modes as string).split(",").includes(m))) {
         // tunekit's runs cached before `earlier` was recorded are run again (they are seeded: the rest is unchanged).
         const missing = plannedSeeds(method, problem, mode, noise).filter((seed) => {
           const run = cache[runKey(problem.name, mode, seed, noise)];
@@ -326,6 +334,7 @@ function latency(n: number): { median: number; max: number } {
 const methodLabel: Record<Method, string> = {
   "tunekit-Bayesian": "tunekit Bayesian",
   "tunekit-Bayesian-plain": "tunekit Bayesian, noise-blind (before)",
+  "tunekit-Bayesian-plateau-blind": "tunekit Bayesian, plateau-blind (before)",
   "tunekit-Random": "tunekit Random",
   "optuna-TPE": "Optuna TPE",
   "optuna-CMAES": "Optuna CMA-ES",
@@ -481,6 +490,39 @@ for (const mode of MODES) {
   );
 }
 
+// Plateau problems: regret in accuracy points, and how many runs never left the table's largest plateau.
+const plateauProblems = PROBLEMS.filter((p) => p.kind === "plateau");
+const plateauSection = (() => {
+  const label = (m: Method) => methodLabel[m];
+  const summary = (method: Method, problem: Problem, mode: Mode, at: 0 | 1) => {
+    const runs = plannedSeeds(method, problem, mode)
+      .map((seed) => caches.get(method)?.[runKey(problem.name, mode, seed)])
+      .filter((run): run is Run => run !== undefined);
+    if (runs.length === 0) return "-";
+    const regrets = runs.map((run) => run.regrets[at]);
+    const stuck = regrets.filter((r) => r >= (problem.plateauRegret?.() ?? Number.POSITIVE_INFINITY) - 1e-12).length;
+    return `${(100 * median(regrets)).toFixed(2)} (${stuck}/${runs.length})`;
+  };
+  const plateauRows = plateauProblems.flatMap((p) =>
+    MODES.map((mode) => [
+      p.name,
+      mode === "seq" ? "sequential" : "3 in parallel",
+      ...METHODS.filter((m) => m !== "tunekit-Bayesian-plain").flatMap((m) => [
+        summary(m, p, mode, 0),
+        summary(m, p, mode, 1),
+      ]),
+    ]),
+  );
+  return markdownTable(
+    [
+      "problem",
+      "mode",
+      ...METHODS.filter((m) => m !== "tunekit-Bayesian-plain").flatMap((m) => [`${label(m)} @30`, "@100"]),
+    ],
+    plateauRows,
+  );
+})();
+
 // Noisy suites: the true value of what each optimiser reports as best.
 const noisySections: string[] = [];
 const PEERS: Method[] = ["optuna-TPE", "optuna-CMAES", "optuna-GP"];
@@ -535,9 +577,10 @@ for (const noise of NOISE_LEVELS.filter((n) => n > 0)) {
 
 console.log(table);
 console.log(`\n${lines.join("\n")}`);
+if (plateauProblems.some((p) => problems.includes(p))) console.log(`\n${plateauSection}`);
 for (const section of noisySections) console.log(`\n${section}`);
 
-const date = new Date().toISOString().slice(0, 10);
+const date = `${new Date().toISOString().slice(0, 10)}${args.label ? `-${args.label}` : ""}`;
 const machine = machineDescription();
 const command = `npm run bench:bayesian${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 writeFileSync(
@@ -545,8 +588,10 @@ writeFileSync(
   `# bench:bayesian, ${date}
 
 Command: \`${command}\` (runs cached in bench/results/bayesian-runs/)
-Machine: ${machine}
-Peers: Optuna TPESampler (Debian python3-optuna, defaults); Optuna GPSampler from an Optuna v4.6.0 source checkout on the same Debian packages (synthetic, sequential, ${GP_SEEDS} seeds)
+Machine: ${machine}; load average at the end ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ")}
+Peers: Optuna TPESampler (Debian python3-optuna, defaults); Optuna GPSampler from an Optuna v4.6.0 source checkout on the same Debian packages (synthetic functions and plateau problems, sequential, ${GP_SEEDS} seeds)
 
 Median over ${SEEDS} seeds of log10 regret after 30 and 100 told trials (lower is better; -12 is the floor). "3 in parallel": three
 trials asked and pending, told in the order asked. Functions: regret = best value - known minimum. HPOBench tables: best
@@ -556,6 +601,12 @@ integer range over the index of its (log-spaced) choices.
 ${table}
 
 ${lines.map((l) => `- ${l}`).join("\n")}
+
+Plateau problems (tree models' tabulated cross-validated accuracy, bench/plateau/): median regret in accuracy points
+after 30 and 100 trials, and in brackets how many runs ended on or below the table's largest plateau (the value
+most of its cells share).
+
+${plateauSection}
 ${noisySections.length > 0 ? `\nNoisy suites: each observation is the function plus Gaussian noise of the given fraction of the function's spread (its standard deviation over the domain), the same draws for every optimiser in the order results are told (bench/noise.ts); sequential, ${SEEDS} seeds (GPSampler ${GP_SEEDS}). Scored by log10 of the TRUE regret of the configuration reported as best: for Optuna, the trial with the best observed value; for tunekit, that and the recommended configuration (best posterior mean among the trials run). CMA-ES is Debian's Optuna 3.1 with cmaes 0.9.1.\n\n${noisySections.join("\n\n")}\n` : ""}`,
 );
 console.log(`\nwrote bench/results/bayesian-${date}.md`);

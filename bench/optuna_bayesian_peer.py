@@ -54,6 +54,39 @@ class Table:
         return self.best - self.means[key]
 
 
+class PlateauTable:
+    """A tree model's tabulated accuracy (bench/plateau/NAME.json, bench/plateau-tables.ts): continuous ranges
+    score as the equal cell they fall in, integers and categories index their own axes."""
+    direction = "maximize"
+
+    def __init__(self, name):
+        import os
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "plateau", f"{name}.json")) as f:
+            data = json.load(f)
+        self.ranges = list(data["ranges"].items())
+        self.values = data["values"]
+        self.best = max(self.values)
+
+    def params(self, trial):
+        index = 0
+        for name, spec in self.ranges:
+            if spec[0] == "integer":
+                i, size = trial.suggest_int(name, spec[1], spec[2]) - spec[1], spec[2] - spec[1] + 1
+            elif spec[0] == "categorical":
+                i, size = spec[1].index(trial.suggest_categorical(name, spec[1])), len(spec[1])
+            else:
+                low, high, size = spec[1], spec[2], spec[3]
+                i = min(size - 1, max(0, int((trial.suggest_float(name, low, high) - low) / (high - low) * size)))
+            index = index * size + i
+        return index
+
+    def evaluate(self, index, rng):
+        return self.values[index]
+
+    def regret(self, told):
+        return self.best - max(value for _, value in told)
+
+
 def run(optuna, problem, make_sampler, seed, mode, trials=100, noise=None):
     study = optuna.create_study(direction=problem.direction, sampler=make_sampler(seed))
     rng = random.Random(seed)
@@ -101,6 +134,8 @@ def main():
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     if args.problem in SYNTHETIC:
         problem = Synthetic(args.problem)
+    elif args.problem.startswith("plateau-"):
+        problem = PlateauTable(args.problem.removeprefix("plateau-"))
     else:
         problem = Table(args.problem.removeprefix("hpobench-"), args.data_dir)
     if args.sampler == "TPE":

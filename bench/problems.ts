@@ -13,6 +13,7 @@ import { gunzipSync } from "node:zlib";
 import type { Rng } from "../src/random.js";
 import { ContinuousParameter, IntegerParameter, type ParameterRange } from "../src/space/index.js";
 import { TEST_FUNCTIONS } from "./functions.js";
+import { loadPlateauTable, PLATEAU_TABLES } from "./plateau-tables.js";
 
 export const TABLE_DATASETS = [
   "australian",
@@ -30,7 +31,7 @@ export const TABLE_CHOICES = { alpha: 10, batch_size: 10, depth: 3, learning_rat
 
 export interface Problem {
   readonly name: string;
-  readonly kind: "synthetic" | "table";
+  readonly kind: "synthetic" | "table" | "plateau";
   readonly objective: "Minimize" | "Maximize";
   readonly ranges: () => Record<string, ParameterRange>;
   /** One evaluation; tables draw one of the five seeds' accuracies with `rng`, as the original benchmark does. */
@@ -41,6 +42,8 @@ export interface Problem {
    * mean-over-seeds accuracy of the configuration with the best observed value.
    */
   readonly regret: (trials: readonly { hp: Record<string, number>; value: number }[]) => number;
+  /** Plateau problems: the regret of the table's largest plateau; a run with at least this regret never left it. */
+  readonly plateauRegret?: () => number;
 }
 
 export function dataDir(): string {
@@ -98,4 +101,29 @@ function tableProblem(dataset: string): Problem {
   };
 }
 
-export const PROBLEMS: readonly Problem[] = [...syntheticProblems(), ...TABLE_DATASETS.map(tableProblem)];
+/**
+ * A tree model's tabulated accuracy (bench/plateau-tables.ts): deterministic, maximised, with integer, continuous
+ * and categorical ranges; regret is the table's best accuracy minus the best found.
+ */
+function plateauProblem(name: string): Problem {
+  let table: ReturnType<typeof loadPlateauTable> | undefined;
+  const load = () => {
+    table ??= loadPlateauTable(name);
+    return table;
+  };
+  return {
+    name: `plateau-${name}`,
+    kind: "plateau",
+    objective: "Maximize",
+    ranges: () => load().ranges(),
+    evaluate: (hp) => load().value(hp),
+    regret: (trials) => load().best - Math.max(...trials.map((t) => t.value)),
+    plateauRegret: () => load().best - load().largestPlateau,
+  };
+}
+
+export const PROBLEMS: readonly Problem[] = [
+  ...syntheticProblems(),
+  ...TABLE_DATASETS.map(tableProblem),
+  ...PLATEAU_TABLES.map(plateauProblem),
+];

@@ -6,7 +6,7 @@
 // can be run in parts: --only Branin,tables --methods optuna-TPE --seeds 20.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -54,6 +54,8 @@ const { values: args } = parseArgs({
     "optuna-source": { type: "string", default: process.env.OPTUNA_GP_SOURCE },
     python: { type: "string", default: process.env.TUNEKIT_BENCH_PYTHON ?? "/usr/bin/python3" },
     "skip-latency": { type: "boolean", default: false },
+    /** Appended to the results file's name (bayesian-DATE-LABEL.md), so a partial run does not replace the day's file. */
+    label: { type: "string" },
     /** Noise levels, as fractions of each function's spread; 0 is the noise-free suite. */
     noise: { type: "string", default: "0" },
   },
@@ -382,14 +384,15 @@ for (const mode of MODES) {
 {
   const measured = synthetic.filter((p) => !Number.isNaN(cell("optuna-GP", p, "seq", 1)));
   const asGood = measured.filter((p) => cell("tunekit-Bayesian", p, "seq", 1) <= cell("optuna-GP", p, "seq", 1)).length;
-  const asGoodReference = synthetic.filter(
+  const referenced = synthetic.filter((p) => GP_REFERENCE[p.name] !== undefined);
+  const asGoodReference = referenced.filter(
     (p) => cell("tunekit-Bayesian", p, "seq", 1) <= (GP_REFERENCE[p.name] as number),
   ).length;
   lines.push(
     `Bayesian at least as good as Optuna GPSampler @100 (sequential; GPSampler over ${GP_SEEDS} seeds, this run's cache): ${asGood} of ${measured.length}`,
   );
   lines.push(
-    `Bayesian at least as good as the issue's GPSampler figures @100: ${asGoodReference} of ${synthetic.length}`,
+    `Bayesian at least as good as the issue's GPSampler figures @100: ${asGoodReference} of ${referenced.length}`,
   );
 }
 {
@@ -538,10 +541,13 @@ console.log(`\n${lines.join("\n")}`);
 for (const section of noisySections) console.log(`\n${section}`);
 
 const date = new Date().toISOString().slice(0, 10);
-const machine = machineDescription();
+const fileName = `bayesian-${date}${args.label ? `-${args.label}` : ""}.md`;
+const machine = `${machineDescription()}; load average at the end ${loadavg()
+  .map((v) => v.toFixed(2))
+  .join(", ")}`;
 const command = `npm run bench:bayesian${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 writeFileSync(
-  new URL(`./results/bayesian-${date}.md`, import.meta.url),
+  new URL(`./results/${fileName}`, import.meta.url),
   `# bench:bayesian, ${date}
 
 Command: \`${command}\` (runs cached in bench/results/bayesian-runs/)
@@ -558,4 +564,4 @@ ${table}
 ${lines.map((l) => `- ${l}`).join("\n")}
 ${noisySections.length > 0 ? `\nNoisy suites: each observation is the function plus Gaussian noise of the given fraction of the function's spread (its standard deviation over the domain), the same draws for every optimiser in the order results are told (bench/noise.ts); sequential, ${SEEDS} seeds (GPSampler ${GP_SEEDS}). Scored by log10 of the TRUE regret of the configuration reported as best: for Optuna, the trial with the best observed value; for tunekit, that and the recommended configuration (best posterior mean among the trials run). CMA-ES is Debian's Optuna 3.1 with cmaes 0.9.1.\n\n${noisySections.join("\n\n")}\n` : ""}`,
 );
-console.log(`\nwrote bench/results/bayesian-${date}.md`);
+console.log(`\nwrote bench/results/${fileName}`);

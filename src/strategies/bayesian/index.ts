@@ -9,8 +9,10 @@ import { type Factorisation, fitKernel, GaussianProcess, type KernelFit, type Tr
 export { PRIOR_MEAN_QUANTILE, quantile } from "./training-data.js";
 
 import { ModelSpace } from "./model-space.js";
-import { nearRepeatSpacing } from "./near-repeat.js";
+import { nearRepeatSpacing, resolutionPerDimension } from "./near-repeat.js";
+import { replicateOf, replicateVerdict } from "./replicate.js";
 import { type ModelData, modelData, rows } from "./training-data.js";
+import { minimumRegionLength, type Region, regionLength, trustRegion } from "./trust-region.js";
 
 /** What a Bayesian suggestion stores with its trial: the kernel fit it used, to warm-start the next fit. */
 export interface BayesianState {
@@ -41,6 +43,8 @@ const WARM_FIT_ITERATIONS = 10;
  * down the mean's slope, so such points are skipped.
  */
 const PENDING_EXCLUSION = 1.2e-3;
+/** The share of a pending point's distance to the nearest observation that it excludes, when under the above. */
+const PENDING_SHARE = 0.25;
 
 /**
  * The Sobol initial design: d + 1 points, at least 5, before the GP takes
@@ -101,6 +105,16 @@ function believerAcquisition(gp: GaussianProcess, pendingPoints: Float64Array[],
   return logEiAcquisition(gp.extend(rows(pendingPoints, d), fantasies), incumbent);
 }
 
+/** The index (in `observed`) of the best observed value. */
+function bestObservedIndex(observed: readonly TrialView[], objective: "Minimize" | "Maximize"): number {
+  const sign = objective === "Minimize" ? -1 : 1;
+  let best = 0;
+  observed.forEach((t, i) => {
+    if (sign * (t.value as number) > sign * ((observed[best] as TrialView).value as number)) best = i;
+  });
+  return best;
+}
+
 /**
  * The best posterior mean at the observed points: the value EI must beat on a noisy objective, where the best
  * observed value is partly a lucky draw. On a deterministic one the two agree (the mean interpolates).
@@ -109,6 +123,48 @@ export function bestPosteriorMean(gp: GaussianProcess, points: readonly Float64A
   let best = Number.NEGATIVE_INFINITY;
   for (const p of points) best = Math.max(best, gp.mean(p));
   return best;
+}
+
+/**
+ * The radius (scaled squared distance) around a pending trial where no suggestion goes: PENDING_EXCLUSION, or a
+ * quarter of the pending point's own distance to the nearest observation when that is less. A pending trial
+ * that refines the incumbent by 1e-4 then blocks a ball of that size, not 1% of every range, and the other
+ * parallel slots can refine too instead of being pushed out of the basin.
+ */
+function pendingExclusion(
+  q: Float64Array,
+  observed: readonly Float64Array[],
+  distance: (a: Float64Array, b: Float64Array) => number,
+): number {
+  let gap = Number.POSITIVE_INFINITY;
+  for (const o of observed) gap = Math.min(gap, distance(q, o));
+  return Math.min(PENDING_EXCLUSION, PENDING_SHARE * gap);
+}
+
+/**
+ * Where the acquisition is maximised (trust-region.ts): the box around the best observed point, its side
+ * replayed from the results. On a noisy objective the box stops at a few near-repeat resolutions; when it
+ * would shrink below that before any replicate has been run (`untested`), the answer is a replicate of the
+ * best point (replicate.ts), which tells noise from unresolved structure.
+ */
+function searchRegion(
+  model: ModelSpace,
+  built: ModelData,
+  kernel: KernelFit,
+  centre: Float64Array,
+  objective: "Minimize" | "Maximize",
+  spacing: { readonly kept: boolean; readonly untested: boolean },
+): { region: Region } | { replicate: Float64Array } {
+  const d = model.dimension;
+  const sign = objective === "Minimize" ? -1 : 1;
+  const told = [...built.observed].sort((a, b) => a.index - b.index).map((t) => sign * (t.value as number));
+  const numeric = model.dimensions.map((x) => x.kind !== "categorical");
+  const continuous = model.dimensions.map((x) => x.kind === "continuous");
+  const floor = spacing.kept ? minimumRegionLength(kernel, resolutionPerDimension(kernel), numeric) : undefined;
+  if (floor !== undefined && spacing.untested && continuous.some(Boolean)) {
+    if (regionLength(told, initialDesignSize(d), d) < floor) return { replicate: replicateOf(centre, continuous) };
+  }
+  return { region: trustRegion(centre, regionLength(told, initialDesignSize(d), d, floor), kernel, numeric) };
 }
 
 export interface BayesianOptions {
@@ -170,29 +226,47 @@ export class BayesianStrategy implements Strategy {
     const pendingPoints = pending.map((t) => model.toModel(t.hyperparameters));
     const incumbent = this.noiseAware ? bestPosteriorMean(gp, points.slice(0, built.observed.length)) : best;
     const acquisition = believerAcquisition(gp, pendingPoints, incumbent, d);
-    const spacing = this.noiseAware
-      ? nearRepeatSpacing(kernel, [...points, ...pendingPoints], (p, q) => gp.scaledSquaredDistance(p, q))
-      : undefined;
+    const observedPoints = points.slice(0, built.observed.length);
+    const distance = (p: Float64Array, q: Float64Array) => gp.scaledSquaredDistance(p, q);
+    let spacing = this.noiseAware ? nearRepeatSpacing(kernel, [...points, ...pendingPoints], distance) : undefined;
+    const verdict = spacing ? replicateVerdict(observedPoints, data.y) : "untested";
+    // A replicate agreed with its original: what the fit calls noise is structure the search can refine.
+    if (verdict === "deterministic") spacing = undefined;
 
     const taken = takenKeys();
+    const pendingRadius = pendingPoints.map((q) => pendingExclusion(q, observedPoints, distance));
+    const centre = observedPoints[bestObservedIndex(built.observed, objective)] as Float64Array;
+    const search = searchRegion(model, built, kernel, centre, objective, {
+      kept: spacing !== undefined,
+      untested: verdict === "untested",
+    });
+    if ("replicate" in search) {
+      if (!taken.has(model.key(search.replicate))) {
+        return { hyperparameters: model.toHyperparameters(search.replicate), state: { kernel } };
+      }
+    }
+    const region = "region" in search ? search.region : undefined;
     const outputs = data.y.subarray(0, built.observed.length);
     const order = Array.from(outputs, (_, i) => i).sort((a, b) => (outputs[b] as number) - (outputs[a] as number));
-    const choice = maximizeAcquisition(
-      {
-        acquisition,
-        dimensions: model.dimensions,
-        anchors: order.map((i) => points[i] as Float64Array),
-        isExcluded: (p) =>
-          taken.has(model.key(p)) || pendingPoints.some((q) => gp.scaledSquaredDistance(p, q) < PENDING_EXCLUSION),
-        ...(spacing ? { spacing } : {}),
-        rng,
-      },
-      {
-        candidates: candidateCount(gp.n + pendingPoints.length, d),
-        refinements: refinementCount(gp.n + pendingPoints.length),
-        maxIterations: 50,
-      },
-    );
+    const problem = {
+      acquisition,
+      dimensions: model.dimensions,
+      anchors: order.map((i) => points[i] as Float64Array),
+      isExcluded: (p: Float64Array) =>
+        taken.has(model.key(p)) || pendingPoints.some((q, i) => distance(p, q) < (pendingRadius[i] as number)),
+      ...(spacing ? { spacing } : {}),
+      rng,
+    };
+    const options = {
+      candidates: candidateCount(gp.n + pendingPoints.length, d),
+      refinements: refinementCount(gp.n + pendingPoints.length),
+      maxIterations: 50,
+    };
+    let choice = maximizeAcquisition(region ? { ...problem, region } : problem, options);
+    if (!choice || (spacing && spacing.gap(choice.point) < spacing.minimum)) {
+      // The region holds nothing the model can tell apart from earlier points: the search goes global.
+      choice = maximizeAcquisition(problem, options);
+    }
     const state: BayesianState = { kernel };
     if (choice) return { hyperparameters: model.toHyperparameters(choice.point), state };
     return this.unseenPoint(space, model, taken, rng, state);

@@ -54,6 +54,8 @@ const { values: args } = parseArgs({
     "optuna-source": { type: "string", default: process.env.OPTUNA_GP_SOURCE },
     python: { type: "string", default: process.env.TUNEKIT_BENCH_PYTHON ?? "/usr/bin/python3" },
     "skip-latency": { type: "boolean", default: false },
+    /** The modes run: sequential (seq) and 3 in parallel (par3). */
+    modes: { type: "string", default: "seq,par3" },
     /** Appended to the results file's name (bayesian-DATE-LABEL.md), so a partial run does not replace the day's file. */
     label: { type: "string" },
     /** Noise levels, as fractions of each function's spread; 0 is the noise-free suite. */
@@ -65,6 +67,9 @@ for (const level of NOISE_LEVELS) {
   if (!(level >= 0 && level < 1)) throw new Error(`--noise: each level must be a fraction in [0, 1), got ${level}`);
 }
 const SEEDS = Number(args.seeds);
+const runModes = (args.modes as string).split(",") as Mode[];
+for (const m of runModes)
+  if (!MODES.includes(m)) throw new Error(`--modes: each must be one of ${MODES.join(", ")}, got ${m}`);
 const selected = (args.only ?? "synthetic,tables").split(",");
 const problems = PROBLEMS.filter(
   (p) =>
@@ -244,7 +249,7 @@ for (const method of methods) {
   const cache = caches.get(method) as Cache;
   for (const noise of NOISE_LEVELS) {
     for (const problem of problems) {
-      for (const mode of MODES) {
+      for (const mode of runModes) {
         // tunekit's runs cached before `earlier` was recorded are run again (they are seeded: the rest is unchanged).
         const missing = plannedSeeds(method, problem, mode, noise).filter((seed) => {
           const run = cache[runKey(problem.name, mode, seed, noise)];

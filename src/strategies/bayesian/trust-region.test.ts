@@ -5,7 +5,7 @@ import type { KernelFit } from "./gp/regressor.js";
 import { REPLICATE_STEP, replicateOf, replicateVerdict } from "./replicate.js";
 import { minimumRegionLength, REGION_MIN, REGION_START, regionLength, trustRegion } from "./trust-region.js";
 
-const fit = (lengthScales: number[]): KernelFit => ({
+const kernelWith = (lengthScales: number[]): KernelFit => ({
   logLambda: lengthScales.map((l) => -2 * Math.log(l)),
   logScale: 0,
   logNoise: Math.log(1e-6),
@@ -32,20 +32,20 @@ describe("trust region", () => {
   });
 
   it("is a box around the centre, wider along longer length scales, clipped to the unit cube", () => {
-    const box = trustRegion(Float64Array.of(0.5, 0.95), 0.2, fit([0.4, 0.1]), [true, true]);
+    const box = trustRegion(Float64Array.of(0.5, 0.95), 0.2, kernelWith([0.4, 0.1]), [true, true]);
     // Side 0.2 times length scale over the geometric mean (0.2): 0.4 and 0.1.
     expect(box.lower[0]).toBeCloseTo(0.3, 12);
     expect(box.upper[0]).toBeCloseTo(0.7, 12);
     expect(box.lower[1]).toBeCloseTo(0.9, 12);
     expect(box.upper[1]).toBe(1);
-    const categorical = trustRegion(Float64Array.of(0.5, 2), 0.2, fit([0.4, 0.1]), [true, false]);
+    const categorical = trustRegion(Float64Array.of(0.5, 2), 0.2, kernelWith([0.4, 0.1]), [true, false]);
     expect(categorical.upper[1]).toBe(Number.POSITIVE_INFINITY);
   });
 
   it("stops a noisy objective's box at a few near-repeat resolutions", () => {
-    expect(minimumRegionLength(fit([0.3, 0.3]), [1e-6, 1e-6], [true, true])).toBe(REGION_MIN);
+    expect(minimumRegionLength(kernelWith([0.3, 0.3]), [1e-6, 1e-6], [true, true])).toBe(REGION_MIN);
     // Resolution 0.05 along the first dimension: its half-width must stay above 2 resolutions.
-    const minimum = minimumRegionLength(fit([0.3, 0.3]), [0.05, 0.01], [true, true]);
+    const minimum = minimumRegionLength(kernelWith([0.3, 0.3]), [0.05, 0.01], [true, true]);
     expect(minimum).toBeCloseTo(0.2, 12);
   });
 });

@@ -167,6 +167,34 @@ function searchRegion(
   return { region: trustRegion(centre, regionLength(told, initialDesignSize(d), d, floor), kernel, numeric) };
 }
 
+/**
+ * The trust region a noise-aware suggestion searched with `kernel` over `history`, for the model view: per
+ * dimension, bounds on the unit interval. Undefined where the suggestion was a replicate.
+ */
+export function suggestionRegion(
+  space: SearchSpace,
+  history: readonly TrialView[],
+  pending: readonly TrialView[],
+  objective: "Minimize" | "Maximize",
+  kernel: KernelFit,
+): Region | undefined {
+  const model = new ModelSpace(space);
+  const built = modelData(model, history, objective);
+  if (!built) return undefined;
+  const observedPoints = built.points.slice(0, built.observed.length);
+  const gp = new GaussianProcess(built.data, kernel);
+  const pendingPoints = pending.map((t) => model.toModel(t.hyperparameters));
+  const distance = (p: Float64Array, q: Float64Array) => gp.scaledSquaredDistance(p, q);
+  const spacing = nearRepeatSpacing(kernel, [...built.points, ...pendingPoints], distance);
+  const verdict = spacing ? replicateVerdict(observedPoints, built.data.y) : "untested";
+  const centre = observedPoints[bestObservedIndex(built.observed, objective)] as Float64Array;
+  const search = searchRegion(model, built, kernel, centre, objective, {
+    kept: spacing !== undefined && verdict !== "deterministic",
+    untested: verdict === "untested",
+  });
+  return "region" in search ? search.region : undefined;
+}
+
 export interface BayesianOptions {
   /**
    * Whether suggestions avoid points the model cannot tell apart from an observation (near-repeat.ts), and EI

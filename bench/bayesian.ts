@@ -55,12 +55,12 @@ const { values: args } = parseArgs({
     "optuna-source": { type: "string", default: process.env.OPTUNA_GP_SOURCE },
     python: { type: "string", default: process.env.TUNEKIT_BENCH_PYTHON ?? "/usr/bin/python3" },
     "skip-latency": { type: "boolean", default: false },
+    /** The modes run: sequential (seq) and 3 in parallel (par3). */
+    modes: { type: "string", default: "seq,par3" },
+    /** Appended to the results file's name (bayesian-DATE-LABEL.md), so a partial run does not replace the day's file. */
+    label: { type: "string" },
     /** Noise levels, as fractions of each function's spread; 0 is the noise-free suite. */
     noise: { type: "string", default: "0" },
-    /** Which modes to run (seq, par3); the report shows what the caches hold. */
-    modes: { type: "string", default: "seq,par3" },
-    /** Written to bench/results/bayesian-DATE-LABEL.md instead of bayesian-DATE.md. */
-    label: { type: "string" },
   },
 });
 const NOISE_LEVELS = (args.noise as string).split(",").map(Number);
@@ -68,6 +68,9 @@ for (const level of NOISE_LEVELS) {
   if (!(level >= 0 && level < 1)) throw new Error(`--noise: each level must be a fraction in [0, 1), got ${level}`);
 }
 const SEEDS = Number(args.seeds);
+const runModes = (args.modes as string).split(",") as Mode[];
+for (const m of runModes)
+  if (!MODES.includes(m)) throw new Error(`--modes: each must be one of ${MODES.join(", ")}, got ${m}`);
 const selected = (args.only ?? "synthetic,tables,plateau").split(",");
 const problems = PROBLEMS.filter(
   (p) =>
@@ -250,7 +253,7 @@ for (const method of methods) {
   const cache = caches.get(method) as Cache;
   for (const noise of NOISE_LEVELS) {
     for (const problem of problems) {
-      for (const mode of MODES.filter((m) => (args.modes as string).split(",").includes(m))) {
+      for (const mode of runModes) {
         // tunekit's runs cached before `earlier` was recorded are run again (they are seeded: the rest is unchanged).
         const missing = plannedSeeds(method, problem, mode, noise).filter((seed) => {
           const run = cache[runKey(problem.name, mode, seed, noise)];
@@ -391,14 +394,15 @@ for (const mode of MODES) {
 {
   const measured = synthetic.filter((p) => !Number.isNaN(cell("optuna-GP", p, "seq", 1)));
   const asGood = measured.filter((p) => cell("tunekit-Bayesian", p, "seq", 1) <= cell("optuna-GP", p, "seq", 1)).length;
-  const asGoodReference = synthetic.filter(
+  const referenced = synthetic.filter((p) => GP_REFERENCE[p.name] !== undefined);
+  const asGoodReference = referenced.filter(
     (p) => cell("tunekit-Bayesian", p, "seq", 1) <= (GP_REFERENCE[p.name] as number),
   ).length;
   lines.push(
     `Bayesian at least as good as Optuna GPSampler @100 (sequential; GPSampler over ${GP_SEEDS} seeds, this run's cache): ${asGood} of ${measured.length}`,
   );
   lines.push(
-    `Bayesian at least as good as the issue's GPSampler figures @100: ${asGoodReference} of ${synthetic.length}`,
+    `Bayesian at least as good as the issue's GPSampler figures @100: ${asGoodReference} of ${referenced.length}`,
   );
 }
 {
@@ -580,11 +584,14 @@ console.log(`\n${lines.join("\n")}`);
 if (plateauProblems.some((p) => problems.includes(p))) console.log(`\n${plateauSection}`);
 for (const section of noisySections) console.log(`\n${section}`);
 
-const date = `${new Date().toISOString().slice(0, 10)}${args.label ? `-${args.label}` : ""}`;
-const machine = machineDescription();
+const date = new Date().toISOString().slice(0, 10);
+const fileName = `bayesian-${date}${args.label ? `-${args.label}` : ""}.md`;
+const machine = `${machineDescription()}; load average at the end ${loadavg()
+  .map((v) => v.toFixed(2))
+  .join(", ")}`;
 const command = `npm run bench:bayesian${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 writeFileSync(
-  new URL(`./results/bayesian-${date}.md`, import.meta.url),
+  new URL(`./results/${fileName}`, import.meta.url),
   `# bench:bayesian, ${date}
 
 Command: \`${command}\` (runs cached in bench/results/bayesian-runs/)
@@ -609,4 +616,4 @@ most of its cells share).
 ${plateauSection}
 ${noisySections.length > 0 ? `\nNoisy suites: each observation is the function plus Gaussian noise of the given fraction of the function's spread (its standard deviation over the domain), the same draws for every optimiser in the order results are told (bench/noise.ts); sequential, ${SEEDS} seeds (GPSampler ${GP_SEEDS}). Scored by log10 of the TRUE regret of the configuration reported as best: for Optuna, the trial with the best observed value; for tunekit, that and the recommended configuration (best posterior mean among the trials run). CMA-ES is Debian's Optuna 3.1 with cmaes 0.9.1.\n\n${noisySections.join("\n\n")}\n` : ""}`,
 );
-console.log(`\nwrote bench/results/bayesian-${date}.md`);
+console.log(`\nwrote bench/results/${fileName}`);

@@ -53,6 +53,48 @@ function hartmann(A: number[][], P: number[][], x: readonly number[]): number {
 
 const repeat = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => [lo, hi] as const);
 
+function ackley(n: number): TestFunction {
+  return {
+    name: `Ackley${n}`,
+    bounds: repeat(n, -32.768, 32.768),
+    minimum: 0,
+    f: (x) => {
+      const sq = x.reduce((s, v) => s + v * v, 0) / n;
+      const cos = x.reduce((s, v) => s + Math.cos(2 * Math.PI * v), 0) / n;
+      return -20 * Math.exp(-0.2 * Math.sqrt(sq)) - Math.exp(cos) + 20 + Math.E;
+    },
+  };
+}
+
+/** Rastrigin: a bowl under a grid of 10^n local minima, one per integer point; the global one at 0. */
+function rastrigin(n: number): TestFunction {
+  return {
+    name: `Rastrigin${n}`,
+    bounds: repeat(n, -5.12, 5.12),
+    minimum: 0,
+    f: (x) => x.reduce((s, v) => s + v * v - 10 * Math.cos(2 * Math.PI * v) + 10, 0),
+  };
+}
+
+/** max over x of x·sin(√|x|) on [-500, 500], at x = 420.968748785...: Schwefel's minimum is n times 418.9829 less this. */
+const SCHWEFEL_PEAK = 418.98288727243295;
+
+/**
+ * Schwefel: deceptive, its best local minima far apart and the global one near a corner (420.97 in every
+ * coordinate), the second best at the opposite end of each axis.
+ */
+function schwefel(n: number): TestFunction {
+  return {
+    name: `Schwefel${n}`,
+    bounds: repeat(n, -500, 500),
+    minimum: n * (418.9829 - SCHWEFEL_PEAK),
+    f: (x) => 418.9829 * n - x.reduce((s, v) => s + v * Math.sin(Math.sqrt(Math.abs(v))), 0),
+  };
+}
+
+/** The multimodal suite, after the classic functions: many local minima, in 5 and 10 dimensions. */
+const MULTIMODAL: readonly TestFunction[] = [ackley(10), rastrigin(5), rastrigin(10), schwefel(5), schwefel(10)];
+
 export const TEST_FUNCTIONS: readonly TestFunction[] = [
   {
     name: "Branin",
@@ -105,15 +147,6 @@ export const TEST_FUNCTIONS: readonly TestFunction[] = [
       return sum;
     },
   },
-  {
-    name: "Ackley5",
-    bounds: repeat(5, -32.768, 32.768),
-    minimum: 0,
-    f: (x) => {
-      const n = x.length;
-      const sq = x.reduce((s, v) => s + v * v, 0) / n;
-      const cos = x.reduce((s, v) => s + Math.cos(2 * Math.PI * v), 0) / n;
-      return -20 * Math.exp(-0.2 * Math.sqrt(sq)) - Math.exp(cos) + 20 + Math.E;
-    },
-  },
+  ackley(5),
+  ...MULTIMODAL,
 ];

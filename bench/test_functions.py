@@ -28,6 +28,17 @@ def rosenbrock(x):
     return sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(len(x) - 1))
 
 
+def rastrigin(x):
+    return sum(v * v - 10 * math.cos(2 * math.pi * v) + 10 for v in x)
+
+
+SCHWEFEL_PEAK = 418.98288727243295  # max of x sin(sqrt|x|) on [-500, 500], at x = 420.968748785...
+
+
+def schwefel(x):
+    return 418.9829 * len(x) - sum(v * math.sin(math.sqrt(abs(v))) for v in x)
+
+
 def ackley(x):
     n = len(x)
     return (-20 * math.exp(-0.2 * math.sqrt(sum(v * v for v in x) / n))
@@ -41,4 +52,9 @@ FUNCTIONS = {
     "Hartmann6": ([(0, 1)] * 6, -3.32236801141551, lambda x: hartmann(H6_A, H6_P, x)),
     "Rosenbrock4": ([(-5, 10)] * 4, 0.0, rosenbrock),
     "Ackley5": ([(-32.768, 32.768)] * 5, 0.0, ackley),
+    "Ackley10": ([(-32.768, 32.768)] * 10, 0.0, ackley),
+    "Rastrigin5": ([(-5.12, 5.12)] * 5, 0.0, rastrigin),
+    "Rastrigin10": ([(-5.12, 5.12)] * 10, 0.0, rastrigin),
+    "Schwefel5": ([(-500, 500)] * 5, 5 * (418.9829 - SCHWEFEL_PEAK), schwefel),
+    "Schwefel10": ([(-500, 500)] * 10, 10 * (418.9829 - SCHWEFEL_PEAK), schwefel),
 }

@@ -75,8 +75,12 @@ describe("the model view", () => {
       const running = view.running.map((r) => unit(r.hyperparameters.learning_rate as number));
       const earlier = [...view.points, ...view.running].map((p) => unit(p.hyperparameters.learning_rate as number));
       expect(slice.nearRepeatResolution).toBeGreaterThanOrEqual(0);
+      // ... and points outside the trust region the acquisition was maximised in.
+      const [lo, hi] = slice.searchRegion;
       const allowed = slice.logEi.filter(
         (_, k) =>
+          unit(slice.values[k] as number) >= lo &&
+          unit(slice.values[k] as number) <= hi &&
           running.every((u) => Math.abs(unit(slice.values[k] as number) - u) > 0.02) &&
           earlier.every((u) => Math.abs(unit(slice.values[k] as number) - u) >= slice.nearRepeatResolution),
       );

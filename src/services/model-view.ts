@@ -37,6 +37,8 @@ export type ModelView =
       readonly slices: readonly (PosteriorSlice & {
         readonly scale: "linear" | "log" | "category";
         readonly nearRepeatResolution: number;
+        /** The trust region the suggestion was sought in, on the same scale (trust-region.ts). */
+        readonly searchRegion: readonly [number, number];
       })[];
       /** The observations, to draw on the slices: name, objective, hyperparameters ("warm start" for a parent's). */
       readonly points: readonly { name: string; objective: number; hyperparameters: Record<string, unknown> }[];
@@ -162,6 +164,7 @@ export async function modelView(store: Store, job: TuningJobRecord, jobName?: st
       ...slice,
       scale: scaleOf(definition, slice.name),
       nearRepeatResolution: result.nearRepeatResolution[definition.space.names.indexOf(slice.name)] as number,
+      searchRegion: result.searchRegion[definition.space.names.indexOf(slice.name)] as readonly [number, number],
     })),
     points: observedResults.map((t) => ({
       name: t.index < 0 ? "warm start" : (byIndex.get(t.index) ?? String(t.index)),

@@ -71,10 +71,28 @@ describe("BayesianStrategy.suggestBatch", () => {
   });
 
   it("believes the pending trials it is given: other pending trials, other suggestions", () => {
-    const withPending = context(30, 4);
-    const without = { ...withPending, pending: [] };
+    const without = context(30, 0);
+    // Pending trials beside the best result, inside the trust region the search looks in (far ones barely move it).
+    const best = without.history.reduce((a, b) => ((a.value as number) <= (b.value as number) ? a : b));
+    const beside = (i: number, da: number, db: number): TrialView => ({
+      index: 30 + i,
+      state: "Pending",
+      hyperparameters: {
+        ...best.hyperparameters,
+        a: Math.min(1, Math.max(0, (best.hyperparameters.a as number) + da)),
+        b: Math.min(1, Math.max(0, (best.hyperparameters.b as number) + db)),
+      },
+    });
+    const withPending = {
+      ...without,
+      pending: [beside(0, 0.03, 0), beside(1, -0.03, 0), beside(2, 0, 0.03), beside(3, 0, -0.03)],
+      trialIndex: 34,
+      rng: createRng(5, "trial", 34),
+    };
     const a = new BayesianStrategy().suggestBatch(withPending, 3).map((s) => made(s).hyperparameters);
-    const b = new BayesianStrategy().suggestBatch(without, 3).map((s) => made(s).hyperparameters);
+    const b = new BayesianStrategy()
+      .suggestBatch({ ...without, trialIndex: 34, rng: createRng(5, "trial", 34) }, 3)
+      .map((s) => made(s).hyperparameters);
     expect(a).not.toEqual(b);
   });
 

@@ -13,7 +13,10 @@ import { MODEL_ROWS, modelRows, outsideModel } from "./model-rows.js";
 import { ModelSpace } from "./model-space.js";
 import { nearRepeatSpacing, noiseToSignal } from "./near-repeat.js";
 import { plateauFantasies, stuckOnPlateau } from "./plateau.js";
+import { replicateVerdict } from "./replicate.js";
+import { bestObservedIndex, pendingExclusion, searchRegion } from "./search-region.js";
 import { type ModelData, modelData, rows } from "./training-data.js";
+import type { Region } from "./trust-region.js";
 
 /** What a Bayesian suggestion stores with its trial: the kernel fit it used, to warm-start the next fit. */
 export interface BayesianState {
@@ -36,14 +39,6 @@ export const REFIT_EVERY = 10;
  * of a suggestion's cost, so it is kept short. A cold fit gets 100.
  */
 const WARM_FIT_ITERATIONS = 10;
-
-/**
- * A suggestion closer than this (in the kernel's scaled squared distance r²;
- * correlation above 0.999) to a pending trial is the same experiment as far
- * as the model can tell. The believer alone can still put one there, a hair
- * down the mean's slope, so such points are skipped.
- */
-const PENDING_EXCLUSION = 1.2e-3;
 
 /**
  * Plateaus (plateau.ts): after this many results in a row that tie at the best value, the next suggestion is a
@@ -155,6 +150,39 @@ export function bestPosteriorMean(gp: GaussianProcess, points: readonly Float64A
   return best;
 }
 
+/**
+ * The trust region a noise-aware suggestion searched with `kernel` over `history`, for the model view: per
+ * dimension, bounds on the unit interval. Undefined where the suggestion was a replicate.
+ */
+export function suggestionRegion(
+  space: SearchSpace,
+  history: readonly TrialView[],
+  pending: readonly TrialView[],
+  objective: "Minimize" | "Maximize",
+  kernel: KernelFit,
+): Region | undefined {
+  const model = new ModelSpace(space);
+  const built = modelData(model, history, objective);
+  if (!built) return undefined;
+  const observedPoints = built.points.slice(0, built.observed.length);
+  const gp = new GaussianProcess(built.data, kernel);
+  const pendingPoints = pending.map((t) => model.toModel(t.hyperparameters));
+  const distance = (p: Float64Array, q: Float64Array) => gp.scaledSquaredDistance(p, q);
+  const spacing = nearRepeatSpacing(kernel, [...built.points, ...pendingPoints], distance);
+  const verdict = spacing ? replicateVerdict(observedPoints, built.data.y) : "untested";
+  const centre = observedPoints[bestObservedIndex(built.observed, objective)] as Float64Array;
+  const search = searchRegion(
+    model,
+    built,
+    kernel,
+    centre,
+    objective,
+    { kept: spacing !== undefined && verdict !== "deterministic", untested: verdict === "untested" },
+    initialDesignSize(model.dimension),
+  );
+  return "region" in search ? search.region : undefined;
+}
+
 /** What every slot of a batch shares: the model of the history, and the believer its pending points join. */
 interface PreparedModel {
   readonly model: ModelSpace;
@@ -169,6 +197,8 @@ interface PreparedModel {
   readonly outside: ((point: Float64Array) => boolean) | undefined;
   /** The last results tied at the best value on a deterministic objective: each slot takes a fresh design point. */
   readonly stuck: boolean;
+  /** The history as modelled: what the trust region and the replicate's verdict are read from. */
+  readonly built: ModelData;
 }
 
 export interface BayesianOptions {
@@ -294,6 +324,7 @@ export class BayesianStrategy implements Strategy {
       believer: new Believer(plateaus ? this.flattened(gp, built, context) : gp, incumbent),
       outside: outsideModel(data, conditioned.rows, kernel),
       stuck,
+      built,
     };
   }
 
@@ -309,31 +340,53 @@ export class BayesianStrategy implements Strategy {
       const rng = createRng(context.seed, "bayesian", context.trialIndex);
       return this.unseenPoint(context.space, model, taken, rng, { kernel });
     }
+    const { built } = prepared;
     const pendingPoints = context.pending.map((t) => model.toModel(t.hyperparameters));
     believer.believe(pendingPoints.slice(believer.believed));
-    const spacing = this.noiseAware
-      ? nearRepeatSpacing(kernel, [...points, ...pendingPoints], (p, q) => gp.scaledSquaredDistance(p, q))
-      : undefined;
+    const observedPoints = points.slice(0, built.observed.length);
+    const distance = (p: Float64Array, q: Float64Array) => gp.scaledSquaredDistance(p, q);
+    let spacing = this.noiseAware ? nearRepeatSpacing(kernel, [...points, ...pendingPoints], distance) : undefined;
+    const verdict = spacing ? replicateVerdict(observedPoints, built.data.y) : "untested";
+    // A replicate agreed with its original: what the fit calls noise is structure the search can refine.
+    if (verdict === "deterministic") spacing = undefined;
     const rng = createRng(context.seed, "bayesian", context.trialIndex);
-    const rowCount = believer.rows;
-    const choice = maximizeAcquisition(
-      {
-        acquisition: believer.acquisition(),
-        dimensions: model.dimensions,
-        anchors,
-        isExcluded: (p) =>
-          taken.has(model.key(p)) ||
-          pendingPoints.some((q) => gp.scaledSquaredDistance(p, q) < PENDING_EXCLUSION) ||
-          (outside?.(p) ?? false),
-        ...(spacing ? { spacing } : {}),
-        rng,
-      },
-      {
-        candidates: candidateCount(rowCount, model.dimension),
-        refinements: refinementCount(rowCount),
-        maxIterations: 50,
-      },
+    const pendingRadius = pendingPoints.map((q) => pendingExclusion(q, observedPoints, distance));
+    const centre = observedPoints[bestObservedIndex(built.observed, context.objective)] as Float64Array;
+    const search = searchRegion(
+      model,
+      built,
+      kernel,
+      centre,
+      context.objective,
+      { kept: spacing !== undefined, untested: verdict === "untested" },
+      initialDesignSize(model.dimension),
     );
+    if ("replicate" in search && !taken.has(model.key(search.replicate))) {
+      return { hyperparameters: model.toHyperparameters(search.replicate), state: { kernel } };
+    }
+    const region = "region" in search ? search.region : undefined;
+    const rowCount = believer.rows;
+    const problem = {
+      acquisition: believer.acquisition(),
+      dimensions: model.dimensions,
+      anchors,
+      isExcluded: (p: Float64Array) =>
+        taken.has(model.key(p)) ||
+        pendingPoints.some((q, i) => distance(p, q) < (pendingRadius[i] as number)) ||
+        (outside?.(p) ?? false),
+      ...(spacing ? { spacing } : {}),
+      rng,
+    };
+    const options = {
+      candidates: candidateCount(rowCount, model.dimension),
+      refinements: refinementCount(rowCount),
+      maxIterations: 50,
+    };
+    let choice = maximizeAcquisition(region ? { ...problem, region } : problem, options);
+    if (!choice || (spacing && spacing.gap(choice.point) < spacing.minimum)) {
+      // The region holds nothing the model can tell apart from earlier points: the search goes global.
+      choice = maximizeAcquisition(problem, options);
+    }
     const state: BayesianState = { kernel };
     if (choice) return { hyperparameters: model.toHyperparameters(choice.point), state };
     return this.unseenPoint(context.space, model, taken, rng, state);

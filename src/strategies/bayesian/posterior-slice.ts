@@ -3,7 +3,7 @@ import { CategoricalParameter, type Hyperparameters, type SearchSpace } from "..
 import type { ObjectiveType, TrialView } from "../strategy.js";
 import { logEiAcquisition } from "./gp/acquisition.js";
 import { fitKernel, GaussianProcess, type KernelFit, type TrainingData } from "./gp/regressor.js";
-import { bestPosteriorMean, PRIOR_MEAN_QUANTILE, quantile } from "./index.js";
+import { bestPosteriorMean, PRIOR_MEAN_QUANTILE, quantile, suggestionRegion } from "./index.js";
 import { ModelSpace } from "./model-space.js";
 import { resolutionPerDimension } from "./near-repeat.js";
 import { transformOutputs } from "./output-transform.js";
@@ -60,6 +60,11 @@ export interface PosteriorSlices {
    * away from observed and running configurations, as the model cannot tell them apart (near-repeat.ts).
    */
   readonly nearRepeatResolution: readonly number[];
+  /**
+   * Per hyperparameter, the trust region the strategy maximised the acquisition in (trust-region.ts), on the
+   * search scale; [0, 1] where it searched the whole range.
+   */
+  readonly searchRegion: readonly (readonly [number, number])[];
 }
 
 /**
@@ -206,5 +211,9 @@ export function posteriorSlices(request: SliceRequest): PosteriorSlices {
       suggestedLogEi: acquisition.evaluate(at),
     };
   });
-  return { slices, conditioned: data.n, kernel, nearRepeatResolution: resolutionPerDimension(kernel) };
+  const region = suggestionRegion(space, history, pending, request.objective, kernel);
+  const searchRegion = space.names.map((_, k): [number, number] =>
+    region ? [Math.max(0, region.lower[k] as number), Math.min(1, region.upper[k] as number)] : [0, 1],
+  );
+  return { slices, conditioned: data.n, kernel, nearRepeatResolution: resolutionPerDimension(kernel), searchRegion };
 }

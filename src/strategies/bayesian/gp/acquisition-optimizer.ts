@@ -28,6 +28,8 @@ export interface AcquisitionProblem {
    */
   readonly spacing?: { readonly gap: (point: Float64Array) => number; readonly minimum: number };
   readonly rng: Rng;
+  /** A box (a trust region) to search instead of the unit cube: candidates, refinement and snapping stay in it. */
+  readonly region?: { readonly lower: Float64Array; readonly upper: Float64Array };
 }
 
 /** How many times the spacing is quartered before any allowed point will do. */
@@ -50,9 +52,16 @@ export interface AcquisitionChoice {
 const LOCAL_SCALES = [0.005, 0.03, 0.15];
 const LOCAL_ANCHORS = 3;
 
-function snap(point: Float64Array, dimensions: readonly ModelDimension[]): Float64Array {
+function snap(
+  point: Float64Array,
+  dimensions: readonly ModelDimension[],
+  region?: AcquisitionProblem["region"],
+): Float64Array {
   dimensions.forEach((dim, j) => {
-    const u = Math.min(1, Math.max(0, point[j] as number));
+    const u = Math.min(
+      region ? (region.upper[j] as number) : 1,
+      Math.max(region ? (region.lower[j] as number) : 0, point[j] as number),
+    );
     if (dim.kind === "integer") point[j] = dim.snap(u);
     else if (dim.kind === "categorical") point[j] = Math.min(dim.size - 1, Math.max(0, Math.round(point[j] as number)));
     else point[j] = u;
@@ -60,9 +69,17 @@ function snap(point: Float64Array, dimensions: readonly ModelDimension[]): Float
   return point;
 }
 
-function randomPoint(dimensions: readonly ModelDimension[], rng: Rng): Float64Array {
-  return Float64Array.from(dimensions, (dim) =>
-    dim.kind === "categorical" ? Math.floor(rng.next() * dim.size) : rng.next(),
+function randomPoint(
+  dimensions: readonly ModelDimension[],
+  rng: Rng,
+  region?: AcquisitionProblem["region"],
+): Float64Array {
+  return Float64Array.from(dimensions, (dim, j) =>
+    dim.kind === "categorical"
+      ? Math.floor(rng.next() * dim.size)
+      : region
+        ? (region.lower[j] as number) + ((region.upper[j] as number) - (region.lower[j] as number)) * rng.next()
+        : rng.next(),
   );
 }
 
@@ -104,8 +121,8 @@ function refine(problem: AcquisitionProblem, start: Float64Array, maxIterations:
     objective,
     numeric.map((j) => start[j] as number),
     {
-      lower: numeric.map(() => 0),
-      upper: numeric.map(() => 1),
+      lower: numeric.map((j) => (problem.region ? (problem.region.lower[j] as number) : 0)),
+      upper: numeric.map((j) => (problem.region ? (problem.region.upper[j] as number) : 1)),
       maxIterations,
       gradientTolerance: 1e-6,
     },
@@ -113,7 +130,7 @@ function refine(problem: AcquisitionProblem, start: Float64Array, maxIterations:
   numeric.forEach((j, i) => {
     point[j] = result.x[i] as number;
   });
-  return snap(point, dimensions);
+  return snap(point, dimensions, problem.region);
 }
 
 /** One pass over each categorical dimension, keeping the value with the highest acquisition. */
@@ -148,13 +165,13 @@ export function maximizeAcquisition(
   const { dimensions, rng } = problem;
   const pool: AcquisitionChoice[] = [];
   const add = (point: Float64Array) => {
-    snap(point, dimensions);
+    snap(point, dimensions, problem.region);
     const value = score(problem, point);
     if (Number.isFinite(value)) pool.push({ point, value });
   };
   const anchors = problem.anchors.slice(0, LOCAL_ANCHORS);
   const local = anchors.length === 0 ? 0 : Math.floor(options.candidates / 4);
-  for (let i = 0; i < options.candidates - local; i++) add(randomPoint(dimensions, rng));
+  for (let i = 0; i < options.candidates - local; i++) add(randomPoint(dimensions, rng, problem.region));
   for (let i = 0; i < local; i++) {
     const anchor = anchors[i % anchors.length] as Float64Array;
     add(perturb(anchor, LOCAL_SCALES[i % LOCAL_SCALES.length] as number, dimensions, rng));

@@ -199,6 +199,11 @@ interface PreparedModel {
   readonly stuck: boolean;
   /** The history as modelled: what the trust region and the replicate's verdict are read from. */
   readonly built: ModelData;
+  /**
+   * Results tie at the best value on a deterministic objective (the model was flattened between them): the
+   * acquisition looks everywhere, since a trust region around a point of the plateau would hold the search there.
+   */
+  readonly onPlateau: boolean;
 }
 
 export interface BayesianOptions {
@@ -314,6 +319,7 @@ export class BayesianStrategy implements Strategy {
     const incumbent = this.noiseAware ? bestPosteriorMean(gp, modelled) : best;
     const outputs = data.y.subarray(0, built.observed.length);
     const order = Array.from(outputs, (_, i) => i).sort((a, b) => (outputs[b] as number) - (outputs[a] as number));
+    const seen = plateaus ? this.flattened(gp, built, context) : gp;
     return {
       model,
       gp,
@@ -321,10 +327,11 @@ export class BayesianStrategy implements Strategy {
       points,
       anchors: order.map((i) => points[i] as Float64Array),
       // The acquisition sees the model flattened between exact ties at the best value (plateau.ts).
-      believer: new Believer(plateaus ? this.flattened(gp, built, context) : gp, incumbent),
+      believer: new Believer(seen, incumbent),
       outside: outsideModel(data, conditioned.rows, kernel),
       stuck,
       built,
+      onPlateau: seen !== gp,
     };
   }
 
@@ -364,7 +371,7 @@ export class BayesianStrategy implements Strategy {
     if ("replicate" in search && !taken.has(model.key(search.replicate))) {
       return { hyperparameters: model.toHyperparameters(search.replicate), state: { kernel } };
     }
-    const region = "region" in search ? search.region : undefined;
+    const region = "region" in search && !prepared.onPlateau ? search.region : undefined;
     const rowCount = believer.rows;
     const problem = {
       acquisition: believer.acquisition(),

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { Agent, createServer, request as httpRequest, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -114,6 +114,27 @@ describe("tunekit serve", () => {
     const base = await serve("--host", "127.0.0.2");
     expect(base).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
     expect((await raw(`${base}/api/tuning-jobs`, {})).status).toBe(200);
+  });
+
+  it("keeps an idle connection open past Node's 5 s, so a polling SDK client's next request finds it alive", async () => {
+    const base = await serve();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const once = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = httpRequest(`${base}/api/tuning-jobs`, { agent }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      expect(await once()).toEqual({ status: 200, reused: false });
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      expect(await once()).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("answers only requests addressed to it, so a rebound DNS name gets no data", async () => {

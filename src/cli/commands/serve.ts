@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import { Command } from "commander";
 import { CONTROLLER_DEFAULTS } from "../../controller/defaults.js";
 import { TunekitError } from "../../errors.js";
@@ -7,6 +8,9 @@ import { addCommonOptions, type CommonOptions } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
 import { onInterrupt } from "../interrupt.js";
 import { addExecutorOptions, addJobOptions, type JobOptions, jobSettingsFrom } from "../job-options.js";
+
+/** How long an idle kept-alive connection stays open (see where it is set). */
+const KEEP_ALIVE_MS = 65_000;
 
 interface ServeOptions extends CommonOptions, JobOptions {
   port: string;
@@ -152,6 +156,12 @@ export function serveCommand(): Command {
       }
       controller?.start();
     });
+    // An SDK client polls (a waiter, every few seconds) over a kept-alive connection. Node closes an idle one
+    // after 5 s, and a request sent as the close is under way fails with "socket hang up"; load balancers keep
+    // them 60 s, and so does this server, so a client's idle socket is not pulled from under it.
+    const http = server as Server;
+    http.keepAliveTimeout = KEEP_ALIVE_MS;
+    http.headersTimeout = KEEP_ALIVE_MS + 1000;
     server.on("error", (error: NodeJS.ErrnoException) => {
       process.stderr.write(
         `tunekit: cannot serve on ${options.host}:${port}: ${error.code === "EADDRINUSE" ? "the port is in use (--port)" : error.message}\n`,

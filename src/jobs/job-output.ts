@@ -34,6 +34,8 @@ export class JobOutput {
   private attempt: number;
   private text = "";
   private lines: string[] = [];
+  /** Points found but not yet written: kept when a write fails, so the next flush writes them. */
+  private points: MetricPoint[] = [];
   /** The job's own last lines: tunekit's notes are left out, since a FailureReason should say what the job said. */
   private readonly tail: string[] = [];
   private noting = false;
@@ -79,24 +81,30 @@ export class JobOutput {
   /** Writes what arrived since the last flush: metric points first (the tuner acts on them), then the log. */
   async flush(): Promise<void> {
     const { store, name, fence, clock } = this.options;
-    while (this.lines.length > 0) {
-      const batch = this.lines;
-      this.lines = [];
-      const points = await this.extractor.extract(batch, clock.now());
-      if (points.length === 0) continue;
+    // Nothing is dropped when a write fails (the store down for a moment): the points and text stay for the next.
+    while (this.points.length > 0 || this.lines.length > 0) {
+      if (this.points.length === 0) {
+        const batch = this.lines;
+        this.lines = [];
+        this.points = await this.extractor.extract(batch, clock.now());
+        if (this.points.length === 0) continue;
+      }
+      const points = this.points;
       await store.appendMetricPoints(name, this.attempt, points, fence);
+      this.points = [];
       this.options.onPoints?.(this.attempt, points);
     }
     if (this.text) {
       const text = this.text;
-      this.text = "";
       await store.appendLog(name, this.attempt, text, clock.now(), fence);
+      this.text = this.text.slice(text.length);
     }
   }
 
   /** Writes as `attempt` from now on; flush the previous attempt's output before the store moves to it. */
   setAttempt(attempt: number): void {
     this.attempt = attempt;
+    this.points = []; // an earlier attempt's, whose write failed: they must not count as this one's
     // A FailureReason speaks of the attempt that failed, not of the ones before it.
     this.tail.length = 0;
   }

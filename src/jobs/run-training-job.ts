@@ -25,6 +25,9 @@ import { objectStoresFor, type PreparedJob } from "./prepare.js";
 import { CONTAINER_ML, type Sandbox, sandbox } from "./sandbox.js";
 import type { JobSettings } from "./settings.js";
 
+/** How long, at most, a job's last output is tried again before its final status is written without it. */
+const FINAL_FLUSH_PATIENCE_MS = 16_000;
+
 /** How often a running job's checkpoints are pushed to CheckpointConfig.S3Uri (and once more when it ends). */
 const CHECKPOINT_PUSH_MS = 10_000;
 
@@ -379,10 +382,18 @@ class TrainingRun {
     const now = this.clock.now();
     // The log's last lines go first: once the status is final, readers take the log as complete.
     this.output.note(`${CURRENT_HOST} finished: ${outcome.kind}`);
-    // A log that cannot be written must not keep the job InProgress: the status goes on unless this run lost it.
-    await this.output.flush().catch((error: unknown) => {
-      if (isLostJob(error)) throw error;
-    });
+    // The last points and lines are tried again while the store is away for a moment (a restart); a log that
+    // still cannot be written must not keep the job InProgress: the status goes on unless this run lost it.
+    for (let wait = 1000; ; wait *= 2) {
+      try {
+        await this.output.flush();
+        break;
+      } catch (error) {
+        if (isLostJob(error)) throw error;
+        if (wait > FINAL_FLUSH_PATIENCE_MS) break;
+        await this.clock.sleep(wait);
+      }
+    }
     let ended: TrainingJobRecord;
     if (outcome.kind === "completed") {
       ended = await this.history.move("Completed", "Training job completed", {

@@ -326,7 +326,8 @@ def load():
 
     sm = client()
     name = f"{PREFIX}-load"
-    sm.create_hyper_parameter_tuning_job(**tuning_request(name, jobs=6, parallel=2, sleep="2"))
+    # Enough jobs that it still runs once the load has ended, however long the clients took to start.
+    sm.create_hyper_parameter_tuning_job(**tuning_request(name, jobs=30, parallel=2, sleep="2"))
     wait(
         "a training job to run",
         lambda: sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)["TrainingJobStatusCounters"][

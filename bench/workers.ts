@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     workers: { type: "string", default: "1,2,4" },
     sandbox: { type: "string", default: "auto" },
     rounds: { type: "string", default: "4" },
+    out: { type: "string" },
   },
 });
 const JOBS = Number(args.jobs);
@@ -119,6 +120,9 @@ interface Row {
   /** CPU time of this benchmark's processes (itself and its jobs, the workers and theirs, Redis, PostgreSQL). */
   localCpuMs: number;
   queueCpuMs: number;
+  /** The same CPU time by kind of process. */
+  localByKind: Map<string, number>;
+  queueByKind: Map<string, number>;
 }
 
 const databaseName = new URL(database.url).pathname.slice(1);
@@ -142,27 +146,41 @@ function cpuSpent(before: Map<string, number>, after: Map<string, number>): numb
   return spent;
 }
 
-/** Runs a block through an executor, returning its wall time and the CPU it cost. */
+/** The CPU time spent between two readings by kind of process (self, worker, postgres, redis). */
+function cpuByKind(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  const by = new Map<string, number>([
+    ["self", 0],
+    ["worker", 0],
+    ["postgres", 0],
+    ["redis", 0],
+  ]);
+  for (const [key, ms] of after) {
+    const kind = key.split(" ")[0] as string;
+    by.set(kind, (by.get(kind) ?? 0) + ms - (before.get(key) ?? 0));
+  }
+  return by;
+}
+
+/** Adds one block's CPU by kind into a row's running totals. */
+function addInto(total: Map<string, number>, block: Map<string, number>): void {
+  for (const [kind, ms] of block) total.set(kind, (total.get(kind) ?? 0) + ms);
+}
+
+/** Runs a block through an executor, returning its wall time and the CPU it cost, by kind of process. */
 async function block(
   executor: Executor,
   n: number,
   width: number,
   fleet: readonly WorkerProcess[],
-): Promise<{ wallMs: number; cpuMs: number }> {
+): Promise<{ wallMs: number; cpuMs: number; byKind: Map<string, number> }> {
   const before = await cpuNow(fleet);
   const wallMs = await drive(executor, n, width);
   const after = await cpuNow(fleet);
-  if (process.env.TUNEKIT_BENCH_CPU) {
-    const by = new Map<string, number>();
-    for (const [key, ms] of after) {
-      const kind = key.split(" ")[0] as string;
-      by.set(kind, (by.get(kind) ?? 0) + (ms - (before.get(key) ?? 0)) / n);
-    }
-    console.error(
-      `${executor.constructor.name}: CPU per job, ms: ${[...by].map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")}`,
-    );
-  }
-  return { wallMs, cpuMs: cpuSpent(before, after) };
+  const byKind = cpuByKind(before, after);
+  console.error(
+    `${executor.constructor.name}: ${n} jobs, CPU per job, ms: ${[...byKind].map(([k, v]) => `${k} ${(v / n).toFixed(1)}`).join(", ")}`,
+  );
+  return { wallMs, cpuMs: cpuSpent(before, after), byKind };
 }
 const rows: Row[] = [];
 const settings = (dir: string) =>
@@ -202,6 +220,8 @@ for (const count of FLEETS) {
   let queueMs = 0;
   let localCpuMs = 0;
   let queueCpuMs = 0;
+  const localByKind = new Map<string, number>();
+  const queueByKind = new Map<string, number>();
   for (let round = 0; round < ROUNDS; round++) {
     const n = Math.round((JOBS * (round + 1)) / ROUNDS) - Math.round((JOBS * round) / ROUNDS);
     const here = await block(local, n, width, fleet);
@@ -210,6 +230,8 @@ for (const count of FLEETS) {
     localCpuMs += here.cpuMs;
     queueMs += there.wallMs;
     queueCpuMs += there.cpuMs;
+    addInto(localByKind, here.byKind);
+    addInto(queueByKind, there.byKind);
   }
   await local.close();
   await remote.close();
@@ -220,7 +242,7 @@ for (const count of FLEETS) {
     await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     await worker.stop();
   }
-  rows.push({ workers: count, width, localMs, queueMs, localCpuMs, queueCpuMs });
+  rows.push({ workers: count, width, localMs, queueMs, localCpuMs, queueCpuMs, localByKind, queueByKind });
   console.error(
     `${count} worker(s), ${width} at once: local ${localMs.toFixed(0)} ms, workers ${queueMs.toFixed(0)} ms for ${JOBS} jobs`,
   );
@@ -259,10 +281,18 @@ const lines = rows.map((r) => [
 ]);
 const table = markdownTable(header, lines);
 console.log(table);
+const kinds = ["self", "worker", "postgres", "redis"];
+const perJob = (by: Map<string, number>) => kinds.map((k) => ((by.get(k) ?? 0) / JOBS).toFixed(1));
+const byProcess = markdownTable(
+  ["workers", ...kinds.map((k) => `local: ${k}`), ...kinds.map((k) => `workers: ${k}`)],
+  rows.map((r) => [String(r.workers), ...perJob(r.localByKind), ...perJob(r.queueByKind)]),
+);
+console.log(byProcess);
 const date = new Date().toISOString().slice(0, 10);
-const command = `nice -n 10 npm run bench:workers -- --jobs ${JOBS} --slots ${SLOTS} --workers ${FLEETS.join(",")} --sandbox ${SANDBOX} --rounds ${ROUNDS}`;
+const out = args.out ?? `workers-${date}.md`;
+const command = `nice -n 10 npm run bench:workers -- --jobs ${JOBS} --slots ${SLOTS} --workers ${FLEETS.join(",")} --sandbox ${SANDBOX} --rounds ${ROUNDS}${args.out ? ` --out ${out}` : ""}`;
 writeFileSync(
-  new URL(`./results/workers-${date}.md`, import.meta.url),
+  out.startsWith("/") ? out : new URL(`./results/${out}`, import.meta.url),
   `# bench:workers, ${date}\n\nCommand: \`${command}\`\n\nMachine: ${machineDescription()} (${hostname()}), load average when it ended ${(
     await import("node:os")
   )
@@ -270,5 +300,5 @@ writeFileSync(
     .map((l) => l.toFixed(1))
     .join(
       " ",
-    )}\n\nNo-op Python training jobs (bench/jobs/noop.py) on one PostgreSQL store; each row runs the same jobs through the local executor and through \`tunekit worker\` processes taking them from BullMQ on a local redis-server, as many in flight as the workers have slots, the two alternating in ${ROUNDS} blocks so the load of the shared machine weighs on both alike. Added cost per job = (workers − local) × jobs at once / jobs: what a slot spends per job on the queue, which on a machine with fewer cores than jobs at once also counts the waits for a core. CPU per job: the CPU time of every process of the benchmark (itself with the local executor's jobs, the workers with theirs, Redis, the PostgreSQL backends of its database) over the jobs, which the machine's other work does not enter.\n\n${table}\n`,
+    )}\n\nNo-op Python training jobs (bench/jobs/noop.py) on one PostgreSQL store; each row runs the same jobs through the local executor and through \`tunekit worker\` processes taking them from BullMQ on a local redis-server, as many in flight as the workers have slots, the two alternating in ${ROUNDS} blocks so the load of the shared machine weighs on both alike. Added cost per job = (workers − local) × jobs at once / jobs: what a slot spends per job on the queue, which on a machine with fewer cores than jobs at once also counts the waits for a core. CPU per job: the CPU time of every process of the benchmark (itself with the local executor's jobs, the workers with theirs, Redis, the PostgreSQL backends of its database) over the jobs, which the machine's other work does not enter.\n\n${table}\n\nCPU per job by process, ms, over all blocks: "self" is the benchmark's own process (with the local executor it runs the jobs, their Python processes included; with workers it only dispatches and follows them), "worker" the worker processes with their jobs, "postgres" the backends of its database, "redis" the queue's server.\n\n${byProcess}\n`,
 );

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { createRng } from "../src/random.js";
-import { ContinuousParameter, SearchSpace } from "../src/space/index.js";
+import { SearchSpace } from "../src/space/index.js";
 import { BayesianStrategy } from "../src/strategies/bayesian/index.js";
 import { recommendTrial } from "../src/strategies/bayesian/recommend.js";
 import { RandomStrategy } from "../src/strategies/random/index.js";
@@ -21,6 +21,7 @@ import { TEST_FUNCTIONS, type TestFunction } from "./functions.js";
 import { noiseDraws } from "./noise.js";
 import { dataDir, PROBLEMS, type Problem } from "./problems.js";
 import { log10Regret, machineDescription, markdownTable, median } from "./report.js";
+import { latency } from "./suggestion-timing.js";
 
 const METHODS = [
   "tunekit-Bayesian",
@@ -293,46 +294,6 @@ for (const method of methods) {
   }
 }
 
-// 2. Suggestion latency, measured now: Hartmann-6 space, n random observations, 2 pending, 2 warm-up suggestions,
-// then 20 consecutive suggestions, each told and stored with its kernel fit as a run would.
-function latency(n: number): { median: number; max: number } {
-  const fn = TEST_FUNCTIONS.find((f) => f.name === "Hartmann6") as (typeof TEST_FUNCTIONS)[number];
-  const space = new SearchSpace(
-    Object.fromEntries(fn.bounds.map((_, i) => [`x${i}`, new ContinuousParameter(0, 1, "Linear")])),
-  );
-  const rng = createRng(1, "latency");
-  const point = () => fn.bounds.map(() => rng.next());
-  const view = (index: number, x: number[], state: TrialView["state"]): TrialView => ({
-    index,
-    hyperparameters: Object.fromEntries(x.map((v, d) => [`x${d}`, v])),
-    state,
-    ...(state === "Completed" ? { value: fn.f(x) } : {}),
-  });
-  const history = Array.from({ length: n }, (_, i) => view(i, point(), "Completed"));
-  const pending = [view(n, point(), "Pending"), view(n + 1, point(), "Pending")];
-  const strategy = new BayesianStrategy();
-  const times: number[] = [];
-  for (let r = 0; r < 22; r++) {
-    const trialIndex = n + 2 + r;
-    const started = performance.now();
-    const s = strategy.suggest({
-      space,
-      objective: "Minimize",
-      history,
-      pending,
-      trialIndex,
-      seed: 1,
-      rng: createRng(1, "trial", trialIndex),
-    });
-    times.push(performance.now() - started);
-    if (s === "exhausted") throw new Error("latency: exhausted");
-    const x = fn.bounds.map((_, d) => s.hyperparameters[`x${d}`] as number);
-    history.push({ ...view(trialIndex, x, "Completed"), strategyState: s.state });
-  }
-  const warm = times.slice(2);
-  return { median: median(warm), max: Math.max(...warm) };
-}
-
 // 3. Report.
 const methodLabel: Record<Method, string> = {
   "tunekit-Bayesian": "tunekit Bayesian",
@@ -453,13 +414,15 @@ for (const mode of MODES) {
   );
 }
 if (!args["skip-latency"]) {
-  const at100 = latency(100);
-  const at1000 = latency(1000);
+  // Hartmann-6 space, n random observations, 2 pending, 2 warm-up suggestions, then 20 consecutive suggestions,
+  // each told and stored with its kernel fit as a run would.
+  const at100 = latency(100, 20);
+  const at1000 = latency(1000, 20);
   lines.push(
-    `Suggestion latency, 6-D, 100 observations + 2 pending: median ${at100.median.toFixed(1)} ms, max ${at100.max.toFixed(1)} ms (20 consecutive warm suggestions)`,
+    `Suggestion latency, 6-D, 100 observations + 2 pending: median ${at100.wall.toFixed(1)} ms, max ${at100.max.toFixed(1)} ms (20 consecutive warm suggestions)`,
   );
   lines.push(
-    `Suggestion latency, 6-D, 1000 observations + 2 pending: median ${at1000.median.toFixed(0)} ms, max ${at1000.max.toFixed(0)} ms`,
+    `Suggestion latency, 6-D, 1000 observations + 2 pending: median ${at1000.wall.toFixed(0)} ms, max ${at1000.max.toFixed(0)} ms`,
   );
 }
 /** The median time of the last 10 asks of every cached sequential run on the synthetic functions. */

@@ -4,6 +4,7 @@ import type { JobSettings } from "../jobs/settings.js";
 import type { Store, TrainingJobRecord } from "../store/index.js";
 import type { Executor, ExecutorEvent, LaunchOptions } from "./executor.js";
 import type { Slot, SlotPool } from "./slot-pool.js";
+import { WakeableSleep } from "./wakeable-sleep.js";
 
 /** The longest the tuner waits for an event: it looks at stop requests and its lease at least this often. */
 const POLL_MS = 250;
@@ -35,7 +36,7 @@ export class LocalExecutor implements Executor {
   private events: ExecutorEvent[] = [];
   /** Jobs already asked to stop: asked once, they need no second request. */
   private readonly stopping = new Set<string>();
-  private wake: (() => void) | undefined;
+  private readonly idle: WakeableSleep;
   private reserved: Slot | undefined;
 
   constructor(
@@ -44,6 +45,7 @@ export class LocalExecutor implements Executor {
     options: LocalExecutorOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
+    this.idle = new WakeableSleep(this.clock);
     this.slots = options.slots;
     this.holder = options.holder ?? "tunekit";
     const share = options.concurrency ?? 1;
@@ -112,7 +114,7 @@ export class LocalExecutor implements Executor {
         slot?.release();
         this.jobs.delete(name);
         this.stopping.delete(name);
-        this.wake?.();
+        this.idle.wake();
       });
     this.jobs.set(name, job);
   }
@@ -126,14 +128,7 @@ export class LocalExecutor implements Executor {
 
   async next(until: number): Promise<ExecutorEvent[]> {
     if (this.events.length === 0) {
-      const ms = Math.max(0, Math.min(POLL_MS, until - this.clock.now()));
-      await Promise.race([
-        this.clock.sleep(ms),
-        new Promise<void>((resolve) => {
-          this.wake = resolve;
-        }),
-      ]);
-      this.wake = undefined;
+      await this.idle.sleep(Math.max(0, Math.min(POLL_MS, until - this.clock.now())));
     }
     const events = this.events;
     this.events = [];
@@ -148,6 +143,6 @@ export class LocalExecutor implements Executor {
 
   private emit(event: ExecutorEvent): void {
     this.events.push(event);
-    this.wake?.();
+    this.idle.wake();
   }
 }

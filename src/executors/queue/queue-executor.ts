@@ -3,6 +3,7 @@ import { systemClock } from "../../clock.js";
 import { checkRequestAnywhere, type JobSettings, runOptionsOf } from "../../jobs/index.js";
 import type { Fence, Store, TrainingJobRecord } from "../../store/index.js";
 import type { Executor, ExecutorEvent, LaunchOptions } from "../executor.js";
+import { WakeableSleep } from "../wakeable-sleep.js";
 import { type QueuedJob, type QueueSettings, queueJobId, redisConnection, runLeaseKind } from "./protocol.js";
 import { SourceShipper } from "./source-shipping.js";
 
@@ -72,7 +73,7 @@ export class QueueExecutor implements Executor {
   private events: ExecutorEvent[] = [];
   /** BullMQ's word that a job finished: only a prompt to read the store now rather than at the next poll. */
   private readonly finished: QueueEvents;
-  private wake: (() => void) | undefined;
+  private readonly idle = new WakeableSleep(systemClock);
   /** Jobs BullMQ says finished since the last look: read at once, the others at the next sweep. */
   private readonly due = new Set<string>();
   /** When every job in flight was last read from the store. */
@@ -92,7 +93,7 @@ export class QueueExecutor implements Executor {
       const name = jobId.slice(0, jobId.lastIndexOf("@"));
       if (!this.jobs.has(name)) return;
       this.due.add(name);
-      this.wake?.();
+      this.idle.wake();
     };
     this.finished.on("completed", prompt);
     this.finished.on("failed", prompt);
@@ -156,13 +157,7 @@ export class QueueExecutor implements Executor {
 
   async next(until: number): Promise<ExecutorEvent[]> {
     if (this.events.length === 0) {
-      await Promise.race([
-        this.clock.sleep(Math.max(0, Math.min(POLL_MS, until - this.clock.now()))),
-        new Promise<void>((resolve) => {
-          this.wake = resolve;
-        }),
-      ]);
-      this.wake = undefined;
+      await this.idle.sleep(Math.max(0, Math.min(POLL_MS, until - this.clock.now())));
     }
     // Every job is read from the store each SWEEP_MS (its start, new metric points); between sweeps only the jobs
     // BullMQ said finished, so a stream of endings does not read every job in flight once per ending.

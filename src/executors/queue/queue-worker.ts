@@ -6,6 +6,7 @@ import { isLostJob, type JobSettings, prepareTrainingJob, runTrainingJob } from 
 import type { RunOptions } from "../../jobs/run-options.js";
 import type { Store, TrainingJobRecord } from "../../store/index.js";
 import { SlotPool } from "../slot-pool.js";
+import { WakeableSleep } from "../wakeable-sleep.js";
 import { type QueuedJob, type QueueSettings, redisConnection, runLeaseKind } from "./protocol.js";
 import { bundleOnWorker, withSubmitDirectory } from "./source-shipping.js";
 
@@ -53,12 +54,13 @@ export class QueueWorker {
   private beating: Promise<void> | undefined;
   private closed = false;
   private accepting = true;
-  private wakeBeat: (() => void) | undefined;
+  private readonly beatSleep: WakeableSleep;
   private pendingBeat: Promise<void> | undefined;
 
   constructor(private readonly options: QueueWorkerOptions) {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
+    this.beatSleep = new WakeableSleep(this.clock);
     this.log = options.log ?? (() => undefined);
     this.slots = new SlotPool(join(options.settings.home, "slots"), options.slots, options.settings.resources);
   }
@@ -119,7 +121,7 @@ export class QueueWorker {
     const running: Running = { name: record.name, attempt: data.attempt, abort: new AbortController() };
     let leaseGivenBack = false;
     this.running.set(record.name, running);
-    this.wakeBeat?.();
+    this.beatSleep.wake();
     try {
       const settings = await this.settingsFor(record, data, slot.resources);
       let request = record.request as Record<string, unknown>;
@@ -161,7 +163,7 @@ export class QueueWorker {
       if (!leaseGivenBack) await this.store.releaseLease(lease).catch(() => false);
       slot.release();
       this.running.delete(record.name);
-      this.wakeBeat?.();
+      this.beatSleep.wake();
     }
   }
 
@@ -213,13 +215,7 @@ export class QueueWorker {
   private async beatLoop(): Promise<void> {
     const every = this.options.heartbeatMs ?? 2000;
     while (!this.closed) {
-      await Promise.race([
-        this.clock.sleep(every),
-        new Promise<void>((resolve) => {
-          this.wakeBeat = resolve;
-        }),
-      ]);
-      this.wakeBeat = undefined;
+      await this.beatSleep.sleep(every);
       if (this.closed) break;
       try {
         await this.answerWithin(() => this.heartbeat(), Math.max(5000, 3 * every));
@@ -296,7 +292,7 @@ export class QueueWorker {
     }
     if (this.closed) return;
     this.closed = true;
-    this.wakeBeat?.();
+    this.beatSleep.wake();
     await this.worker?.close();
     await this.beating;
     await this.store.removeWorker(this.options.name).catch(() => false);

@@ -119,6 +119,7 @@ export async function modelView(store: Store, job: TuningJobRecord, jobName?: st
     };
   const { point, record } = target;
   const kernel = (record?.strategyState as BayesianState | null)?.kernel;
+  const lead = (record?.strategyState as BayesianState | null)?.lead === true;
   if (!kernel) {
     return {
       available: false,
@@ -145,6 +146,7 @@ export async function modelView(store: Store, job: TuningJobRecord, jobName?: st
     history,
     pending: context.pending,
     kernel,
+    lead,
     at: point.hyperparameters,
     names: numeric.map((i) => i.name),
     seed: job.seed,

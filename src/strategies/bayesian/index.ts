@@ -12,6 +12,7 @@ export { PRIOR_MEAN_QUANTILE, quantile } from "./training-data.js";
 import { MODEL_ROWS, modelRows, outsideModel } from "./model-rows.js";
 import { ModelSpace } from "./model-space.js";
 import { nearRepeatSpacing, noiseToSignal } from "./near-repeat.js";
+import { leadIsNew } from "./pending-lead.js";
 import { plateauFantasies, stuckOnPlateau } from "./plateau.js";
 import { replicateVerdict } from "./replicate.js";
 import { bestObservedIndex, pendingExclusion, searchRegion } from "./search-region.js";
@@ -21,6 +22,11 @@ import type { Region } from "./trust-region.js";
 /** What a Bayesian suggestion stores with its trial: the kernel fit it used, to warm-start the next fit. */
 export interface BayesianState {
   readonly kernel: KernelFit;
+  /**
+   * Set when the suggestion was the lead (pending-lead.ts): the acquisition it maximised had the pending trials
+   * believed but the best result as the value to beat. The model view recomputes that acquisition.
+   */
+  readonly lead?: boolean;
 }
 
 /**
@@ -116,7 +122,7 @@ class Believer {
 
   constructor(
     private readonly gp: GaussianProcess,
-    best: number,
+    private readonly best: number,
   ) {
     this.process = gp;
     this.incumbent = best;
@@ -137,6 +143,16 @@ class Believer {
 
   acquisition(): Acquisition {
     return logEiAcquisition(this.process, this.incumbent);
+  }
+
+  /** The lead's acquisition (pending-lead.ts): the pending points believed, the value to beat the best result. */
+  leadAcquisition(): Acquisition {
+    return logEiAcquisition(this.process, this.best);
+  }
+
+  /** Whether the lead's point is asked: predicted better than every pending point, which leave it its variance. */
+  leadIsNew(point: Float64Array, pending: readonly Float64Array[]): boolean {
+    return leadIsNew(this.gp, this.process, point, pending);
   }
 }
 
@@ -389,6 +405,22 @@ export class BayesianStrategy implements Strategy {
       refinements: refinementCount(rowCount),
       maxIterations: 50,
     };
+    if (pendingPoints.length > 0) {
+      // The lead (pending-lead.ts): kept apart from earlier configurations, not from the pending trials' balls.
+      const lead = {
+        ...problem,
+        acquisition: believer.leadAcquisition(),
+        isExcluded: (p: Float64Array) => taken.has(model.key(p)) || (outside?.(p) ?? false),
+      };
+      const step = maximizeAcquisition(region ? { ...lead, region } : lead, options);
+      if (
+        step &&
+        believer.leadIsNew(step.point, pendingPoints) &&
+        !(spacing && spacing.gap(step.point) < spacing.minimum)
+      ) {
+        return { hyperparameters: model.toHyperparameters(step.point), state: { kernel, lead: true } };
+      }
+    }
     let choice = maximizeAcquisition(region ? { ...problem, region } : problem, options);
     if (!choice || (spacing && spacing.gap(choice.point) < spacing.minimum)) {
       // The region holds nothing the model can tell apart from earlier points: the search goes global.

@@ -25,6 +25,8 @@ export interface SliceRequest {
   readonly pending: readonly TrialView[];
   /** The kernel fit stored with the suggestion; fitted afresh when absent. */
   readonly kernel?: KernelFit;
+  /** The suggestion was the lead (pending-lead.ts): the fantasies do not raise the value to beat. */
+  readonly lead?: boolean;
   /** The suggested configuration: every slice passes through it. */
   readonly at: Hyperparameters;
   /** The hyperparameters to slice along. */
@@ -168,9 +170,11 @@ export function posteriorSlices(request: SliceRequest): PosteriorSlices {
   // The kriging believer, as the strategy applies it: pending trials observed at the posterior mean.
   const pendingPoints = pending.map((t) => model.toModel(t.hyperparameters));
   const fantasies = Float64Array.from(pendingPoints, (p) => gp.mean(p));
-  // The strategy's incumbent: the best posterior mean among the observed results (or a better fantasy).
+  // The strategy's incumbent: the best posterior mean among the observed results (or a better fantasy, but for
+  // the lead's acquisition).
   const keptObserved = keep.filter((i) => i < observed.length).map((i) => allPoints[i] as Float64Array);
-  const incumbent = Math.max(bestPosteriorMean(gp, keptObserved), ...fantasies);
+  const best = bestPosteriorMean(gp, keptObserved);
+  const incumbent = request.lead ? best : Math.max(best, ...fantasies);
   const acquisition = logEiAcquisition(
     pendingPoints.length > 0 ? gp.extend(rows(pendingPoints, d), fantasies) : gp,
     incumbent,

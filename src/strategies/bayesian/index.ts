@@ -370,7 +370,8 @@ export class BayesianStrategy implements Strategy {
     const distance = (p: Float64Array, q: Float64Array) => gp.scaledSquaredDistance(p, q);
     let spacing = this.noiseAware ? nearRepeatSpacing(kernel, [...points, ...pendingPoints], distance) : undefined;
     const verdict = spacing ? replicateVerdict(observedPoints, built.data.y) : "untested";
-    // A replicate agreed with its original: what the fit calls noise is structure the search can refine.
+    // A replicate agreed with its original: what the fit calls noise is structure the search can refine (unless it
+    // agreed exactly: flat at that scale, where refinement finds the same value again; replicate.ts).
     if (verdict === "deterministic") spacing = undefined;
     const rng = createRng(context.seed, "bayesian", context.trialIndex);
     const pendingRadius = pendingPoints.map((q) => pendingExclusion(q, observedPoints, distance));

@@ -60,11 +60,13 @@ describe("replicates", () => {
     expect(replicateOf(a, [true, false])[1]).toBe(0.7);
   });
 
-  it("say deterministic when they agree, noisy when any pair differs, untested without one", () => {
+  it("say deterministic when they agree, quantised when they agree exactly, noisy when any pair differs, untested without one", () => {
     const far = Float64Array.of(0.9, 0.1);
     expect(replicateVerdict([a, far], [0, 1])).toBe("untested");
     expect(replicateVerdict([a, far, b], [0.5, 1, 0.50001])).toBe("deterministic");
     expect(replicateVerdict([a, far, b], [0.5, 1, 0.6])).toBe("noisy");
+    // The very same value: flat at the replicate's scale (a score on a fixed evaluation set), not refinable.
+    expect(replicateVerdict([a, far, b], [0.5, 1, 0.5])).toBe("quantised");
   });
 });
 

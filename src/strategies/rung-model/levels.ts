@@ -61,6 +61,15 @@ export function levelData(
   return target === undefined ? undefined : { levels, observations, target };
 }
 
+/**
+ * The level a configuration is chosen for. Where the tuner says where the trial will be judged (`rungs`), the
+ * highest level seen: the end is what counts, and the rungs it must survive on the way weigh in separately
+ * (index.ts). Without that, the highest level with enough values, as MOBSTER and BOHB choose.
+ */
+export function aimLevel(data: LevelData, rungs: readonly number[] | undefined): number {
+  return rungs === undefined ? data.target : (data.levels[data.levels.length - 1] as number);
+}
+
 /** A level's coordinate in the model: log-scaled to [0, 1] over the levels seen, as MOBSTER scales the resource. */
 export function levelCoordinate(level: number, levels: readonly number[]): number {
   const low = levels[0] ?? 1;

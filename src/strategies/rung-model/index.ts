@@ -1,10 +1,10 @@
 import { createRng } from "../../random.js";
 import type { SearchSpace } from "../../space/index.js";
-import { BayesianStrategy, quantile } from "../bayesian/index.js";
+import { BayesianStrategy } from "../bayesian/index.js";
 import { ModelSpace } from "../bayesian/model-space.js";
 import { RandomStrategy } from "../random/index.js";
 import type { Strategy, SuggestContext, Suggestion } from "../strategy.js";
-import { fitJointModel, type JointModel, jointRng, jointSuggestion } from "./joint-model.js";
+import { fitJointModel, jointRng, jointSuggestion } from "./joint-model.js";
 import { aimLevel, levelData } from "./levels.js";
 
 /**
@@ -16,14 +16,12 @@ import { aimLevel, levelData } from "./levels.js";
  * the many early values where the late ones are missing, the late ones where they exist, with the level's fitted
  * length scale saying how far an early rank can be trusted.
  *
- * Each new configuration maximises expected improvement at the highest level seen (the end), times the model's
- * probability that it survives the first rung of its bracket (that its value there beats the best third's
- * threshold): Hyperband stops most jobs at a low rung whose ranking can differ from the end's (a fast learner
- * leads after one epoch), so a configuration good at the end but sure to be stopped early is wasted. A trial
- * of the last bracket, never judged, is chosen for the end alone. Without the tuner's word on where a trial is
- * judged (SuggestContext.judgedAt), the target is the highest level with enough values, as in MOBSTER and BOHB.
- * In bench:tuning (5 seeds) aiming every trial at the level with enough values, the end only for unjudged
- * trials, or each trial at its first rung did no better.
+ * Each new configuration maximises expected improvement at the highest level with enough values (as MOBSTER
+ * and BOHB choose), over the best posterior mean of the configurations observed there; a trial the tuner says
+ * no rung will judge (SuggestContext.judgedAt: Hyperband's last bracket) is chosen for the highest level seen,
+ * the end, which is all that counts for it. In bench:tuning (5 seeds) aiming every trial at the end, each at
+ * its bracket's first rung, or at the end weighted by the model's probability of surviving the first rung
+ * (constrained EI) did no better.
  *
  * A share of the configurations stays random (RANDOM_FRACTION), so a model misled by early epochs cannot starve
  * the search of fresh points; before any level has enough values, every configuration is random.
@@ -52,26 +50,10 @@ export class RungModelStrategy implements Strategy {
     const joint = fitJointModel(model, data, target, context.objective, trials);
     // Pending jobs that have not reached the target level yet: believed there, so parallel slots spread out.
     const short = context.pending.filter((t) => (t.series?.length ?? 0) < target);
-    const survive = survivalTarget(joint, context.judgedAt?.[context.trialIndex], target);
-    const suggestion = jointSuggestion(model, joint, short, taken, jointRng(context.seed, context.trialIndex), survive);
+    const suggestion = jointSuggestion(model, joint, short, taken, jointRng(context.seed, context.trialIndex));
     return suggestion ?? this.random.suggest(context);
   }
 }
-
-/**
- * Where a configuration chosen for `target` will first be judged, when that is below the target and the rung has
- * values: the level's coordinate, and the value it must beat to be among the best third there.
- */
-function survivalTarget(joint: JointModel, rungs: readonly number[] | undefined, target: number) {
-  const first = rungs?.[0];
-  if (first === undefined || first >= target) return undefined;
-  const outputs = joint.outputsAt(first);
-  if (outputs.length < 3) return undefined;
-  return { level: joint.coordinate(first), threshold: quantile(outputs, 1 - SURVIVING_SHARE) };
-}
-
-/** The share of a rung's jobs Hyperband lets continue: 1/η with the η = 3 of the tuner's rungs. */
-const SURVIVING_SHARE = 1 / 3;
 
 /** The share of configurations drawn at random however good the model, BOHB's default. */
 export const RANDOM_FRACTION = 1 / 3;

@@ -1,5 +1,5 @@
 import { createRng, type Rng } from "../../random.js";
-import { type Acquisition, logEiAcquisition, normalCdf, normalLogPdf } from "../bayesian/gp/acquisition.js";
+import { type Acquisition, logEiAcquisition } from "../bayesian/gp/acquisition.js";
 import { maximizeAcquisition } from "../bayesian/gp/acquisition-optimizer.js";
 import { fitKernel, GaussianProcess, type KernelFit, type TrainingData } from "../bayesian/gp/regressor.js";
 import { type BayesianState, lastStoredFit, PRIOR_MEAN_QUANTILE, quantile } from "../bayesian/index.js";
@@ -25,9 +25,6 @@ export interface JointModel {
   readonly anchors: readonly Float64Array[];
   /** The best posterior mean at the target level among them: what EI must improve on. */
   readonly incumbent: number;
-  /** The coordinate of a level, and the model's outputs observed there (transformed as the GP sees them). */
-  readonly coordinate: (level: number) => number;
-  readonly outputsAt: (level: number) => Float64Array;
 }
 
 /** A model-space point with the level coordinate appended. */
@@ -106,13 +103,10 @@ export function fitJointModel(
   const scored = [...configurations.values()]
     .map((p) => ({ point: p.subarray(0, d - 1), mean: gp.mean(p) }))
     .sort((a, b) => b.mean - a.mean);
-  const y = all.y;
   return {
     gp,
     kernel,
     target,
-    coordinate,
-    outputsAt: (at) => Float64Array.from(levels.flatMap((l, i) => (l === at ? [y[i] as number] : []))),
     anchors: scored.map((s) => Float64Array.from(s.point)),
     incumbent: scored[0]?.mean ?? Number.NEGATIVE_INFINITY,
   };
@@ -140,60 +134,6 @@ function acquisitionAtLevel(gp: GaussianProcess, level: number, incumbent: numbe
 }
 
 /**
- * log P(a configuration's value at `level` beats `threshold`) under the model, noise included: the chance it
- * survives a rung that keeps what beats the threshold. With its gradient over the configuration's coordinates.
- */
-function survivalAtLevel(gp: GaussianProcess, level: number, threshold: number, noise: number): Acquisition {
-  const d = gp.d - 1;
-  const full = new Float64Array(gp.d);
-  full[d] = level;
-  const grad = { mean: new Float64Array(gp.d), variance: new Float64Array(gp.d) };
-  return {
-    evaluate(point, gradient) {
-      for (let j = 0; j < d; j++) full[j] = point[j] as number;
-      const { mean, variance } = gp.predict(full, gradient ? grad : undefined);
-      const s2 = variance + noise;
-      const s = Math.sqrt(s2);
-      const z = (mean - threshold) / s;
-      const { value, ratio } = logNormalCdf(z);
-      if (gradient) {
-        // d log Φ(z) = (φ/Φ)·dz, dz = dμ/s − z·ds²/(2s²).
-        for (let j = 0; j < d; j++) {
-          gradient[j] = ratio * ((grad.mean[j] as number) / s - (z * (grad.variance[j] as number)) / (2 * s2));
-        }
-      }
-      return value;
-    },
-  };
-}
-
-/** log Φ(z) and φ(z)/Φ(z), finite for every z (an asymptotic form far in the lower tail). */
-export function logNormalCdf(z: number): { value: number; ratio: number } {
-  if (z > -5) {
-    const cdf = normalCdf(z);
-    return { value: Math.log(cdf), ratio: Math.exp(normalLogPdf(z)) / cdf };
-  }
-  // Φ(z) = φ(z)·R(−z), the Mills ratio R(x) by Laplace's continued fraction.
-  const x = -z;
-  let t = x;
-  for (let k = 60; k >= 1; k--) t = x + k / t;
-  return { value: normalLogPdf(z) - Math.log(t), ratio: t };
-}
-
-/** The sum of two log acquisitions: a product of the quantities. */
-function both(a: Acquisition, b: Acquisition, d: number): Acquisition {
-  const ga = new Float64Array(d);
-  const gb = new Float64Array(d);
-  return {
-    evaluate(point, gradient) {
-      const value = a.evaluate(point, gradient ? ga : undefined) + b.evaluate(point, gradient ? gb : undefined);
-      if (gradient) for (let j = 0; j < d; j++) gradient[j] = (ga[j] as number) + (gb[j] as number);
-      return value;
-    },
-  };
-}
-
-/**
  * The configuration with the highest expected improvement at the target level over the best posterior mean
  * there, its pending configurations believed at the model's mean at that level (kriging believer) so that
  * parallel slots spread out; never one already tried or pending. Undefined when every candidate is taken.
@@ -204,8 +144,6 @@ export function jointSuggestion(
   pending: readonly TrialView[],
   taken: ReadonlySet<string>,
   rng: Rng,
-  /** Where the configuration will first be judged: EI is weighted by the chance it survives there. */
-  survive?: { readonly level: number; readonly threshold: number },
 ): { hyperparameters: ReturnType<ModelSpace["toHyperparameters"]>; state: BayesianState } | undefined {
   const { gp, target } = joint;
   let incumbent = joint.incumbent;
@@ -220,14 +158,9 @@ export function jointSuggestion(
     });
     process = gp.extend(x, values);
   }
-  const improvement = acquisitionAtLevel(process, target, incumbent);
-  const noise = Math.exp(joint.kernel.logNoise);
-  const acquisition = survive
-    ? both(improvement, survivalAtLevel(gp, survive.level, survive.threshold, noise), model.dimension)
-    : improvement;
   const choice = maximizeAcquisition(
     {
-      acquisition,
+      acquisition: acquisitionAtLevel(process, target, incumbent),
       dimensions: model.dimensions,
       anchors: joint.anchors,
       isExcluded: (p) => taken.has(model.key(p)),

@@ -62,12 +62,12 @@ export function levelData(
 }
 
 /**
- * The level a configuration is chosen for. Where the tuner says where the trial will be judged (`rungs`), the
- * highest level seen: the end is what counts, and the rungs it must survive on the way weigh in separately
- * (index.ts). Without that, the highest level with enough values, as MOBSTER and BOHB choose.
+ * The level a configuration is chosen for: the highest level seen for a trial the tuner says no rung will judge
+ * (`rungs` empty: Hyperband's last bracket, run to the end), whose value at the end is all that counts;
+ * otherwise the highest level with enough values, as MOBSTER and BOHB choose.
  */
 export function aimLevel(data: LevelData, rungs: readonly number[] | undefined): number {
-  return rungs === undefined ? data.target : (data.levels[data.levels.length - 1] as number);
+  return rungs?.length === 0 ? (data.levels[data.levels.length - 1] as number) : data.target;
 }
 
 /** A level's coordinate in the model: log-scaled to [0, 1] over the levels seen, as MOBSTER scales the resource. */

@@ -17,12 +17,22 @@ const space = new SearchSpace({ x: new ContinuousParameter(0, 1, "Linear") });
 const modelled = (suggestions: Suggestion[]) =>
   suggestions.flatMap((s) => (s !== "exhausted" && s.state !== undefined ? [s.hyperparameters.x as number] : []));
 
-function ask(history: TrialView[], count: number, pending: TrialView[] = []): Suggestion[] {
+function ask(
+  history: TrialView[],
+  count: number,
+  pending: TrialView[] = [],
+  judgedAt?: readonly number[],
+): Suggestion[] {
   const strategy = new RungModelStrategy();
-  return Array.from({ length: count }, (_, k) =>
-    strategy.suggest(suggestContext(space, { objective: "Maximize", history, pending, trialIndex: 40 + k, seed: 4 })),
-  );
+  return Array.from({ length: count }, (_, k) => {
+    const trialIndex = 40 + k;
+    const request = { objective: "Maximize" as const, history, pending, trialIndex, seed: 4 };
+    return strategy.suggest(
+      suggestContext(space, judgedAt ? { ...request, judgedAt: { [trialIndex]: judgedAt } } : request),
+    );
+  });
 }
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
 
 describe("the rung model strategy", () => {
   /** Learning curves whose every epoch ranks configurations alike: the best x is 0.8. */
@@ -72,5 +82,25 @@ describe("the rung model strategy", () => {
     // Never a configuration a running job has.
     const runningX = new Set(running.map((t) => t.hyperparameters.x));
     expect(fromModel.some((x) => runningX.has(x))).toBe(false);
+  });
+
+  it("chooses a trial no rung will judge for the end, and the others at the highest level with enough values", () => {
+    // After one epoch the best x is 0.3; at the end, 0.8. Most jobs stopped at epoch 1, four ran to 9: too few
+    // for the model's target, which stays epoch 1, except for a trial that runs to the end unjudged.
+    const crossing = (x: number, epochs: number) =>
+      Array.from({ length: epochs }, (_, e) => (e === 0 ? -((x - 0.3) ** 2) : 1 - (x - 0.8) ** 2 + 0.01 * e));
+    const rng = createRng(5, "rung-model-test");
+    const history = Array.from({ length: 40 }, (_, i) => {
+      const x = rng.next();
+      return view(i, x, crossing(x, i % 10 === 0 ? 9 : 1));
+    });
+    const unjudged = modelled(ask(history, 20, [], []));
+    expect(unjudged.length).toBeGreaterThan(6);
+    expect(median(unjudged)).toBeGreaterThan(0.6);
+    for (const judgedAt of [[1, 3], undefined]) {
+      const judged = modelled(ask(history, 20, [], judgedAt));
+      expect(judged.length).toBeGreaterThan(6);
+      expect(Math.abs(median(judged) - 0.3)).toBeLessThan(0.1);
+    }
   });
 });

@@ -208,7 +208,8 @@ Median over ${SEEDS} seeds of the regret, in accuracy points (best mean-over-see
 the mean-over-seeds accuracy of the configuration with the best observed objective so far), at simulated
 wall-clock times, and when the tuning job ended. "-": no job had finished yet. "wall ms": real time to simulate
 the whole tuning job (suggestions computed in-process). Hyperband: MinResource 1, MaxResource ${EPOCHS} (from the
-epochs static hyperparameter), rungs at 1, 3, 9 epochs, random sampling unless "model" (the rung model). "8h": 8
+epochs static hyperparameter), rungs at 1, 3, 9 epochs, random sampling unless "model" (the joint GP over configuration and epochs,
+src/strategies/rung-model/). "8h": 8
 simulated hours (at most 300 jobs) instead of 30 jobs; "median rule": early stopping Auto. The learning-curve model is in
 bench/tabular-curves.ts; table encoding as in bench:bayesian (integer index per choice).
 

@@ -50,8 +50,8 @@ export const TuningJobRequestSchema = z.strictObject({
           .optional(),
         /**
          * tunekit's extension, Hyperband only: where each bracket's new configurations come from. "Random"
-         * (SageMaker's Hyperband, the default) or "Model": the GP fitted on the values jobs reached at the highest
-         * rung with enough of them (strategies/rung-model/).
+         * (SageMaker's Hyperband, the default) or "Model": one GP over configuration and epoch count, fitted on the
+         * values jobs reached at every rung (strategies/rung-model/).
          */
         TunekitConfigurationSampler: z.enum(["Random", "Model"]).optional(),
       })

@@ -5,6 +5,7 @@ import { BayesianStrategy } from "./bayesian/index.js";
 import { GridStrategy } from "./grid/index.js";
 import { RandomStrategy } from "./random/index.js";
 import { createStrategy } from "./registry.js";
+import { RungModelStrategy } from "./rung-model/index.js";
 import { SobolSequence, SobolStrategy } from "./sobol/index.js";
 import { strategyContract } from "./strategy.contract.js";
 
@@ -22,6 +23,7 @@ strategyContract("Random", () => new RandomStrategy(), mixed);
 strategyContract("Sobol", () => new SobolStrategy(), mixed);
 strategyContract("Grid", () => new GridStrategy(), categorical, { seeded: false });
 strategyContract("Bayesian", () => new BayesianStrategy(), mixed);
+strategyContract("HyperbandModel", () => new RungModelStrategy(), mixed);
 
 const ctx = (space: SearchSpace, trialIndex: number, seed = 3) => ({
   space,

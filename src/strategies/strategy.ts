@@ -36,6 +36,11 @@ export interface SuggestContext {
   readonly trialIndex: number;
   /** The tuning job's seed, for state that must be shared by all its trials (a Sobol scramble). */
   readonly seed: number;
+  /**
+   * Where each trial about to be suggested will be judged, by trial index: the epochs at which Hyperband's
+   * rungs look at it (none: it runs to MaxResource). Only with Hyperband's model-based sampler; absent elsewhere.
+   */
+  readonly judgedAt?: Readonly<Record<number, readonly number[]>>;
   /** A stream derived from (seed, trialIndex): draws for this suggestion only. */
   readonly rng: Rng;
 }

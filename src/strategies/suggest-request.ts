@@ -18,6 +18,8 @@ export interface SuggestRequest {
   readonly seed: number;
   /** How many free slots to suggest for (trial indices trialIndex onward); 1 when absent. */
   readonly count?: number;
+  /** See SuggestContext.judgedAt. */
+  readonly judgedAt?: Readonly<Record<number, readonly number[]>>;
 }
 
 /** The context every caller builds the same way, so a suggestion does not depend on where it is computed. */
@@ -32,6 +34,7 @@ export function suggestContext(
     pending: request.pending,
     trialIndex: request.trialIndex,
     seed: request.seed,
+    ...(request.judgedAt ? { judgedAt: request.judgedAt } : {}),
     rng: createRng(request.seed, "trial", request.trialIndex),
   };
 }

@@ -55,6 +55,10 @@ export class HyperbandRungs implements Stopper {
     return this.weights.length - 1;
   }
 
+  judgedAt(trialIndex: number, seed: number): readonly number[] {
+    return this.bracketRungs[this.group(trialIndex, seed)] as readonly number[];
+  }
+
   decide(
     series: readonly number[],
     epoch: number,

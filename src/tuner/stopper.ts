@@ -28,6 +28,11 @@ export interface Stopper {
    * index and the tuning job's seed, so a resumed tuner groups them the same way. Without it, one group.
    */
   group?(trialIndex: number, seed: number): number;
+  /**
+   * The epochs at which a trial of this index will be judged (Hyperband: its bracket's rungs; none when it
+   * runs to MaxResource), for a strategy that picks configurations for where they will be judged.
+   */
+  judgedAt?(trialIndex: number, seed: number): readonly number[];
 }
 
 export function median(values: readonly number[]): number {

@@ -59,6 +59,8 @@ describe("HyperbandRungs", () => {
     // Weights 27, 12, 6, 4 (of 49): most jobs in the most aggressive bracket, a few never judged.
     expect(counts.map((c) => Math.round((c / 4900) * 49))).toEqual([27, 12, 6, 4]);
     expect(h.group(5, 7)).toBe(h.group(5, 7));
+    // Where a trial will be judged: its bracket's rungs.
+    for (let i = 0; i < 20; i++) expect(h.judgedAt(i, 7)).toEqual(h.bracketRungs[h.group(i, 7)]);
     // A job of bracket 1 is not judged at epoch 1, and one of the last bracket only at MaxResource.
     expect(h.decide([9], 1, [[1]], 1)).toBeUndefined();
     expect(h.decide([9, 9, 9], 3, [[1, 1, 1]], 1)?.reason).toBe("hyperband-rung");

@@ -5,6 +5,8 @@ import { SimulatedExecutor, type SimulatedObjective } from "../executors/simulat
 import { describeTuningJob } from "../services/describe.js";
 import type { Store } from "../store/index.js";
 import { MemoryStore } from "../store/memory/memory-store.js";
+import type { SuggestRequest } from "../strategies/suggest-request.js";
+import { HyperbandRungs } from "./hyperband-rungs.js";
 import { suggestInProcess } from "./in-process.js";
 import { runTuningJob, type TuningEvent } from "./run-tuning-job.js";
 
@@ -199,7 +201,8 @@ describe("runTuningJob on the simulated executor", () => {
     );
     expect(record.status).toBe("Completed");
     expect(jobs).toHaveLength(30);
-    expect(jobs.filter((j) => j.stopReason === "hyperband-rung").length).toBeGreaterThan(10);
+    // Rungs stop jobs as before (fewer than with random configurations: the model's are close to the best one).
+    expect(jobs.filter((j) => j.stopReason === "hyperband-rung").length).toBeGreaterThan(5);
     // Once a rung has enough values, most configurations come from the model (a kernel fit stored with them) ...
     const fromModel = jobs.filter((j) => (j.strategyState as { kernel?: unknown } | null)?.kernel !== undefined);
     expect(fromModel.length).toBeGreaterThan(8);
@@ -208,6 +211,38 @@ describe("runTuningJob on the simulated executor", () => {
     const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] as number;
     const random = jobs.filter((j) => !fromModel.includes(j));
     expect(median(fromModel.map(distance))).toBeLessThan(median(random.map(distance)));
+  });
+
+  it("tells the model-based sampler where Hyperband will judge each trial it asks for", async () => {
+    const store = new MemoryStore();
+    const requests: SuggestRequest[] = [];
+    const record = await runTuningJob({
+      store,
+      job: parseTuningJobRequest(
+        request("hyperband-judged", (r) => {
+          r.HyperParameterTuningJobConfig.Strategy = "Hyperband";
+          r.HyperParameterTuningJobConfig.StrategyConfig = {
+            HyperbandStrategyConfig: { MinResource: 1, MaxResource: 9 },
+            TunekitConfigurationSampler: "Model",
+          };
+        }),
+      ),
+      executor: new SimulatedExecutor(store, "loss", curve),
+      suggest: (r) => {
+        requests.push(r);
+        return suggestInProcess(r);
+      },
+    });
+    const rungs = new HyperbandRungs(1, 9);
+    expect(requests.length).toBeGreaterThan(5);
+    for (const r of requests) {
+      const indices = Array.from({ length: r.count ?? 1 }, (_, k) => r.trialIndex + k);
+      expect(r.judgedAt).toEqual(Object.fromEntries(indices.map((i) => [i, rungs.judgedAt(i, record.seed)])));
+    }
+    // Some trials run unjudged to MaxResource (the last bracket), most are judged from epoch 1.
+    const all = requests.flatMap((r) => Object.values(r.judgedAt ?? {}));
+    expect(all.some((judged) => judged.length === 0)).toBe(true);
+    expect(all.filter((judged) => judged[0] === 1).length).toBeGreaterThan(all.length / 3);
   });
 
   it("refuses TunekitConfigurationSampler outside Hyperband, naming the field", () => {

@@ -342,6 +342,9 @@ export class TuningLoop {
       .filter((r) => r.definitionName === (definition.name ?? null))
       .map((r) => (withSeries ? { ...trialView(r), series: this.series.of(r.name).map(this.better) } : trialView(r)));
     const done = views.filter((v) => v.state !== "Pending");
+    const count = job.definitions.length === 1 ? slots : 1;
+    // ...and where Hyperband will judge each trial it suggests for, so each is chosen for its bracket.
+    const judgedAt = withSeries ? this.judgedAt(views.length, trialIndex, count) : undefined;
     const suggestions = await this.options.suggest({
       strategy: this.options.strategy,
       ranges: definition.space.specs(),
@@ -355,7 +358,8 @@ export class TuningLoop {
         definition === job.definitions[0]
           ? record.seed
           : createRng(record.seed, "definition", trialIndex % job.definitions.length).uint32(),
-      count: job.definitions.length === 1 ? slots : 1,
+      count,
+      ...(judgedAt ? { judgedAt } : {}),
     });
     let launched = 0;
     for (const suggestion of suggestions) {
@@ -367,6 +371,22 @@ export class TuningLoop {
       launched++;
     }
     return launched;
+  }
+
+  /**
+   * The stopper's rungs for the next `count` trials (trial indices `trialIndex` onward), keyed by the indices the
+   * strategy numbers them with (`strategyIndex` onward), when the stopper has brackets.
+   */
+  private judgedAt(
+    strategyIndex: number,
+    trialIndex: number,
+    count: number,
+  ): Record<number, readonly number[]> | undefined {
+    const { stopper, record } = this.options;
+    if (!stopper?.judgedAt) return undefined;
+    const out: Record<number, readonly number[]> = {};
+    for (let k = 0; k < count; k++) out[strategyIndex + k] = stopper.judgedAt(trialIndex + k, record.seed);
+    return out;
   }
 
   /** Creates the next trial's job with a suggestion, and starts it. */

@@ -1,25 +1,30 @@
 import { createRng } from "../../random.js";
 import type { SearchSpace } from "../../space/index.js";
-import { BayesianStrategy, initialDesignSize } from "../bayesian/index.js";
+import { BayesianStrategy } from "../bayesian/index.js";
+import { ModelSpace } from "../bayesian/model-space.js";
 import { RandomStrategy } from "../random/index.js";
-import type { Strategy, SuggestContext, Suggestion, TrialView } from "../strategy.js";
+import type { Strategy, SuggestContext, Suggestion } from "../strategy.js";
+import { fitJointModel, jointRng, jointSuggestion } from "./joint-model.js";
+import { aimLevel, levelData } from "./levels.js";
 
 /**
- * Model-based Hyperband's sampler (as BOHB samples, with the GP in place of BOHB's TPE): each new configuration
- * comes from the Bayesian strategy fitted on the values every job reached at one rung, the highest rung where
- * enough jobs have a value. Hyperband judges most jobs after a few epochs, so final results are few and come
- * late; the low rungs have many results early, and their ranking of configurations is what Hyperband itself
- * trusts. A model on final results only (tried first) did worse than random sampling: it had too few points
- * for most of the budget.
+ * Model-based Hyperband's sampler, as MOBSTER (Syne Tune) samples: one GP over the configuration and the level
+ * (epoch count) jointly, fitted on every value every job reached at Hyperband's rungs, finished and running jobs
+ * alike. Hyperband judges most jobs after a few epochs, so final results are few and come late: a model on
+ * final results only did worse than random sampling, and BOHB's model on a single rung (the highest with enough
+ * values, tried before this one) either ignored the late rungs or waited for them. The joint model uses both:
+ * the many early values where the late ones are missing, the late ones where they exist, with the level's fitted
+ * length scale saying how far an early rank can be trusted.
  *
- * A rung here is an epoch count: the values jobs emitted at that epoch (the `series` of each trial). The
- * candidate levels are the series lengths seen (the rungs where jobs were stopped, and the end); the highest
- * with at least max(d + 2, 6) values wins, as BOHB fits one model per budget once it has more than d + 1
- * results there. Jobs that ended below that rung (Hyperband stopped them at an earlier one) are shown to the
- * model as pending: believed at its own mean there, so they add no value the model did not predict, and never
- * proposed again. (Imputing them at the rung's worst value, as failed trials are, was tried: over the eight
- * HPOBench tables at 8 simulated hours, a median regret of 1.67 at the end against 1.33 this way, 10 seeds.) A third of the configurations stay random, as in BOHB, so a model misled by early epochs
- * cannot starve the search of fresh points; before any rung has enough values, every configuration is random.
+ * Each new configuration maximises expected improvement at the highest level with enough values (as MOBSTER
+ * and BOHB choose), over the best posterior mean of the configurations observed there; a trial the tuner says
+ * no rung will judge (SuggestContext.judgedAt: Hyperband's last bracket) is chosen for the highest level seen,
+ * the end, which is all that counts for it. In bench:tuning (5 seeds) aiming every trial at the end, each at
+ * its bracket's first rung, or at the end weighted by the model's probability of surviving the first rung
+ * (constrained EI) did no better.
+ *
+ * A share of the configurations stays random (RANDOM_FRACTION), so a model misled by early epochs cannot starve
+ * the search of fresh points; before any level has enough values, every configuration is random.
  */
 export class RungModelStrategy implements Strategy {
   readonly name = "HyperbandModel";
@@ -35,46 +40,25 @@ export class RungModelStrategy implements Strategy {
     if (createRng(context.seed, "rung-model-random", context.trialIndex).next() < RANDOM_FRACTION) {
       return this.random.suggest(context);
     }
-    const rung = modelRung(context.history, minimumPoints(d));
-    if (!rung) return this.random.suggest(context);
-    // The trial index goes past the Bayesian strategy's initial design: the random configurations were it.
-    return this.bayesian.suggest({
-      ...context,
-      history: rung.history,
-      pending: [...context.pending, ...rung.below],
-      trialIndex: Math.max(context.trialIndex, initialDesignSize(d)),
-    });
+    const data = levelData(context.history, context.pending, minimumPoints(d));
+    if (!data) return this.random.suggest(context);
+    const model = new ModelSpace(context.space);
+    const trials = [...context.history, ...context.pending];
+    const taken = new Set(trials.map((t) => model.key(model.toModel(t.hyperparameters))));
+    if (context.space.size() <= taken.size) return "exhausted";
+    const target = aimLevel(data, context.judgedAt?.[context.trialIndex]);
+    const joint = fitJointModel(model, data, target, context.objective, trials);
+    // Pending jobs that have not reached the target level yet: believed there, so parallel slots spread out.
+    const short = context.pending.filter((t) => (t.series?.length ?? 0) < target);
+    const suggestion = jointSuggestion(model, joint, short, taken, jointRng(context.seed, context.trialIndex));
+    return suggestion ?? this.random.suggest(context);
   }
 }
 
 /** The share of configurations drawn at random however good the model, BOHB's default. */
 export const RANDOM_FRACTION = 1 / 3;
 
-/** Values a rung needs before a model is fitted on it. */
+/** Values a level needs before new configurations are judged there: BOHB fits a budget's model past d + 1. */
 export function minimumPoints(dimension: number): number {
   return Math.max(dimension + 2, 6);
-}
-
-/**
- * The highest rung (epoch count) with at least `minimum` jobs that emitted a value there: the history as the model
- * sees it at that rung (each such job with its value at that epoch), and the jobs that ended below it (to be
- * shown as pending, without a value).
- */
-export function modelRung(
-  history: readonly TrialView[],
-  minimum: number,
-): { epoch: number; history: TrialView[]; below: TrialView[] } | undefined {
-  const lengths = [...new Set(history.map((t) => t.series?.length ?? 0).filter((n) => n > 0))].sort((a, b) => b - a);
-  for (const epoch of lengths) {
-    const reached = history.filter((t) => (t.series?.length ?? 0) >= epoch);
-    if (reached.length < minimum) continue;
-    return {
-      epoch,
-      history: reached.map((t) => ({ ...t, value: (t.series as readonly number[])[epoch - 1] as number })),
-      below: history
-        .filter((t) => (t.series?.length ?? 0) < epoch)
-        .map(({ value: _final, ...rest }): TrialView => ({ ...rest, state: "Pending" })),
-    };
-  }
-  return undefined;
 }

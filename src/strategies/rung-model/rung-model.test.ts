@@ -1,74 +1,106 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../random.js";
 import { ContinuousParameter, SearchSpace } from "../../space/index.js";
-import type { TrialView } from "../strategy.js";
+import type { Suggestion, TrialView } from "../strategy.js";
 import { suggestContext } from "../suggest-request.js";
-import { minimumPoints, modelRung, RANDOM_FRACTION, RungModelStrategy } from "./index.js";
+import { minimumPoints, RANDOM_FRACTION, RungModelStrategy } from "./index.js";
 
 const view = (index: number, x: number, series: number[]): TrialView => ({
   index,
   hyperparameters: { x },
-  state: "Completed",
+  state: "Stopped",
   value: series[series.length - 1] as number,
   series,
 });
 
-describe("the rung model's data", () => {
-  it("is the highest rung with enough values, each job's value at that epoch, and those stopped below as pending", () => {
-    // Six jobs stopped at epoch 1, four reached epoch 3, one went to 9.
-    const history = [
-      ...[0.1, 0.2, 0.3, 0.4, 0.5, 0.6].map((x, i) => view(i, x, [x])),
-      ...[0.7, 0.75, 0.8, 0.85].map((x, i) => view(6 + i, x, [x, x + 1, x + 2])),
-      view(10, 0.9, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
-    ];
-    // Epoch 9 has one value, epoch 3 five (with the full job's): below six, so epoch 1, where all eleven are.
-    expect(modelRung(history, 6)?.epoch).toBe(1);
-    const atThree = modelRung(history, 5);
-    expect(atThree?.epoch).toBe(3);
-    expect(atThree?.history.map((t) => t.value)).toEqual([2.7, 2.75, 2.8, 2.85, 3]);
-    // The six stopped at epoch 1 are shown as pending, without a value: believed at the model's mean, never repeated.
-    expect(atThree?.below.map((t) => [t.index, t.state, t.value])).toEqual(
-      [0, 1, 2, 3, 4, 5].map((i) => [i, "Pending", undefined]),
+const space = new SearchSpace({ x: new ContinuousParameter(0, 1, "Linear") });
+const modelled = (suggestions: Suggestion[]) =>
+  suggestions.flatMap((s) => (s !== "exhausted" && s.state !== undefined ? [s.hyperparameters.x as number] : []));
+
+function ask(
+  history: TrialView[],
+  count: number,
+  pending: TrialView[] = [],
+  judgedAt?: readonly number[],
+): Suggestion[] {
+  const strategy = new RungModelStrategy();
+  return Array.from({ length: count }, (_, k) => {
+    const trialIndex = 40 + k;
+    const request = { objective: "Maximize" as const, history, pending, trialIndex, seed: 4 };
+    return strategy.suggest(
+      suggestContext(space, judgedAt ? { ...request, judgedAt: { [trialIndex]: judgedAt } } : request),
     );
-    expect(modelRung(history.slice(0, 3), 6)).toBeUndefined();
-    expect(minimumPoints(2)).toBe(6);
-    expect(minimumPoints(8)).toBe(10);
   });
-});
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
 
 describe("the rung model strategy", () => {
-  const space = new SearchSpace({ x: new ContinuousParameter(0, 1, "Linear") });
   /** Learning curves whose every epoch ranks configurations alike: the best x is 0.8. */
-  const curve = (x: number, epochs: number) => Array.from({ length: epochs }, (_, e) => -((x - 0.8) ** 2) + 0.1 * e);
+  const alike = (x: number, epochs: number) => Array.from({ length: epochs }, (_, e) => -((x - 0.8) ** 2) + 0.1 * e);
 
-  it("samples at random until a rung has enough values, then mostly from the model around the rung's best", () => {
+  it("samples at random until a level has enough values, then mostly from the model around the best", () => {
     const rng = createRng(1, "rung-model-test");
-    const history: TrialView[] = Array.from({ length: 12 }, (_, i) => {
+    const history = Array.from({ length: 12 }, (_, i) => {
       const x = rng.next();
-      return view(i, x, curve(x, i % 3 === 0 ? 3 : 1));
+      return view(i, x, alike(x, i % 3 === 0 ? 3 : 1));
     });
-    const strategy = new RungModelStrategy();
-    const suggestions = Array.from({ length: 30 }, (_, k) =>
-      strategy.suggest(
-        suggestContext(space, { objective: "Maximize", history, pending: [], trialIndex: 12 + k, seed: 4 }),
-      ),
-    );
-    const fromModel = suggestions.filter((s) => s !== "exhausted" && s.state !== undefined);
+    const fromModel = modelled(ask(history, 30));
     // About two thirds come from the model (a stored kernel fit), and they crowd the optimum.
     expect(fromModel.length).toBeGreaterThan(30 * (1 - RANDOM_FRACTION) - 8);
     expect(fromModel.length).toBeLessThan(30);
-    const near = fromModel.filter((s) => s !== "exhausted" && Math.abs((s.hyperparameters.x as number) - 0.8) < 0.15);
-    expect(near.length).toBeGreaterThan(fromModel.length / 2);
-    // Too little data at every rung: all random (no kernel fit stored).
-    const early = strategy.suggest(
-      suggestContext(space, {
-        objective: "Maximize",
-        history: history.slice(0, 3),
-        pending: [],
-        trialIndex: 3,
-        seed: 4,
-      }),
-    );
-    expect(early !== "exhausted" && early.state).toBeUndefined();
+    expect(fromModel.filter((x) => Math.abs(x - 0.8) < 0.15).length).toBeGreaterThan(fromModel.length / 2);
+    // Too little data at every level: all random (no kernel fit stored).
+    expect(modelled(ask(history.slice(0, 3), 10))).toEqual([]);
+    expect(minimumPoints(2)).toBe(6);
+    expect(minimumPoints(8)).toBe(10);
+  });
+
+  it("judges at the highest level with enough values, where early epochs rank configurations otherwise", () => {
+    // At epoch 1 the best x is 0.2; from epoch 3 on it is 0.8. Many jobs stopped at 1, eight reached 9.
+    const crossing = (x: number, epochs: number) =>
+      Array.from({ length: epochs }, (_, e) => (e === 0 ? -((x - 0.2) ** 2) : 1 - (x - 0.8) ** 2 + 0.01 * e));
+    const rng = createRng(2, "rung-model-test");
+    const history = Array.from({ length: 40 }, (_, i) => {
+      const x = rng.next();
+      return view(i, x, crossing(x, i % 5 === 0 ? 9 : 1));
+    });
+    const fromModel = modelled(ask(history, 20));
+    expect(fromModel.length).toBeGreaterThan(6);
+    expect(fromModel.filter((x) => Math.abs(x - 0.8) < 0.2).length).toBeGreaterThan(fromModel.length / 2);
+    expect(fromModel.filter((x) => Math.abs(x - 0.2) < 0.1).length).toBeLessThan(fromModel.length / 4);
+  });
+
+  it("learns from running jobs' early values before any job has finished", () => {
+    const rng = createRng(3, "rung-model-test");
+    const running = Array.from({ length: 10 }, (_, i): TrialView => {
+      const x = rng.next();
+      return { index: i, hyperparameters: { x }, state: "Pending", series: alike(x, 1) };
+    });
+    const suggestions = ask([], 9, running);
+    const fromModel = modelled(suggestions);
+    expect(fromModel.length).toBeGreaterThan(3);
+    // Never a configuration a running job has.
+    const runningX = new Set(running.map((t) => t.hyperparameters.x));
+    expect(fromModel.some((x) => runningX.has(x))).toBe(false);
+  });
+
+  it("chooses a trial no rung will judge for the end, and the others at the highest level with enough values", () => {
+    // After one epoch the best x is 0.3; at the end, 0.8. Most jobs stopped at epoch 1, four ran to 9: too few
+    // for the model's target, which stays epoch 1, except for a trial that runs to the end unjudged.
+    const crossing = (x: number, epochs: number) =>
+      Array.from({ length: epochs }, (_, e) => (e === 0 ? -((x - 0.3) ** 2) : 1 - (x - 0.8) ** 2 + 0.01 * e));
+    const rng = createRng(5, "rung-model-test");
+    const history = Array.from({ length: 40 }, (_, i) => {
+      const x = rng.next();
+      return view(i, x, crossing(x, i % 10 === 0 ? 9 : 1));
+    });
+    const unjudged = modelled(ask(history, 20, [], []));
+    expect(unjudged.length).toBeGreaterThan(6);
+    expect(median(unjudged)).toBeGreaterThan(0.6);
+    for (const judgedAt of [[1, 3], undefined]) {
+      const judged = modelled(ask(history, 20, [], judgedAt));
+      expect(judged.length).toBeGreaterThan(6);
+      expect(Math.abs(median(judged) - 0.3)).toBeLessThan(0.1);
+    }
   });
 });

@@ -3,31 +3,24 @@ import type { SearchSpace } from "../../space/index.js";
 import { SobolStrategy } from "../sobol/index.js";
 import type { Strategy, SuggestContext, Suggestion, TrialView } from "../strategy.js";
 import { pendingTrial, slotContext } from "../suggest-batch.js";
-import { type Acquisition, logEiAcquisition } from "./gp/acquisition.js";
 import { maximizeAcquisition } from "./gp/acquisition-optimizer.js";
 import { type Factorisation, fitKernel, GaussianProcess, type KernelFit, type TrainingData } from "./gp/regressor.js";
 
+export { bestPosteriorMean } from "./believer.js";
+export { initialDesignSize } from "./design.js";
+export { type BayesianState, lastStoredFit } from "./stored-fit.js";
 export { PRIOR_MEAN_QUANTILE, quantile } from "./training-data.js";
 
+import { Believer, bestPosteriorMean } from "./believer.js";
+import { candidateCount, initialDesignSize, refinementCount } from "./design.js";
 import { MODEL_ROWS, modelRows, outsideModel } from "./model-rows.js";
 import { ModelSpace } from "./model-space.js";
 import { nearRepeatSpacing, noiseToSignal } from "./near-repeat.js";
-import { leadIsNew } from "./pending-lead.js";
 import { plateauFantasies, stuckOnPlateau } from "./plateau.js";
 import { replicateVerdict } from "./replicate.js";
 import { bestObservedIndex, pendingExclusion, searchRegion } from "./search-region.js";
+import { type BayesianState, lastStoredFit } from "./stored-fit.js";
 import { type ModelData, modelData, rows } from "./training-data.js";
-import type { Region } from "./trust-region.js";
-
-/** What a Bayesian suggestion stores with its trial: the kernel fit it used, to warm-start the next fit. */
-export interface BayesianState {
-  readonly kernel: KernelFit;
-  /**
-   * Set when the suggestion was the lead (pending-lead.ts): the acquisition it maximised had the pending trials
-   * believed but the best result as the value to beat. The model view recomputes that acquisition.
-   */
-  readonly lead?: boolean;
-}
 
 /**
  * Above this many observations the kernel is fitted on a subsample of this
@@ -60,144 +53,6 @@ const PLATEAU_REPEATS = 2;
  * seeds (equal by chance, as discrete metrics often are), fit 0.07 to 0.13 after their first 10 trials.
  */
 const PLATEAU_MAX_NOISE = 1e-2;
-
-/**
- * The Sobol initial design: d + 1 points, at least 5, before the GP takes
- * over. In development runs on Hartmann-6 a larger design, 2(d + 1), left
- * more runs stuck in its local minimum: the model finds the basins sooner
- * than more space-filling points do.
- */
-export function initialDesignSize(dimension: number): number {
-  return Math.max(5, dimension + 1);
-}
-
-/** Candidates scored per suggestion: about 2e7 floating-point operations' worth, between 256 and 2048. */
-function candidateCount(n: number, d: number): number {
-  return Math.max(256, Math.min(2048, Math.floor(5e6 / ((n * n) / 2 + n * d))));
-}
-
-/** Local refinements of the best candidates: fewer once each costs O(n²) on a large history. */
-function refinementCount(n: number): number {
-  return n > 300 ? 2 : 5;
-}
-
-function isKernelFit(value: unknown, d: number): value is KernelFit {
-  const fit = value as KernelFit | undefined;
-  return (
-    typeof fit === "object" &&
-    fit !== null &&
-    Array.isArray(fit.logLambda) &&
-    fit.logLambda.length === d &&
-    fit.logLambda.every(Number.isFinite) &&
-    Number.isFinite(fit.logScale) &&
-    Number.isFinite(fit.logNoise)
-  );
-}
-
-/** The kernel fit stored with the most recent trial (by index) that has one. */
-export function lastStoredFit(trials: readonly TrialView[], d: number): KernelFit | undefined {
-  let latest: TrialView | undefined;
-  for (const trial of trials) {
-    const kernel = (trial.strategyState as BayesianState | undefined)?.kernel;
-    if (isKernelFit(kernel, d) && (!latest || trial.index > latest.index)) latest = trial;
-  }
-  return (latest?.strategyState as BayesianState | undefined)?.kernel;
-}
-
-/**
- * Kriging believer: each pending trial is treated as observed at the model's
- * mean there. That leaves the mean unchanged but removes the uncertainty
- * around it, and a fantasy better than the incumbent becomes the incumbent,
- * so the next suggestion must improve on it rather than crowd next to it.
- * (Averaging EI over joint posterior draws instead, as Spearmint does, was
- * tried: no better at 30 trials, and slower per suggestion.)
- * `believe` appends pending points to the fantasy process (its factor grows by
- * the new rows only), so a batch adds each of its suggestions as it is made.
- */
-class Believer {
-  private process: GaussianProcess;
-  private incumbent: number;
-  /** How many pending points are believed so far. */
-  believed = 0;
-
-  constructor(
-    private readonly gp: GaussianProcess,
-    private readonly best: number,
-  ) {
-    this.process = gp;
-    this.incumbent = best;
-  }
-
-  believe(points: readonly Float64Array[]): void {
-    if (points.length === 0) return;
-    this.believed += points.length;
-    const fantasies = Float64Array.from(points, (p) => this.gp.mean(p));
-    for (const f of fantasies) this.incumbent = Math.max(this.incumbent, f);
-    this.process = this.process.extend(rows(points, this.gp.d), fantasies);
-  }
-
-  /** The rows the fantasy process conditions on: the model's and the believed points. */
-  get rows(): number {
-    return this.process.n;
-  }
-
-  acquisition(): Acquisition {
-    return logEiAcquisition(this.process, this.incumbent);
-  }
-
-  /** The lead's acquisition (pending-lead.ts): the pending points believed, the value to beat the best result. */
-  leadAcquisition(): Acquisition {
-    return logEiAcquisition(this.process, this.best);
-  }
-
-  /** Whether the lead's point is asked: predicted better than every pending point, which leave it its variance. */
-  leadIsNew(point: Float64Array, pending: readonly Float64Array[]): boolean {
-    return leadIsNew(this.gp, this.process, point, pending);
-  }
-}
-
-/**
- * The best posterior mean at the observed points: the value EI must beat on a noisy objective, where the best
- * observed value is partly a lucky draw. On a deterministic one the two agree (the mean interpolates).
- */
-export function bestPosteriorMean(gp: GaussianProcess, points: readonly Float64Array[]): number {
-  let best = Number.NEGATIVE_INFINITY;
-  for (const p of points) best = Math.max(best, gp.mean(p));
-  return best;
-}
-
-/**
- * The trust region a noise-aware suggestion searched with `kernel` over `history`, for the model view: per
- * dimension, bounds on the unit interval. Undefined where the suggestion was a replicate.
- */
-export function suggestionRegion(
-  space: SearchSpace,
-  history: readonly TrialView[],
-  pending: readonly TrialView[],
-  objective: "Minimize" | "Maximize",
-  kernel: KernelFit,
-): Region | undefined {
-  const model = new ModelSpace(space);
-  const built = modelData(model, history, objective);
-  if (!built) return undefined;
-  const observedPoints = built.points.slice(0, built.observed.length);
-  const gp = new GaussianProcess(built.data, kernel);
-  const pendingPoints = pending.map((t) => model.toModel(t.hyperparameters));
-  const distance = (p: Float64Array, q: Float64Array) => gp.scaledSquaredDistance(p, q);
-  const spacing = nearRepeatSpacing(kernel, [...built.points, ...pendingPoints], distance);
-  const verdict = spacing ? replicateVerdict(observedPoints, built.data.y) : "untested";
-  const centre = observedPoints[bestObservedIndex(built.observed, objective)] as Float64Array;
-  const search = searchRegion(
-    model,
-    built,
-    kernel,
-    centre,
-    objective,
-    { kept: spacing !== undefined && verdict !== "deterministic", untested: verdict === "untested" },
-    initialDesignSize(model.dimension),
-  );
-  return "region" in search ? search.region : undefined;
-}
 
 /** What every slot of a batch shares: the model of the history, and the believer its pending points join. */
 interface PreparedModel {

@@ -1,12 +1,17 @@
 import { createRng } from "../../random.js";
 import { CategoricalParameter, type Hyperparameters, type SearchSpace } from "../../space/index.js";
 import type { ObjectiveType, TrialView } from "../strategy.js";
+import { bestPosteriorMean } from "./believer.js";
+import { initialDesignSize } from "./design.js";
 import { logEiAcquisition } from "./gp/acquisition.js";
 import { fitKernel, GaussianProcess, type KernelFit, type TrainingData } from "./gp/regressor.js";
-import { bestPosteriorMean, PRIOR_MEAN_QUANTILE, quantile, suggestionRegion } from "./index.js";
 import { ModelSpace } from "./model-space.js";
-import { resolutionPerDimension } from "./near-repeat.js";
+import { nearRepeatSpacing, resolutionPerDimension } from "./near-repeat.js";
 import { transformOutputs } from "./output-transform.js";
+import { replicateVerdict } from "./replicate.js";
+import { bestObservedIndex, searchRegion } from "./search-region.js";
+import { modelData, PRIOR_MEAN_QUANTILE, quantile } from "./training-data.js";
+import type { Region } from "./trust-region.js";
 
 /**
  * What the Bayesian strategy's model thought when it made one suggestion, recomputed from the history: the
@@ -220,4 +225,37 @@ export function posteriorSlices(request: SliceRequest): PosteriorSlices {
     region ? [Math.max(0, region.lower[k] as number), Math.min(1, region.upper[k] as number)] : [0, 1],
   );
   return { slices, conditioned: data.n, kernel, nearRepeatResolution: resolutionPerDimension(kernel), searchRegion };
+}
+
+/**
+ * The trust region a noise-aware suggestion searched with `kernel` over `history`, for the model view: per
+ * dimension, bounds on the unit interval. Undefined where the suggestion was a replicate.
+ */
+export function suggestionRegion(
+  space: SearchSpace,
+  history: readonly TrialView[],
+  pending: readonly TrialView[],
+  objective: "Minimize" | "Maximize",
+  kernel: KernelFit,
+): Region | undefined {
+  const model = new ModelSpace(space);
+  const built = modelData(model, history, objective);
+  if (!built) return undefined;
+  const observedPoints = built.points.slice(0, built.observed.length);
+  const gp = new GaussianProcess(built.data, kernel);
+  const pendingPoints = pending.map((t) => model.toModel(t.hyperparameters));
+  const distance = (p: Float64Array, q: Float64Array) => gp.scaledSquaredDistance(p, q);
+  const spacing = nearRepeatSpacing(kernel, [...built.points, ...pendingPoints], distance);
+  const verdict = spacing ? replicateVerdict(observedPoints, built.data.y) : "untested";
+  const centre = observedPoints[bestObservedIndex(built.observed, objective)] as Float64Array;
+  const search = searchRegion(
+    model,
+    built,
+    kernel,
+    centre,
+    objective,
+    { kept: spacing !== undefined && verdict !== "deterministic", untested: verdict === "untested" },
+    initialDesignSize(model.dimension),
+  );
+  return "region" in search ? search.region : undefined;
 }

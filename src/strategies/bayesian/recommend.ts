@@ -1,9 +1,9 @@
 import type { SearchSpace } from "../../space/index.js";
 import type { ObjectiveType, TrialView } from "../strategy.js";
 import { fitKernel, GaussianProcess, type KernelFit, type TrainingData } from "./gp/regressor.js";
-import { lastStoredFit } from "./index.js";
 import { ModelSpace } from "./model-space.js";
 import { inverseTransform, MAX_CONDITIONING } from "./posterior-slice.js";
+import { lastStoredFit } from "./stored-fit.js";
 import { modelData } from "./training-data.js";
 
 /**

@@ -286,6 +286,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the web console's pages in Chromium", ()
         accepting: false,
       });
       await page.locator('[data-test=workers] tr[data-name="gpu-b"]', { hasText: "NotAccepting" }).waitFor();
+      // Its polling says when it last heard from the server, as the other pages' event streams do.
+      await page.locator("#live", { hasText: "live · updated" }).waitFor();
       await page.close();
     },
     LONG,

@@ -32,6 +32,12 @@ export async function api(url, init) {
 }
 
 const live = () => document.getElementById("live");
+const liveClock = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
+
+/** Says in the header when the page last heard from the server (its event stream, or its own polling). */
+export function markUpdated() {
+  live().textContent = `live · updated ${liveClock.format(new Date())}`;
+}
 
 let teardown = [];
 /** Runs when the page is left: closes its event stream, stops its timers. */
@@ -82,9 +88,8 @@ export function follow(topic, refresh) {
     running = false;
   };
   const source = new EventSource(`/api/events${topic ? `?${topic}` : ""}`);
-  const clock = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
   source.addEventListener("update", (event) => {
-    live().textContent = `live · updated ${clock.format(new Date())}`;
+    markUpdated();
     latest = event.data;
     if (latest === drawn) return;
     if (running) dirty = true;

@@ -1,7 +1,7 @@
 // The workers that take training jobs from the queue (`tunekit worker`): each one's host, status, slots, GPUs,
 // running jobs and last heartbeat. Read again every few seconds, as heartbeats come every two.
 
-import { api, onLeave, settle } from "./api.js";
+import { api, markUpdated, onLeave, settle } from "./api.js";
 import { esc } from "./chart-common.js";
 
 const REFRESH_MS = 2000;
@@ -14,6 +14,7 @@ export async function workersPage(app) {
     const { Workers } = await api("/api/workers");
     const body = app.querySelector("tbody");
     if (!body) return;
+    markUpdated();
     body.innerHTML =
       Workers.map((w) => {
         const running = w.RunningJobs.map(

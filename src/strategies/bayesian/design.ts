@@ -1,5 +1,5 @@
-// How much the Bayesian search does at each step: its initial design, and how many candidates it scores and
-// refines per suggestion.
+// How much the Bayesian search does at each step: its initial design, how long it fits the kernel, and how many
+// candidates it scores and refines per suggestion.
 
 /**
  * The Sobol initial design: d + 1 points, at least 5, before the GP takes
@@ -19,4 +19,13 @@ export function candidateCount(n: number, d: number): number {
 /** Local refinements of the best candidates: fewer once each costs O(n²) on a large history. */
 export function refinementCount(n: number): number {
   return n > 300 ? 2 : 5;
+}
+
+/**
+ * L-BFGS iterations for a kernel fit: 10 when warm-started from the previous one, 100 when cold. One new
+ * observation moves the optimum little, and each trial's fit continues from the last, so the optimisation is
+ * spread over trials; the fit is about half of a suggestion's cost, so it is kept short.
+ */
+export function fitIterations(warmStart: unknown): number {
+  return warmStart ? 10 : 100;
 }

@@ -12,7 +12,7 @@ export { type BayesianState, lastStoredFit } from "./stored-fit.js";
 export { PRIOR_MEAN_QUANTILE, quantile } from "./training-data.js";
 
 import { Believer, bestPosteriorMean } from "./believer.js";
-import { candidateCount, initialDesignSize, refinementCount } from "./design.js";
+import { candidateCount, fitIterations, initialDesignSize, refinementCount } from "./design.js";
 import { MODEL_ROWS, modelRows, outsideModel } from "./model-rows.js";
 import { ModelSpace } from "./model-space.js";
 import { nearRepeatSpacing, noiseToSignal } from "./near-repeat.js";
@@ -20,7 +20,7 @@ import { plateauFantasies, stuckOnPlateau } from "./plateau.js";
 import { replicateVerdict } from "./replicate.js";
 import { bestObservedIndex, pendingExclusion, searchRegion } from "./search-region.js";
 import { type BayesianState, lastStoredFit } from "./stored-fit.js";
-import { type ModelData, modelData, rows } from "./training-data.js";
+import { type ModelData, modelData, rows, selectRows } from "./training-data.js";
 
 /**
  * Above this many observations the kernel is fitted on a subsample of this
@@ -30,14 +30,6 @@ import { type ModelData, modelData, rows } from "./training-data.js";
  */
 export const FIT_SUBSAMPLE = 256;
 export const REFIT_EVERY = 10;
-
-/**
- * L-BFGS iterations for a fit warm-started from the previous one. One new
- * observation moves the optimum little, and each trial's fit continues from
- * the last, so the optimisation is spread over trials; the fit is about half
- * of a suggestion's cost, so it is kept short. A cold fit gets 100.
- */
-const WARM_FIT_ITERATIONS = 10;
 
 /**
  * Plateaus (plateau.ts): after this many results in a row that tie at the best value, the next suggestion is a
@@ -304,14 +296,12 @@ export class BayesianStrategy implements Strategy {
   /** The MAP kernel fit, warm-started from the last stored one; see FIT_SUBSAMPLE for large histories. */
   private kernelFor(data: TrainingData, context: SuggestContext): KernelFit {
     const stored = lastStoredFit([...context.history, ...context.pending], data.d);
-    if (data.n <= FIT_SUBSAMPLE) return fitKernel(data, stored, { maxIterations: stored ? WARM_FIT_ITERATIONS : 100 });
+    if (data.n <= FIT_SUBSAMPLE) return fitKernel(data, stored, { maxIterations: fitIterations(stored) });
     if (stored && context.trialIndex % REFIT_EVERY !== 0) return stored;
     return fitKernel(
       subsample(data, FIT_SUBSAMPLE, createRng(context.seed, "fit-subsample", context.trialIndex)),
       stored,
-      {
-        maxIterations: stored ? WARM_FIT_ITERATIONS : 100,
-      },
+      { maxIterations: fitIterations(stored) },
     );
   }
 
@@ -348,9 +338,5 @@ function subsample(data: TrainingData, size: number, rng: ReturnType<typeof crea
     chosen.push(rest[i] as number);
   }
   chosen.sort((a, b) => a - b);
-  const x = new Float64Array(chosen.length * data.d);
-  chosen.forEach((i, k) => {
-    x.set(data.x.subarray(i * data.d, (i + 1) * data.d), k * data.d);
-  });
-  return { ...data, x, n: chosen.length, y: Float64Array.from(chosen, (i) => data.y[i] as number) };
+  return selectRows(data, chosen);
 }

@@ -1,5 +1,6 @@
 import { scaledSquaredDistance } from "./gp/kernel.js";
 import type { KernelFit, TrainingData } from "./gp/regressor.js";
+import { selectRows } from "./training-data.js";
 
 /**
  * Above this many rows the posterior conditions on a subset of this size (modelRows). A suggestion scores
@@ -69,14 +70,7 @@ export function modelRows(
     cover(far);
   }
   const rows = indices.filter((i) => chosen[i] === 1);
-  const subset = new Float64Array(rows.length * d);
-  rows.forEach((i, r) => {
-    subset.set(x.subarray(i * d, (i + 1) * d), r * d);
-  });
-  return {
-    data: { x: subset, n: rows.length, d, y: Float64Array.from(rows, (i) => y[i] as number), categorical },
-    rows,
-  };
+  return { data: selectRows(data, rows), rows };
 }
 
 /**

@@ -20,12 +20,22 @@ export function quantile(values: ArrayLike<number>, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)))] as number;
 }
 
+/** The points as one row-major matrix of `d` columns, as TrainingData.x holds them. */
 export function rows(points: readonly Float64Array[], d: number): Float64Array {
   const x = new Float64Array(points.length * d);
   points.forEach((p, i) => {
     x.set(p, i * d);
   });
   return x;
+}
+
+/** The rows `chosen` of `data` (indices in order), as training data of their own. */
+export function selectRows(data: TrainingData, chosen: readonly number[]): TrainingData {
+  const x = new Float64Array(chosen.length * data.d);
+  chosen.forEach((i, k) => {
+    x.set(data.x.subarray(i * data.d, (i + 1) * data.d), k * data.d);
+  });
+  return { ...data, x, n: chosen.length, y: Float64Array.from(chosen, (i) => data.y[i] as number) };
 }
 
 /** What the GP is fitted on, and which trial each of its rows came from. */

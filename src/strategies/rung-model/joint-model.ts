@@ -1,10 +1,12 @@
 import { createRng, type Rng } from "../../random.js";
+import { fitIterations } from "../bayesian/design.js";
 import { type Acquisition, logEiAcquisition } from "../bayesian/gp/acquisition.js";
 import { maximizeAcquisition } from "../bayesian/gp/acquisition-optimizer.js";
 import { fitKernel, GaussianProcess, type KernelFit, type TrainingData } from "../bayesian/gp/regressor.js";
 import { type BayesianState, lastStoredFit, PRIOR_MEAN_QUANTILE, quantile } from "../bayesian/index.js";
 import type { ModelSpace } from "../bayesian/model-space.js";
 import { transformOutputs } from "../bayesian/output-transform.js";
+import { rows, selectRows } from "../bayesian/training-data.js";
 import type { ObjectiveType, TrialView } from "../strategy.js";
 import { type LevelData, levelCoordinate } from "./levels.js";
 
@@ -12,8 +14,6 @@ import { type LevelData, levelCoordinate } from "./levels.js";
 export const JOINT_FIT_ROWS = 200;
 /** Above this many rows the posterior conditions on a subsample: the target level's rows, then the highest others. */
 export const JOINT_MODEL_ROWS = 500;
-/** Warm-started fits continue the last stored one for a few iterations; a cold fit gets 100. */
-const WARM_FIT_ITERATIONS = 10;
 
 /** The GP over (configuration, level) and what the acquisition at the target level needs. */
 export interface JointModel {
@@ -49,14 +49,6 @@ function keepRows(levels: readonly number[], trials: readonly number[], target: 
   return order.slice(0, limit).sort((a, b) => a - b);
 }
 
-function subset(data: TrainingData, rows: readonly number[]): TrainingData {
-  const x = new Float64Array(rows.length * data.d);
-  rows.forEach((r, k) => {
-    x.set(data.x.subarray(r * data.d, (r + 1) * data.d), k * data.d);
-  });
-  return { ...data, x, n: rows.length, y: Float64Array.from(rows, (r) => data.y[r] as number) };
-}
-
 /**
  * The GP on every observation of `levels`, the level an extra input on a log scale (MOBSTER's joint model with
  * a Matérn kernel over configuration and resource): what a configuration did at one rung informs its value at
@@ -78,18 +70,15 @@ export function fitJointModel(
   const prior = quantile(outputs, PRIOR_MEAN_QUANTILE);
   const coordinate = (level: number) => levelCoordinate(level, data.levels);
   const points = data.observations.map((o) => withLevel(model.toModel(o.hyperparameters), coordinate(o.level)));
-  const x = new Float64Array(points.length * d);
-  points.forEach((p, i) => {
-    x.set(p, i * d);
-  });
+  const x = rows(points, d);
   const categorical = Uint8Array.from([...model.categorical, 0]);
   const all: TrainingData = { x, n: points.length, d, y: outputs.map((v) => v - prior), categorical };
   const levels = data.observations.map((o) => o.level);
   const trials = data.observations.map((o) => o.trial);
-  const modelled = all.n > JOINT_MODEL_ROWS ? subset(all, keepRows(levels, trials, level, JOINT_MODEL_ROWS)) : all;
-  const fitted = all.n > JOINT_FIT_ROWS ? subset(all, keepRows(levels, trials, level, JOINT_FIT_ROWS)) : all;
+  const modelled = all.n > JOINT_MODEL_ROWS ? selectRows(all, keepRows(levels, trials, level, JOINT_MODEL_ROWS)) : all;
+  const fitted = all.n > JOINT_FIT_ROWS ? selectRows(all, keepRows(levels, trials, level, JOINT_FIT_ROWS)) : all;
   const start = lastStoredFit(stored, d);
-  const kernel = fitKernel(fitted, start, { maxIterations: start ? WARM_FIT_ITERATIONS : 100 });
+  const kernel = fitKernel(fitted, start, { maxIterations: fitIterations(start) });
   const gp = new GaussianProcess(modelled, kernel);
   const target = coordinate(level);
   // The configurations observed at the target level, or (none there yet) all observed ones, at that level.
@@ -152,11 +141,7 @@ export function jointSuggestion(
     const fantasies = pending.map((t) => withLevel(model.toModel(t.hyperparameters), target));
     const values = Float64Array.from(fantasies, (p) => gp.mean(p));
     for (const v of values) incumbent = Math.max(incumbent, v);
-    const x = new Float64Array(fantasies.length * gp.d);
-    fantasies.forEach((p, i) => {
-      x.set(p, i * gp.d);
-    });
-    process = gp.extend(x, values);
+    process = gp.extend(rows(fantasies, gp.d), values);
   }
   const choice = maximizeAcquisition(
     {

@@ -60,7 +60,17 @@ export class Believer {
  * observed value is partly a lucky draw. On a deterministic one the two agree (the mean interpolates).
  */
 export function bestPosteriorMean(gp: GaussianProcess, points: readonly Float64Array[]): number {
-  let best = Number.NEGATIVE_INFINITY;
-  for (const p of points) best = Math.max(best, gp.mean(p));
+  const i = bestPosteriorIndex(gp, points);
+  return i < 0 ? Number.NEGATIVE_INFINITY : gp.mean(points[i] as Float64Array);
+}
+
+/** The index (in `points`) of the best posterior mean; -1 when there are no points. */
+export function bestPosteriorIndex(gp: GaussianProcess, points: readonly Float64Array[]): number {
+  let best = -1;
+  let bestMean = Number.NEGATIVE_INFINITY;
+  points.forEach((p, i) => {
+    const m = gp.mean(p);
+    if (m > bestMean) [best, bestMean] = [i, m];
+  });
   return best;
 }

@@ -11,7 +11,7 @@ export { initialDesignSize } from "./design.js";
 export { type BayesianState, lastStoredFit } from "./stored-fit.js";
 export { PRIOR_MEAN_QUANTILE, quantile } from "./training-data.js";
 
-import { Believer, bestPosteriorMean } from "./believer.js";
+import { Believer, bestPosteriorIndex } from "./believer.js";
 import { candidateCount, fitIterations, initialDesignSize, refinementCount } from "./design.js";
 import { MODEL_ROWS, modelRows, outsideModel } from "./model-rows.js";
 import { ModelSpace } from "./model-space.js";
@@ -62,6 +62,11 @@ interface PreparedModel {
   readonly stuck: boolean;
   /** The history as modelled: what the trust region and the replicate's verdict are read from. */
   readonly built: ModelData;
+  /** The model-space points of the best observation and of the observation with the best posterior mean. */
+  readonly bestObserved: Float64Array;
+  readonly bestMean: Float64Array;
+  /** Whether the trust region is centred on bestMean (unless a replicate shows the objective deterministic). */
+  readonly centredOnMean: boolean;
   /**
    * Results tie at the best value on a deterministic objective (the model was flattened between them): the
    * acquisition looks everywhere, since a trust region around a point of the plateau would hold the search there.
@@ -135,7 +140,7 @@ export class BayesianStrategy implements Strategy {
       let suggestion: Suggestion;
       if (this.inDesign(slot, model)) suggestion = this.designPoint(slot, model, taken);
       else {
-        prepared ??= this.prepare(slot, model);
+        prepared ??= this.prepare(slot, model, context.pending.length === 0 && count === 1);
         suggestion = this.choose(prepared, slot, taken);
       }
       out.push(suggestion);
@@ -161,8 +166,11 @@ export class BayesianStrategy implements Strategy {
     return this.unseenPoint(context.space, model, taken, createRng(context.seed, "bayesian", context.trialIndex));
   }
 
-  /** The kernel fit and the posterior on the history, shared by every slot of a batch. */
-  private prepare(context: SuggestContext, model: ModelSpace): PreparedModel {
+  /**
+   * The kernel fit and the posterior on the history, shared by every slot of a batch. `alone`: one suggestion
+   * with no trial pending (sequential search).
+   */
+  private prepare(context: SuggestContext, model: ModelSpace, alone: boolean): PreparedModel {
     const built = modelData(model, context.history, context.objective) as ModelData; // two values at least
     const { data, points, best } = built;
     const kernel = this.kernelFor(data, context);
@@ -179,7 +187,14 @@ export class BayesianStrategy implements Strategy {
     this.lastFactorisation = gp.factorisation;
     // Among the modelled rows only: the rows left out are neither near the best result nor among the best ones.
     const modelled = conditioned.rows.filter((i) => i < built.observed.length).map((i) => points[i] as Float64Array);
-    const incumbent = this.noiseAware ? bestPosteriorMean(gp, modelled) : best;
+    const bestMean = modelled[bestPosteriorIndex(gp, modelled)] as Float64Array;
+    const bestObserved = points[bestObservedIndex(built.observed, context.objective)] as Float64Array;
+    // Noise-aware, two pairs of (value EI must beat, trust region's centre), each the better one where measured
+    // (bench/results/bayesian-2026-12-01-noisy.md): searching alone, the best observed value and the observation
+    // with the best posterior mean, so EI keeps exploring past a lucky draw while the region stays where the model
+    // puts the optimum; with trials pending, the best posterior mean and the best observation, since the believer
+    // raises the value to beat to the pending trials' fantasies anyway and the region must hold the newest step.
+    const incumbent = this.noiseAware && !alone ? gp.mean(bestMean) : best;
     const outputs = data.y.subarray(0, built.observed.length);
     const order = Array.from(outputs, (_, i) => i).sort((a, b) => (outputs[b] as number) - (outputs[a] as number));
     const seen = plateaus ? this.flattened(gp, built, context) : gp;
@@ -194,6 +209,9 @@ export class BayesianStrategy implements Strategy {
       outside: outsideModel(data, conditioned.rows, kernel),
       stuck,
       built,
+      bestObserved,
+      bestMean,
+      centredOnMean: this.noiseAware && alone,
       onPlateau: seen !== gp,
     };
   }
@@ -222,12 +240,12 @@ export class BayesianStrategy implements Strategy {
     if (verdict === "deterministic") spacing = undefined;
     const rng = createRng(context.seed, "bayesian", context.trialIndex);
     const pendingRadius = pendingPoints.map((q) => pendingExclusion(q, observedPoints, distance));
-    const centre = observedPoints[bestObservedIndex(built.observed, context.objective)] as Float64Array;
     const search = searchRegion(
       model,
       built,
       kernel,
-      centre,
+      // On a deterministic objective the best observation is the truth, whatever the fitted noise makes of it.
+      prepared.centredOnMean && verdict !== "deterministic" ? prepared.bestMean : prepared.bestObserved,
       context.objective,
       { kept: spacing !== undefined, untested: verdict === "untested" },
       initialDesignSize(model.dimension),

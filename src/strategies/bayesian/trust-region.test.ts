@@ -74,7 +74,7 @@ describe("replicates", () => {
 const rippled = (x: number) => (x - 0.6) ** 2 + 0.02 * Math.cos(120 * x);
 
 describe("Bayesian search on a rugged deterministic objective", () => {
-  it("runs one replicate, finds the ripples deterministic, and then refines inside the near-repeat resolution", async () => {
+  it("runs one replicate, finds the ripples deterministic, refines inside the near-repeat resolution and finds the best ripple", async () => {
     const opt = await createOptimizer({
       strategy: "Bayesian",
       objective: "Minimize",
@@ -86,7 +86,13 @@ describe("Bayesian search on a rugged deterministic objective", () => {
     await opt.close();
     const near = (tolerance: number) =>
       xs.filter((x, i) => xs.slice(0, i).some((y) => Math.abs(x - y) <= tolerance)).length;
-    expect(near(2 * REPLICATE_STEP)).toBe(1);
+    // A replicate is an earlier point moved by REPLICATE_STEP exactly; refinement may later come closer still.
+    const replicates = xs.filter((x, i) =>
+      xs.slice(0, i).some((y) => Math.abs(Math.abs(x - y) - REPLICATE_STEP) < 1e-12),
+    ).length;
+    expect(replicates).toBe(1);
+    // The deepest ripple, by 0.0025 the best of its neighbours: -0.01999 at x = 23 pi / 120.
+    expect(Math.min(...xs.map(rippled))).toBeLessThan(-0.0195);
     // The GP fits the ripples as noise, with a resolution of several percent of the range: before the replicate
     // told it otherwise, the search kept every job 1% from the others (none of 40 on this seed) and never
     // refined a ripple's minimum.

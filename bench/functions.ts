@@ -95,6 +95,41 @@ function schwefel(n: number): TestFunction {
 /** The multimodal suite, after the classic functions: many local minima, in 5 and 10 dimensions. */
 const MULTIMODAL: readonly TestFunction[] = [ackley(10), rastrigin(5), rastrigin(10), schwefel(5), schwefel(10)];
 
+/**
+ * `fn` evaluated at x - shift, as BBOB and CEC shift their functions: same bounds, same minimum, reached at
+ * x = shift instead of at the centre of the domain.
+ */
+function shifted(fn: TestFunction, shift: readonly number[]): TestFunction {
+  if (shift.length !== fn.bounds.length) throw new Error(`${fn.name}: a shift of ${shift.length} coordinates`);
+  return {
+    name: `${fn.name}Shifted`,
+    bounds: fn.bounds,
+    minimum: fn.minimum,
+    f: (x) => fn.f(x.map((v, i) => v - at(shift, i))),
+  };
+}
+
+/**
+ * The shifts, drawn once and written out (bench/test_functions.py has the same numbers): for each function in this
+ * order, each coordinate is lo + u (hi - lo) rounded to 3 decimals, u from Python's random.Random(20261201).uniform(0.1,
+ * 0.9), drawn again while |u - 0.5| < 0.1. So every coordinate of the optimum lies in the middle 80% of its range but
+ * at least a tenth of the range from its centre, where Ackley's and Rastrigin's unshifted optima are.
+ */
+export const SHIFTS: Readonly<Record<string, readonly number[]>> = {
+  Ackley5Shifted: [-18.779, 24.495, -18.408, -16.087, 25.872],
+  Ackley10Shifted: [-22.671, 22.482, -14.178, -9.318, 20.27, 17.179, 17.907, -21.144, 14.788, 18.893],
+  Rastrigin5Shifted: [3.75, -1.397, 2.805, -2.032, 3.451],
+  Rastrigin10Shifted: [-3.87, 1.891, -1.544, 2.981, 3.185, -3.813, -2.639, -2.819, 3.776, 1.083],
+};
+
+/**
+ * The centre-optimum multimodal functions with their optimum moved off the centre, where a sampler that starts at
+ * the centre of the domain (Optuna's CMA-ES) would otherwise begin at the optimum.
+ */
+const SHIFTED: readonly TestFunction[] = [ackley(5), ackley(10), rastrigin(5), rastrigin(10)].map((fn) =>
+  shifted(fn, SHIFTS[`${fn.name}Shifted`] as readonly number[]),
+);
+
 export const TEST_FUNCTIONS: readonly TestFunction[] = [
   {
     name: "Branin",
@@ -149,4 +184,5 @@ export const TEST_FUNCTIONS: readonly TestFunction[] = [
   },
   ackley(5),
   ...MULTIMODAL,
+  ...SHIFTED,
 ];

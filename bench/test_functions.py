@@ -45,6 +45,20 @@ def ackley(x):
             - math.exp(sum(math.cos(2 * math.pi * v) for v in x) / n) + 20 + math.e)
 
 
+def shifted(fn, shift):
+    """fn evaluated at x - shift (BBOB/CEC style): same bounds and minimum, reached at x = shift."""
+    return lambda x: fn([v - s for v, s in zip(x, shift, strict=True)])
+
+
+# The shifts of bench/functions.ts (SHIFTS), the same numbers: each coordinate lo + u (hi - lo) rounded to 3 decimals,
+# u from random.Random(20261201).uniform(0.1, 0.9) in this order, drawn again while |u - 0.5| < 0.1.
+SHIFTS = {
+    "Ackley5Shifted": [-18.779, 24.495, -18.408, -16.087, 25.872],
+    "Ackley10Shifted": [-22.671, 22.482, -14.178, -9.318, 20.27, 17.179, 17.907, -21.144, 14.788, 18.893],
+    "Rastrigin5Shifted": [3.75, -1.397, 2.805, -2.032, 3.451],
+    "Rastrigin10Shifted": [-3.87, 1.891, -1.544, 2.981, 3.185, -3.813, -2.639, -2.819, 3.776, 1.083],
+}
+
 FUNCTIONS = {
     "Branin": ([(-5, 10), (0, 15)], 0.397887357729738, branin),
     "SixHumpCamel": ([(-3, 3), (-2, 2)], -1.031628453489877, camel),
@@ -58,3 +72,7 @@ FUNCTIONS = {
     "Schwefel5": ([(-500, 500)] * 5, 5 * (418.9829 - SCHWEFEL_PEAK), schwefel),
     "Schwefel10": ([(-500, 500)] * 10, 10 * (418.9829 - SCHWEFEL_PEAK), schwefel),
 }
+for _name in ("Ackley5", "Ackley10", "Rastrigin5", "Rastrigin10"):
+    _bounds, _minimum, _fn = FUNCTIONS[_name]
+    FUNCTIONS[f"{_name}Shifted"] = (_bounds, _minimum, shifted(_fn, SHIFTS[f"{_name}Shifted"]))
+

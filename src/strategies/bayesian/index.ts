@@ -76,9 +76,10 @@ interface PreparedModel {
 
 export interface BayesianOptions {
   /**
-   * Whether suggestions avoid points the model cannot tell apart from an observation (near-repeat.ts), and EI
-   * improves on the best posterior mean among the observations rather than on the best observed value (which on
-   * a noisy objective is the luckiest draw). On by default; off reproduces the earlier search, for comparison.
+   * Whether suggestions avoid points the model cannot tell apart from an observation (near-repeat.ts), and a
+   * search with no trial pending centres its trust region on the observation with the best posterior mean rather
+   * than on the best observed value (which on a noisy objective is the luckiest draw). On by default; off turns
+   * both off, for comparison.
    */
   readonly noiseAware?: boolean;
   /** How many rows the posterior conditions on at most (model-rows.ts); MODEL_ROWS by default. */
@@ -189,12 +190,12 @@ export class BayesianStrategy implements Strategy {
     const modelled = conditioned.rows.filter((i) => i < built.observed.length).map((i) => points[i] as Float64Array);
     const bestMean = modelled[bestPosteriorIndex(gp, modelled)] as Float64Array;
     const bestObserved = points[bestObservedIndex(built.observed, context.objective)] as Float64Array;
-    // Noise-aware, two pairs of (value EI must beat, trust region's centre), each the better one where measured
-    // (bench/results/bayesian-2026-12-01-noisy.md): searching alone, the best observed value and the observation
-    // with the best posterior mean, so EI keeps exploring past a lucky draw while the region stays where the model
-    // puts the optimum; with trials pending, the best posterior mean and the best observation, since the believer
-    // raises the value to beat to the pending trials' fantasies anyway and the region must hold the newest step.
-    const incumbent = this.noiseAware && !alone ? gp.mean(bestMean) : best;
+    // EI must beat the best observed value, not the best posterior mean: on a noisy objective the lucky draw raises
+    // the bar, and EI then looks for room beyond it rather than next to it (measured better on the noisy suites and,
+    // with trials pending, on the noise-free ones: bench/results/bayesian-2026-12-01-noisy.md, -parallel.md).
+    // Searching alone, the trust region is centred where the model puts the optimum, the observation with the best
+    // posterior mean, not on the luckiest draw; with trials pending, on the best observation, which is the newest
+    // step of a descent more often than not (centring on the mean there measured no better).
     const outputs = data.y.subarray(0, built.observed.length);
     const order = Array.from(outputs, (_, i) => i).sort((a, b) => (outputs[b] as number) - (outputs[a] as number));
     const seen = plateaus ? this.flattened(gp, built, context) : gp;
@@ -205,7 +206,7 @@ export class BayesianStrategy implements Strategy {
       points,
       anchors: order.map((i) => points[i] as Float64Array),
       // The acquisition sees the model flattened between exact ties at the best value (plateau.ts).
-      believer: new Believer(seen, incumbent),
+      believer: new Believer(seen, best),
       outside: outsideModel(data, conditioned.rows, kernel),
       stuck,
       built,

@@ -56,15 +56,10 @@ export class Believer {
 }
 
 /**
- * The best posterior mean at the observed points: the value EI must beat on a noisy objective, where the best
- * observed value is partly a lucky draw. On a deterministic one the two agree (the mean interpolates).
+ * The index (in `points`) of the best posterior mean, -1 when there are no points: where the model puts the
+ * optimum among the observations. On a noisy objective the best observed value is partly a lucky draw; on a
+ * deterministic one the two agree (the mean interpolates).
  */
-export function bestPosteriorMean(gp: GaussianProcess, points: readonly Float64Array[]): number {
-  const i = bestPosteriorIndex(gp, points);
-  return i < 0 ? Number.NEGATIVE_INFINITY : gp.mean(points[i] as Float64Array);
-}
-
-/** The index (in `points`) of the best posterior mean; -1 when there are no points. */
 export function bestPosteriorIndex(gp: GaussianProcess, points: readonly Float64Array[]): number {
   let best = -1;
   let bestMean = Number.NEGATIVE_INFINITY;

@@ -6,7 +6,6 @@ import { pendingTrial, slotContext } from "../suggest-batch.js";
 import { maximizeAcquisition } from "./gp/acquisition-optimizer.js";
 import { type Factorisation, fitKernel, GaussianProcess, type KernelFit, type TrainingData } from "./gp/regressor.js";
 
-export { bestPosteriorMean } from "./believer.js";
 export { initialDesignSize } from "./design.js";
 export { type BayesianState, lastStoredFit } from "./stored-fit.js";
 export { PRIOR_MEAN_QUANTILE, quantile } from "./training-data.js";

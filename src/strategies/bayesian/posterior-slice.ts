@@ -1,7 +1,6 @@
 import { createRng } from "../../random.js";
 import { CategoricalParameter, type Hyperparameters, type SearchSpace } from "../../space/index.js";
 import type { ObjectiveType, TrialView } from "../strategy.js";
-import { bestPosteriorMean } from "./believer.js";
 import { initialDesignSize } from "./design.js";
 import { logEiAcquisition } from "./gp/acquisition.js";
 import { fitKernel, GaussianProcess, type KernelFit, type TrainingData } from "./gp/regressor.js";
@@ -175,10 +174,8 @@ export function posteriorSlices(request: SliceRequest): PosteriorSlices {
   // The kriging believer, as the strategy applies it: pending trials observed at the posterior mean.
   const pendingPoints = pending.map((t) => model.toModel(t.hyperparameters));
   const fantasies = Float64Array.from(pendingPoints, (p) => gp.mean(p));
-  // The strategy's incumbent: the best posterior mean among the observed results (or a better fantasy, but for
-  // the lead's acquisition).
-  const keptObserved = keep.filter((i) => i < observed.length).map((i) => allPoints[i] as Float64Array);
-  const best = bestPosteriorMean(gp, keptObserved);
+  // The strategy's incumbent: the best observed result (or a better fantasy, but for the lead's acquisition).
+  const best = Math.max(...outputs);
   const incumbent = request.lead ? best : Math.max(best, ...fantasies);
   const acquisition = logEiAcquisition(
     pendingPoints.length > 0 ? gp.extend(rows(pendingPoints, d), fantasies) : gp,

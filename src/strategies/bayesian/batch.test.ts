@@ -5,6 +5,7 @@ import { RandomStrategy } from "../random/index.js";
 import { SobolStrategy } from "../sobol/index.js";
 import type { SuggestContext, Suggestion, TrialView } from "../strategy.js";
 import { suggestMany } from "../suggest-batch.js";
+import { suggestContext } from "../suggest-request.js";
 import { type BayesianState, BayesianStrategy } from "./index.js";
 
 /** Batches: one model fit for every free slot, each slot's suggestion a pending trial to the next. */
@@ -25,16 +26,7 @@ function context(observed: number, pendingCount: number, seed = 5): SuggestConte
   };
   const history = Array.from({ length: observed }, (_, i) => trial(i, "Completed"));
   const pending = Array.from({ length: pendingCount }, (_, i) => trial(observed + i, "Pending"));
-  const trialIndex = observed + pendingCount;
-  return {
-    space,
-    objective: "Minimize",
-    history,
-    pending,
-    trialIndex,
-    seed,
-    rng: createRng(seed, "trial", trialIndex),
-  };
+  return suggestContext(space, { objective: "Minimize", history, pending, trialIndex: observed + pendingCount, seed });
 }
 
 const made = (s: Suggestion) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "../../random.js";
 import { ContinuousParameter, SearchSpace } from "../../space/index.js";
 import type { SuggestContext, Suggestion, TrialView } from "../strategy.js";
+import { suggestContext } from "../suggest-request.js";
 import { GaussianProcess } from "./gp/regressor.js";
 import { type BayesianState, BayesianStrategy } from "./index.js";
 import { LEAD_VARIANCE_LEFT, leadIsNew, varianceLeft } from "./pending-lead.js";
@@ -62,18 +63,14 @@ describe("BayesianStrategy with trials pending", () => {
     const [a, b] = [rng.next(), rng.next()];
     return { index, hyperparameters: { a, b }, state: "Completed", value: f(a, b) };
   });
-  const context = (pending: TrialView[]): SuggestContext => {
-    const trialIndex = history.length + pending.length;
-    return {
-      space,
+  const context = (pending: TrialView[]): SuggestContext =>
+    suggestContext(space, {
       objective: "Minimize",
       history,
       pending,
-      trialIndex,
+      trialIndex: history.length + pending.length,
       seed: 3,
-      rng: createRng(3, "trial", trialIndex),
-    };
-  };
+    });
   const point = (s: Suggestion): [number, number] => {
     if (s === "exhausted") throw new Error("exhausted");
     return [s.hyperparameters.a as number, s.hyperparameters.b as number];

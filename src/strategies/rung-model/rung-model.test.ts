@@ -32,6 +32,24 @@ function ask(
     );
   });
 }
+/** `count` stopped jobs at seeded random x, job i's curve run for `epochsOf(i)` epochs. */
+function stoppedJobs(
+  seed: number,
+  count: number,
+  curve: (x: number, epochs: number) => number[],
+  epochsOf: (i: number) => number,
+): TrialView[] {
+  const rng = createRng(seed, "rung-model-test");
+  return Array.from({ length: count }, (_, i) => {
+    const x = rng.next();
+    return view(i, x, curve(x, epochsOf(i)));
+  });
+}
+
+/** Learning curves whose ranking crosses: at epoch 1 the best x is `early`, from the second epoch on 0.8. */
+const crossing = (early: number) => (x: number, epochs: number) =>
+  Array.from({ length: epochs }, (_, e) => (e === 0 ? -((x - early) ** 2) : 1 - (x - 0.8) ** 2 + 0.01 * e));
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
 
 describe("the rung model strategy", () => {
@@ -39,11 +57,7 @@ describe("the rung model strategy", () => {
   const alike = (x: number, epochs: number) => Array.from({ length: epochs }, (_, e) => -((x - 0.8) ** 2) + 0.1 * e);
 
   it("samples at random until a level has enough values, then mostly from the model around the best", () => {
-    const rng = createRng(1, "rung-model-test");
-    const history = Array.from({ length: 12 }, (_, i) => {
-      const x = rng.next();
-      return view(i, x, alike(x, i % 3 === 0 ? 3 : 1));
-    });
+    const history = stoppedJobs(1, 12, alike, (i) => (i % 3 === 0 ? 3 : 1));
     const fromModel = modelled(ask(history, 30));
     // About two thirds come from the model (a stored kernel fit), and they crowd the optimum.
     expect(fromModel.length).toBeGreaterThan(30 * (1 - RANDOM_FRACTION) - 8);
@@ -57,13 +71,7 @@ describe("the rung model strategy", () => {
 
   it("judges at the highest level with enough values, where early epochs rank configurations otherwise", () => {
     // At epoch 1 the best x is 0.2; from epoch 3 on it is 0.8. Many jobs stopped at 1, eight reached 9.
-    const crossing = (x: number, epochs: number) =>
-      Array.from({ length: epochs }, (_, e) => (e === 0 ? -((x - 0.2) ** 2) : 1 - (x - 0.8) ** 2 + 0.01 * e));
-    const rng = createRng(2, "rung-model-test");
-    const history = Array.from({ length: 40 }, (_, i) => {
-      const x = rng.next();
-      return view(i, x, crossing(x, i % 5 === 0 ? 9 : 1));
-    });
+    const history = stoppedJobs(2, 40, crossing(0.2), (i) => (i % 5 === 0 ? 9 : 1));
     const fromModel = modelled(ask(history, 20));
     expect(fromModel.length).toBeGreaterThan(6);
     expect(fromModel.filter((x) => Math.abs(x - 0.8) < 0.2).length).toBeGreaterThan(fromModel.length / 2);
@@ -87,13 +95,7 @@ describe("the rung model strategy", () => {
   it("chooses a trial no rung will judge for the end, and the others at the highest level with enough values", () => {
     // After one epoch the best x is 0.3; at the end, 0.8. Most jobs stopped at epoch 1, four ran to 9: too few
     // for the model's target, which stays epoch 1, except for a trial that runs to the end unjudged.
-    const crossing = (x: number, epochs: number) =>
-      Array.from({ length: epochs }, (_, e) => (e === 0 ? -((x - 0.3) ** 2) : 1 - (x - 0.8) ** 2 + 0.01 * e));
-    const rng = createRng(5, "rung-model-test");
-    const history = Array.from({ length: 40 }, (_, i) => {
-      const x = rng.next();
-      return view(i, x, crossing(x, i % 10 === 0 ? 9 : 1));
-    });
+    const history = stoppedJobs(5, 40, crossing(0.3), (i) => (i % 10 === 0 ? 9 : 1));
     const unjudged = modelled(ask(history, 20, [], []));
     expect(unjudged.length).toBeGreaterThan(6);
     expect(median(unjudged)).toBeGreaterThan(0.6);

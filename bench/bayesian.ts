@@ -15,8 +15,8 @@ import { SearchSpace } from "../src/space/index.js";
 import { BayesianStrategy } from "../src/strategies/bayesian/index.js";
 import { recommendTrial } from "../src/strategies/bayesian/recommend.js";
 import { RandomStrategy } from "../src/strategies/random/index.js";
-import type { Strategy, TrialView } from "../src/strategies/strategy.js";
-import { suggestContext } from "../src/strategies/suggest-request.js";
+import type { Strategy } from "../src/strategies/strategy.js";
+import { askTell } from "./ask-tell.js";
 import { TEST_FUNCTIONS, type TestFunction } from "./functions.js";
 import { noiseDraws } from "./noise.js";
 import { dataDir, PROBLEMS, type Problem } from "./problems.js";
@@ -122,18 +122,13 @@ const strategyFor: Record<string, () => Strategy> = {
  * With `noise`, observations carry those draws and regrets are the true values of the configurations reported.
  */
 async function runTunekit(problem: Problem, method: Method, mode: Mode, seed: number, noise?: number[]): Promise<Run> {
-  const strategy = (strategyFor[method] as () => Strategy)();
   const space = new SearchSpace(problem.ranges());
   const tableNoise = createRng(seed, "table-noise");
-  const width = mode === "par3" ? 3 : 1;
-  const views: TrialView[] = [];
-  const pending: number[] = [];
   const told: { hp: Record<string, number>; value: number }[] = [];
   const truth: { hp: Record<string, number>; value: number }[] = [];
   const regrets: number[] = [];
   const recommended: number[] = [];
   const earlier: number[] = [];
-  const askMs: number[] = [];
   const trueRegret = (index: number) => problem.regret([truth[index] as { hp: Record<string, number>; value: number }]);
   const bestObservedIndex = () => {
     let best = 0;
@@ -146,53 +141,34 @@ async function runTunekit(problem: Problem, method: Method, mode: Mode, seed: nu
     });
     return best;
   };
-  const tellOldest = () => {
-    const index = pending.shift() as number;
-    const view = views[index] as TrialView;
-    const hp = view.hyperparameters as Record<string, number>;
-    const trueValue = problem.evaluate(hp, tableNoise);
-    const value = noise ? trueValue + (noise[told.length] as number) : trueValue;
-    views[index] = { ...view, state: "Completed", value };
-    told.push({ hp, value });
-    truth.push({ hp, value: trueValue });
-    if (told.length === 30 || told.length === TRIALS) {
-      if (!noise) regrets.push(problem.regret(told));
-      else {
-        regrets.push(trueRegret(bestObservedIndex()));
-        // told[i] is trial i only when told in the order asked, which both modes do.
-        const history = views.filter((v) => v.state === "Completed");
-        const pick = recommendTrial(space, problem.objective, history);
-        recommended.push(trueRegret(pick?.index ?? bestObservedIndex()));
+  const askMs = askTell({
+    strategy: (strategyFor[method] as () => Strategy)(),
+    space,
+    objective: problem.objective,
+    trials: TRIALS,
+    width: mode === "par3" ? 3 : 1,
+    seed,
+    evaluate: (hp, count) => {
+      const trueValue = problem.evaluate(hp, tableNoise);
+      const value = noise ? trueValue + (noise[count] as number) : trueValue;
+      told.push({ hp, value });
+      truth.push({ hp, value: trueValue });
+      return value;
+    },
+    afterTell: (completed) => {
+      if (told.length === 30 || told.length === TRIALS) {
+        if (!noise) regrets.push(problem.regret(told));
+        else {
+          regrets.push(trueRegret(bestObservedIndex()));
+          // told[i] is trial i only when told in the order asked, which both modes do.
+          const pick = recommendTrial(space, problem.objective, completed);
+          recommended.push(trueRegret(pick?.index ?? bestObservedIndex()));
+        }
       }
-    }
-    if (told.length === 28 || told.length === TRIALS - 2)
-      earlier.push(noise ? trueRegret(bestObservedIndex()) : problem.regret(told));
-  };
-  for (let i = 0; i < TRIALS; i++) {
-    const started = performance.now();
-    const suggestion = strategy.suggest(
-      suggestContext(space, {
-        objective: problem.objective,
-        history: views.filter((v) => v.state !== "Pending"),
-        pending: views.filter((v) => v.state === "Pending"),
-        trialIndex: i,
-        seed,
-      }),
-    );
-    askMs.push(performance.now() - started);
-    if (suggestion === "exhausted") throw new Error(`${method} exhausted the space of ${problem.name}`);
-    // Through JSON, as the store keeps hyperparameters.
-    const hyperparameters = JSON.parse(JSON.stringify(suggestion.hyperparameters)) as TrialView["hyperparameters"];
-    views.push({
-      index: i,
-      hyperparameters,
-      state: "Pending",
-      ...(suggestion.state === undefined ? {} : { strategyState: suggestion.state }),
-    });
-    pending.push(i);
-    if (pending.length >= width) tellOldest();
-  }
-  while (pending.length > 0) tellOldest();
+      if (told.length === 28 || told.length === TRIALS - 2)
+        earlier.push(noise ? trueRegret(bestObservedIndex()) : problem.regret(told));
+    },
+  });
   return {
     regrets: regrets as [number, number],
     ...(noise ? { recommended: recommended as [number, number] } : {}),

@@ -209,9 +209,16 @@ function runPeer(
     });
 }
 
-/** Which seeds a method runs on a problem: GPSampler and CMA-ES not on the HPOBench tables, as noted; noisy runs sequential. */
+/** The methods whose noisy runs are also made 3 in parallel (GPSampler runs sequentially only, and slowly). */
+const NOISY_PARALLEL: readonly Method[] = ["tunekit-Bayesian", "optuna-TPE", "optuna-CMAES"];
+
+/**
+ * Which seeds a method runs on a problem: GPSampler and CMA-ES not on the HPOBench tables, as noted; noisy runs on
+ * the synthetic functions only, 3 in parallel only for NOISY_PARALLEL.
+ */
 function plannedSeeds(method: Method, problem: Problem, mode: Mode, noise = 0): number[] {
-  if (noise > 0 && (problem.kind !== "synthetic" || mode !== "seq")) return [];
+  if (noise > 0 && problem.kind !== "synthetic") return [];
+  if (noise > 0 && mode !== "seq" && !NOISY_PARALLEL.includes(method)) return [];
   if (method === "optuna-CMAES" && problem.kind === "table") return [];
   if (method === "tunekit-Bayesian-plateau-blind" && problem.kind !== "plateau") return [];
   if (method === "optuna-GP") {
@@ -290,10 +297,17 @@ function cell(method: Method, problem: Problem, mode: Mode, at: 0 | 1, earlier =
   return median(values);
 }
 /** Median log10 true regret of a noisy run's reported configuration: best observed, or (tunekit) recommended. */
-function noisyCell(method: Method, problem: Problem, noise: number, at: 0 | 1, recommended = false): number {
+function noisyCell(
+  method: Method,
+  problem: Problem,
+  noise: number,
+  at: 0 | 1,
+  recommended = false,
+  mode: Mode = "seq",
+): number {
   const cache = caches.get(method) as Cache;
-  const values = plannedSeeds(method, problem, "seq", noise)
-    .map((seed) => cache[runKey(problem.name, "seq", seed, noise)])
+  const values = plannedSeeds(method, problem, mode, noise)
+    .map((seed) => cache[runKey(problem.name, mode, seed, noise)])
     .filter((run): run is Run => run !== undefined && (!recommended || run.recommended !== undefined))
     .map((run) => log10Regret(recommended ? (run.recommended as [number, number])[at] : run.regrets[at]));
   return median(values);
@@ -518,6 +532,46 @@ for (const noise of NOISE_LEVELS.filter((n) => n > 0)) {
   noisySections.push(
     `## Noise ${noise * 100}% of each function's spread\n\n${noisyTable}\n\n${summary.map((l) => `- ${l}`).join("\n")}`,
   );
+  const parallel = noisyParallelSection(noise);
+  if (parallel) noisySections.push(parallel);
+}
+
+/**
+ * The noisy suite 3 in parallel: tunekit's recommended and best observed configurations against the parallel
+ * peers' best observed (GPSampler runs sequentially only), and tunekit's sequential recommendation beside them.
+ */
+function noisyParallelSection(noise: number): string | undefined {
+  const measured = synthetic.filter((p) => !Number.isNaN(noisyCell("tunekit-Bayesian", p, noise, 1, true, "par3")));
+  if (measured.length === 0) return undefined;
+  const peers: Method[] = ["optuna-TPE", "optuna-CMAES"];
+  const columns: { label: string; value: (p: Problem, at: 0 | 1) => number }[] = [
+    { label: "tunekit recommended", value: (p, at) => noisyCell("tunekit-Bayesian", p, noise, at, true, "par3") },
+    { label: "tunekit best observed", value: (p, at) => noisyCell("tunekit-Bayesian", p, noise, at, false, "par3") },
+    ...peers.map((m) => ({
+      label: `${methodLabel[m]} best observed`,
+      value: (p: Problem, at: 0 | 1) => noisyCell(m, p, noise, at, false, "par3"),
+    })),
+    {
+      label: "tunekit recommended, sequential",
+      value: (p, at) => noisyCell("tunekit-Bayesian", p, noise, at, true),
+    },
+  ];
+  const rows = measured.map((p) => [p.name, ...columns.flatMap((c) => [fmt(c.value(p, 0)), fmt(c.value(p, 1))])]);
+  const summary = ([0, 1] as const).map((at) => {
+    const ours = (p: Problem) => noisyCell("tunekit-Bayesian", p, noise, at, true, "par3");
+    const beatsAll = measured.filter((p) =>
+      peers.every((m) => {
+        const peer = noisyCell(m, p, noise, at, false, "par3");
+        return Number.isNaN(peer) || ours(p) < peer;
+      }),
+    );
+    const gaps = measured.map((p) => ours(p) - noisyCell("tunekit-Bayesian", p, noise, at, true));
+    return `@${at === 0 ? 30 : 100}: tunekit's recommended configuration better than every parallel peer's best on ${beatsAll.length} of ${measured.length} functions (${beatsAll.map((p) => p.name).join(", ") || "none"}); against its own sequential recommendation (positive: parallel behind) ${measured.map((p, i) => `${p.name} ${fmt(gaps[i] as number)}`).join(", ")}`;
+  });
+  return `## Noise ${noise * 100}% of each function's spread, 3 in parallel\n\n${markdownTable(
+    ["function", ...columns.flatMap((c) => [`${c.label} @30`, "@100"])],
+    rows,
+  )}\n\n${summary.map((l) => `- ${l}`).join("\n")}`;
 }
 
 console.log(table);
@@ -553,6 +607,6 @@ after 30 and 100 trials, and in brackets how many runs ended on or below the tab
 most of its cells share).
 
 ${plateauSection}
-${noisySections.length > 0 ? `\nNoisy suites: each observation is the function plus Gaussian noise of the given fraction of the function's spread (its standard deviation over the domain), the same draws for every optimiser in the order results are told (bench/noise.ts); sequential, ${SEEDS} seeds (GPSampler ${GP_SEEDS}). Scored by log10 of the TRUE regret of the configuration reported as best: for Optuna, the trial with the best observed value; for tunekit, that and the recommended configuration (best posterior mean among the trials run). CMA-ES is Debian's Optuna 3.1 with cmaes 0.9.1.\n\n${noisySections.join("\n\n")}\n` : ""}`,
+${noisySections.length > 0 ? `\nNoisy suites: each observation is the function plus Gaussian noise of the given fraction of the function's spread (its standard deviation over the domain), the same draws for every optimiser in the order results are told (bench/noise.ts); sequential, and 3 in parallel for tunekit, TPE and CMA-ES, ${SEEDS} seeds (GPSampler ${GP_SEEDS}, sequential only). Scored by log10 of the TRUE regret of the configuration reported as best: for Optuna, the trial with the best observed value; for tunekit, that and the recommended configuration (best posterior mean among the trials run). CMA-ES is Debian's Optuna 3.1 with cmaes 0.9.1.\n\n${noisySections.join("\n\n")}\n` : ""}`,
 );
 console.log(`\nwrote bench/results/${fileName}`);

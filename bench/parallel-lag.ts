@@ -1,10 +1,11 @@
 // bench:parallel-lag — what running 3 trials in parallel costs the Bayesian search, per result told.
 //
 // A 3-wide search's n-th result was asked knowing n - 3 results at best, so it cannot match a sequential search
-// at n; the issue's bar compares it with sequential at n - 2 (as many results known at the last ask). This
-// prints, per function, the median log10 regret of both after every result and the sequential trial count that
-// the 3-wide search's median at n matches ("as good as sequential at m"), with two reference points: n - 2 (no
-// cost beyond the lag) and n / 3 (each step waiting on the one before, the pending asks worth nothing).
+// at n; the bar for parallel search compares it with sequential at n - 2 (as many results known at the last ask).
+// This prints, per function, both medians of log10 regret (parallel at n, sequential at n - 2) and, at a few
+// checkpoints n, the fewest results after which the sequential median is as low as the 3-wide one's ("as good as
+// sequential at m"), beside two reference points: n - 2 (no cost beyond the lag) and n / 3 (each step waiting on
+// the one before, the pending asks worth nothing).
 //   npm run bench:parallel-lag -- --seeds 100 --trials 30
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";

@@ -61,11 +61,13 @@ interface PreparedModel {
   readonly stuck: boolean;
   /** The history as modelled: what the trust region and the replicate's verdict are read from. */
   readonly built: ModelData;
-  /** The model-space points of the best observation and of the observation with the best posterior mean. */
+  /** The model-space point of the best observation. */
   readonly bestObserved: Float64Array;
-  readonly bestMean: Float64Array;
-  /** Whether the trust region is centred on bestMean (unless a replicate shows the objective deterministic). */
-  readonly centredOnMean: boolean;
+  /**
+   * Searching alone on the noise-aware search: the observation with the best posterior mean, where the trust region
+   * is centred unless a replicate shows the objective deterministic. Otherwise undefined.
+   */
+  readonly bestMean: Float64Array | undefined;
   /**
    * Results tie at the best value on a deterministic objective (the model was flattened between them): the
    * acquisition looks everywhere, since a trust region around a point of the plateau would hold the search there.
@@ -187,7 +189,7 @@ export class BayesianStrategy implements Strategy {
     this.lastFactorisation = gp.factorisation;
     // Among the modelled rows only: the rows left out are neither near the best result nor among the best ones.
     const modelled = conditioned.rows.filter((i) => i < built.observed.length).map((i) => points[i] as Float64Array);
-    const bestMean = modelled[bestPosteriorIndex(gp, modelled)] as Float64Array;
+    const bestMean = this.noiseAware && alone ? modelled[bestPosteriorIndex(gp, modelled)] : undefined;
     const bestObserved = points[bestObservedIndex(built.observed, context.objective)] as Float64Array;
     // EI must beat the best observed value, not the best posterior mean: on a noisy objective the lucky draw raises
     // the bar, and EI then looks for room beyond it rather than next to it (measured better on the noisy suites and,
@@ -211,7 +213,6 @@ export class BayesianStrategy implements Strategy {
       built,
       bestObserved,
       bestMean,
-      centredOnMean: this.noiseAware && alone,
       onPlateau: seen !== gp,
     };
   }
@@ -245,7 +246,7 @@ export class BayesianStrategy implements Strategy {
       built,
       kernel,
       // On a deterministic objective the best observation is the truth, whatever the fitted noise makes of it.
-      prepared.centredOnMean && verdict !== "deterministic" ? prepared.bestMean : prepared.bestObserved,
+      prepared.bestMean && verdict !== "deterministic" ? prepared.bestMean : prepared.bestObserved,
       context.objective,
       { kept: spacing !== undefined, untested: verdict === "untested" },
       initialDesignSize(model.dimension),
